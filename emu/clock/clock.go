@@ -1,0 +1,308 @@
+// Package clock provides the one clock that every stack and bridge of an
+// emulated world shares. It implements gVisor's tcpip.Clock.
+//
+// Time is virtual: it normally follows the host's monotonic clock, but it can
+// be paused (the teaching mode pauses it while the learner reads, so no ARP
+// retry or ping timeout fires behind their back), advanced instantly (a step
+// that only waits costs no wall time), or driven entirely by hand (tests).
+//
+// Timers run their function in a goroutine of their own, as time.AfterFunc
+// does. One goroutine per clock waits for the next deadline; Close stops it.
+package clock
+
+import (
+	"container/heap"
+	"sync"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+)
+
+// Clock is a pausable, advanceable tcpip.Clock.
+type Clock struct {
+	mu sync.Mutex
+	// epoch is the wall time at virtual 0.
+	epoch time.Time
+	// realStart is the host monotonic reading at virtual 0 (real mode).
+	realStart time.Time
+	// manual clocks move only with Advance.
+	manual bool
+	// offset is added to the real elapsed time (Advance, pauses).
+	offset time.Duration
+	// pausedAt is the virtual time frozen by Pause, valid while paused.
+	paused   bool
+	pausedAt time.Duration
+
+	timers timerHeap
+	seq    uint64
+	kick   chan struct{}
+	done   chan struct{}
+	closed bool
+	wg     sync.WaitGroup
+}
+
+var _ tcpip.Clock = (*Clock)(nil)
+
+// New returns a clock that follows real time from now on.
+func New() *Clock { return newClock(false) }
+
+// NewManual returns a clock that stands still until Advance moves it. Its
+// wall time starts at a fixed date so that test output is reproducible.
+func NewManual() *Clock { return newClock(true) }
+
+func newClock(manual bool) *Clock {
+	c := &Clock{
+		epoch:     time.Now(),
+		realStart: time.Now(),
+		manual:    manual,
+		kick:      make(chan struct{}, 1),
+		done:      make(chan struct{}),
+	}
+	if manual {
+		c.epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	c.wg.Add(1)
+	go c.run()
+	return c
+}
+
+// elapsedLocked returns the virtual time since the clock started.
+func (c *Clock) elapsedLocked() time.Duration {
+	if c.paused {
+		return c.pausedAt
+	}
+	if c.manual {
+		return c.offset
+	}
+	return time.Since(c.realStart) + c.offset
+}
+
+// Elapsed returns the virtual time since the clock was made.
+func (c *Clock) Elapsed() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.elapsedLocked()
+}
+
+// Now implements tcpip.Clock.
+func (c *Clock) Now() time.Time {
+	return c.epoch.Add(c.Elapsed())
+}
+
+// NowMonotonic implements tcpip.Clock.
+func (c *Clock) NowMonotonic() tcpip.MonotonicTime {
+	return tcpip.MonotonicTime{}.Add(c.Elapsed())
+}
+
+// Pause freezes virtual time. Timers do not fire while paused.
+func (c *Clock) Pause() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.paused {
+		c.pausedAt = c.elapsedLocked()
+		c.paused = true
+	}
+}
+
+// Resume lets virtual time run again from where Pause froze it.
+func (c *Clock) Resume() {
+	c.mu.Lock()
+	if c.paused {
+		c.paused = false
+		if !c.manual {
+			c.offset = c.pausedAt - time.Since(c.realStart)
+		}
+	}
+	c.mu.Unlock()
+	c.wake()
+}
+
+// Paused reports whether the clock is paused.
+func (c *Clock) Paused() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.paused
+}
+
+// Advance moves virtual time forward by d at once and fires the timers that
+// fall due (each in its own goroutine). It works while paused too.
+func (c *Clock) Advance(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	c.mu.Lock()
+	if c.paused {
+		c.pausedAt += d
+	}
+	c.offset += d
+	due := c.popDueLocked()
+	c.mu.Unlock()
+	c.fire(due)
+	c.wake()
+}
+
+// NextDeadline returns how long until the earliest pending timer fires, and
+// false when no timer is pending.
+func (c *Clock) NextDeadline() (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.timers) == 0 {
+		return 0, false
+	}
+	return c.timers[0].deadline - c.elapsedLocked(), true
+}
+
+// Close stops the clock's goroutine. Pending timers never fire.
+func (c *Clock) Close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.timers = nil
+	close(c.done)
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+func (c *Clock) wake() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// popDueLocked removes and returns the functions of every timer due now.
+func (c *Clock) popDueLocked() []func() {
+	now := c.elapsedLocked()
+	var due []func()
+	for len(c.timers) > 0 && c.timers[0].deadline <= now {
+		t := heap.Pop(&c.timers).(*timer)
+		t.index = -1
+		t.fired = true
+		due = append(due, t.f)
+	}
+	return due
+}
+
+func (c *Clock) fire(due []func()) {
+	for _, f := range due {
+		go f()
+	}
+}
+
+func (c *Clock) run() {
+	defer c.wg.Done()
+	wait := time.NewTimer(time.Hour)
+	defer wait.Stop()
+	for {
+		c.mu.Lock()
+		var due []func()
+		if !c.paused {
+			due = c.popDueLocked()
+		}
+		next := time.Duration(-1)
+		if !c.paused && !c.manual && len(c.timers) > 0 {
+			next = c.timers[0].deadline - c.elapsedLocked()
+		}
+		c.mu.Unlock()
+		c.fire(due)
+
+		if next >= 0 {
+			wait.Reset(next)
+		}
+		select {
+		case <-c.done:
+			return
+		case <-c.kick:
+		case <-wait.C:
+		}
+		if next >= 0 && !wait.Stop() {
+			select {
+			case <-wait.C:
+			default:
+			}
+		}
+	}
+}
+
+// AfterFunc implements tcpip.Clock.
+func (c *Clock) AfterFunc(d time.Duration, f func()) tcpip.Timer {
+	t := &timer{c: c, f: f, index: -1}
+	t.Reset(d)
+	return t
+}
+
+type timer struct {
+	c        *Clock
+	f        func()
+	deadline time.Duration
+	seq      uint64
+	index    int
+	fired    bool
+}
+
+// Stop implements tcpip.Timer.
+func (t *timer) Stop() bool {
+	c := t.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.index < 0 {
+		return false
+	}
+	heap.Remove(&c.timers, t.index)
+	t.index = -1
+	return true
+}
+
+// Reset implements tcpip.Timer.
+func (t *timer) Reset(d time.Duration) {
+	c := t.c
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	if d < 0 {
+		d = 0
+	}
+	if t.index >= 0 {
+		heap.Remove(&c.timers, t.index)
+	}
+	t.deadline = c.elapsedLocked() + d
+	c.seq++
+	t.seq = c.seq
+	t.fired = false
+	heap.Push(&c.timers, t)
+	c.mu.Unlock()
+	c.wake()
+}
+
+type timerHeap []*timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].deadline != h[j].deadline {
+		return h[i].deadline < h[j].deadline
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	n := len(old)
+	t := old[n-1]
+	old[n-1] = nil
+	*h = old[:n-1]
+	return t
+}

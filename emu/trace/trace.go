@@ -1,0 +1,277 @@
+// Package trace defines the one event type that every observer of the
+// emulated network shares: capture, the narrated trace, step-by-step teaching
+// and tests all see frames and decisions only through an Event.
+//
+// The package is a leaf (standard library only) so that every layer of the
+// data path can emit events without import cycles.
+//
+// Ownership: an Event, and the Frame bytes it points to, belong to the emitter
+// and are valid only for the duration of Sink.Emit. A sink that keeps anything
+// must copy it (Event.Clone does).
+package trace
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Kind says what happened.
+type Kind uint8
+
+// The kinds of events.
+const (
+	// FrameSent: a frame left a device (Dev) onto its wire.
+	FrameSent Kind = iota + 1
+	// FrameReceived: a frame arrived at a device from its wire.
+	FrameReceived
+	// Learned: a bridge learned MAC on Port (a new CAM entry).
+	Learned
+	// Moved: a bridge's CAM entry for MAC moved from OldPort to Port.
+	Moved
+	// Aged: a CAM entry for MAC on Port aged out.
+	Aged
+	// Flooded: a bridge flooded a frame to Ports (broadcast, multicast or CAM miss).
+	Flooded
+	// Forwarded: a bridge forwarded a frame to Port after a CAM hit.
+	Forwarded
+	// Dropped: a frame or packet was dropped; Reason says why.
+	Dropped
+	// NeighChanged: a neighbour entry Addr changed to State (MAC when known).
+	NeighChanged
+	// RouteDecision: a namespace chose a route for Addr; Reason describes it.
+	RouteDecision
+	// NATRewrite: a namespace rewrote an address; Reason describes it.
+	NATRewrite
+)
+
+var kindNames = [...]string{
+	FrameSent:     "sent",
+	FrameReceived: "received",
+	Learned:       "learned",
+	Moved:         "moved",
+	Aged:          "aged",
+	Flooded:       "flooded",
+	Forwarded:     "forwarded",
+	Dropped:       "dropped",
+	NeighChanged:  "neighbour",
+	RouteDecision: "route",
+	NATRewrite:    "nat",
+}
+
+// String returns a short lower-case name for the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Event is one thing that happened in the emulated network.
+type Event struct {
+	Kind Kind
+	// Time is the emulator clock's time of the event.
+	Time time.Time
+	// NS is the namespace where it happened ("host" for the root namespace).
+	NS string
+	// Dev is the device: the tap point for frame events, the bridge for
+	// bridge events.
+	Dev string
+	// Port is the bridge port involved (learned on, forwarded to).
+	Port string
+	// OldPort is the port a moved CAM entry was on before.
+	OldPort string
+	// Ports are the ports a frame was flooded to.
+	Ports []string
+	// MAC is the hardware address the event is about, "aa:bb:cc:dd:ee:ff".
+	MAC string
+	// Addr is the IP address the event is about.
+	Addr string
+	// State is a neighbour state (REACHABLE, STALE, ...).
+	State string
+	// Reason explains a drop, a route decision or a NAT rewrite.
+	Reason string
+	// Frame holds the frame's bytes (from the Ethernet header) for frame
+	// events when the bus wants frames. Valid only during Emit.
+	Frame []byte
+	// Len is the frame's length in bytes, also when Frame is nil.
+	Len int
+}
+
+// Clone returns a deep copy of e that the caller may keep.
+func (e *Event) Clone() *Event {
+	c := *e
+	if e.Frame != nil {
+		c.Frame = append([]byte(nil), e.Frame...)
+	}
+	if e.Ports != nil {
+		c.Ports = append([]string(nil), e.Ports...)
+	}
+	return &c
+}
+
+// String renders the event on one line, for logs and test failures.
+func (e *Event) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s/%s", e.Kind, e.NS, e.Dev)
+	for _, kv := range [][2]string{
+		{"port", e.Port}, {"old", e.OldPort}, {"ports", strings.Join(e.Ports, ",")},
+		{"mac", e.MAC}, {"addr", e.Addr}, {"state", e.State}, {"reason", e.Reason},
+	} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, " %s=%s", kv[0], kv[1])
+		}
+	}
+	if e.Len > 0 {
+		fmt.Fprintf(&b, " len=%d", e.Len)
+	}
+	return b.String()
+}
+
+// Sink receives events. Emit is called synchronously on the goroutine where
+// the event happened (a veth's receive loop, a bridge, a stack's goroutine):
+// it must not block for long, and must copy what it keeps.
+type Sink interface {
+	Emit(e *Event)
+}
+
+// SinkFunc adapts a function to a Sink.
+type SinkFunc func(e *Event)
+
+// Emit implements Sink.
+func (f SinkFunc) Emit(e *Event) { f(e) }
+
+// FrameSink is implemented by sinks that need the bytes of frames (capture,
+// step-through). While such a sink is attached, the data path cuts large
+// segments into MTU-sized frames and fills Event.Frame.
+type FrameSink interface {
+	Sink
+	WantsFrames() bool
+}
+
+// Bus fans events out to the attached sinks. The zero value is ready to use;
+// Emit on a bus with no sinks costs one atomic load.
+type Bus struct {
+	mu     sync.Mutex
+	sinks  atomic.Pointer[[]Sink]
+	frames atomic.Bool
+}
+
+// Attach adds a sink. It returns a function that detaches it.
+func (b *Bus) Attach(s Sink) (detach func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var cur []Sink
+	if p := b.sinks.Load(); p != nil {
+		cur = *p
+	}
+	next := append(append([]Sink(nil), cur...), s)
+	b.store(next)
+	var once sync.Once
+	return func() { once.Do(func() { b.detach(s) }) }
+}
+
+func (b *Bus) detach(s Sink) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := b.sinks.Load()
+	if p == nil {
+		return
+	}
+	var next []Sink
+	removed := false
+	for _, x := range *p {
+		if !removed && x == s {
+			removed = true
+			continue
+		}
+		next = append(next, x)
+	}
+	b.store(next)
+}
+
+func (b *Bus) store(sinks []Sink) {
+	wants := false
+	for _, s := range sinks {
+		if fs, ok := s.(FrameSink); ok && fs.WantsFrames() {
+			wants = true
+		}
+	}
+	if len(sinks) == 0 {
+		b.sinks.Store(nil)
+	} else {
+		b.sinks.Store(&sinks)
+	}
+	b.frames.Store(wants)
+}
+
+// Enabled reports whether any sink is attached. Emitters use it to skip
+// building events nobody reads.
+func (b *Bus) Enabled() bool {
+	return b != nil && b.sinks.Load() != nil
+}
+
+// WantsFrames reports whether an attached sink needs real frames.
+func (b *Bus) WantsFrames() bool {
+	return b != nil && b.frames.Load()
+}
+
+// Emit delivers e to every attached sink, in attach order.
+func (b *Bus) Emit(e *Event) {
+	if b == nil {
+		return
+	}
+	p := b.sinks.Load()
+	if p == nil {
+		return
+	}
+	for _, s := range *p {
+		s.Emit(e)
+	}
+}
+
+// Recorder is a Sink that keeps a copy of every event; for tests.
+type Recorder struct {
+	mu     sync.Mutex
+	events []*Event
+	// Frames makes the recorder a FrameSink that asks for frame bytes.
+	Frames bool
+}
+
+// Emit implements Sink.
+func (r *Recorder) Emit(e *Event) {
+	c := e.Clone()
+	r.mu.Lock()
+	r.events = append(r.events, c)
+	r.mu.Unlock()
+}
+
+// WantsFrames implements FrameSink.
+func (r *Recorder) WantsFrames() bool { return r.Frames }
+
+// Events returns a copy of the recorded events.
+func (r *Recorder) Events() []*Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*Event(nil), r.events...)
+}
+
+// Reset forgets the recorded events.
+func (r *Recorder) Reset() {
+	r.mu.Lock()
+	r.events = nil
+	r.mu.Unlock()
+}
+
+// Filter returns the recorded events of the given kind.
+func (r *Recorder) Filter(k Kind) []*Event {
+	var out []*Event
+	for _, e := range r.Events() {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}

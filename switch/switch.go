@@ -1,0 +1,554 @@
+// Package l2switch emulates a Linux bridge: a learning switch with a CAM
+// table (the forwarding database), flooding, ageing, local entries, port
+// states, and the bridge's own L3 "self" interface.
+//
+// The folder is switch/ but the package is l2switch: switch is a Go keyword.
+//
+// One goroutine per bridge owns the CAM. Ports are vethsim ends; frames that
+// arrive at a port are queued (without blocking: a full queue drops and
+// counts) to that goroutine, which learns, looks up, and transmits out of the
+// egress ports. Every decision is emitted as a trace.Event from that
+// goroutine, never from inside gVisor.
+//
+// Ownership: Receive takes one reference on the packet; the bridge releases
+// it on every path (forward, flood, drop, shutdown drain). Flooding copies
+// the frame once per extra egress port.
+package l2switch
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/nsemu/nsemu/emu/trace"
+	"github.com/nsemu/nsemu/vethsim"
+)
+
+// DefaultAgeing is Linux's default bridge ageing time.
+const DefaultAgeing = 300 * time.Second
+
+// DefaultQueueLen is the bridge's input queue length.
+const DefaultQueueLen = 4096
+
+// sweepInterval is how often aged entries are removed (and reported).
+const sweepInterval = time.Second
+
+// Entry is one row of the forwarding database, as `brctl showmacs` and
+// `bridge fdb` show it.
+type Entry struct {
+	MAC net.HardwareAddr
+	// Port is the name of the port the MAC was learned on (the bridge's own
+	// name for its self interface).
+	Port string
+	// Local entries are the bridge's and its ports' own addresses; they never
+	// age.
+	Local bool
+	// Age is the time since the MAC was last seen (0 for local entries).
+	Age time.Duration
+}
+
+// PortInfo describes a port.
+type PortInfo struct {
+	Name  string
+	Index int
+	// State is "forwarding" when the port carries frames, else "disabled".
+	State string
+}
+
+// Stats counts what the bridge did.
+type Stats struct {
+	Forwarded, Flooded, Dropped uint64
+}
+
+// Config sets up a bridge.
+type Config struct {
+	Name string
+	// Namespace is the name of the namespace owning the bridge, for events.
+	Namespace string
+	// MAC of the bridge's self interface; random when nil.
+	MAC net.HardwareAddr
+	// Index is the self interface's ifindex.
+	Index int
+	// Bus receives the bridge's events; may be nil.
+	Bus *trace.Bus
+	// Clock drives ageing and event times; required.
+	Clock tcpip.Clock
+	// QueueLen of the input queue; DefaultQueueLen when 0.
+	QueueLen int
+}
+
+type item struct {
+	port *vethsim.End
+	pkt  *stack.PacketBuffer
+}
+
+type entry struct {
+	port     *vethsim.End
+	local    bool
+	lastSeen tcpip.MonotonicTime
+}
+
+// Bridge is a learning bridge.
+type Bridge struct {
+	name  string
+	ns    atomic.Pointer[string]
+	bus   *trace.Bus
+	clock tcpip.Clock
+
+	self     *vethsim.End // the bridge's internal port
+	selfNIC  *vethsim.End // the bridge's L3 interface, a NIC of its namespace
+	in       chan item
+	ctl      chan func()
+	tick     chan struct{}
+	done     chan struct{}
+	wg       sync.WaitGroup
+	stopOnce sync.Once
+	timer    tcpip.Timer
+	// inMu orders Receive against Stop's drain, so no frame is queued after
+	// the drain (and leaked).
+	inMu    sync.RWMutex
+	stopped bool
+
+	up     atomic.Bool
+	ageing atomic.Int64
+
+	forwarded, flooded, dropped atomic.Uint64
+
+	// Owned by the bridge goroutine.
+	ports []*vethsim.End
+	cam   map[tcpip.LinkAddress]*entry
+}
+
+// New makes a bridge, down, with no ports, and starts its goroutine.
+func New(cfg Config) (*Bridge, error) {
+	if err := vethsim.ValidName(cfg.Name); err != nil {
+		return nil, err
+	}
+	if cfg.Clock == nil {
+		return nil, errors.New("l2switch: a clock is required")
+	}
+	qlen := cfg.QueueLen
+	if qlen <= 0 {
+		qlen = DefaultQueueLen
+	}
+	pair, err := vethsim.NewPair(vethsim.Config{
+		Names:    [2]string{cfg.Name, cfg.Name},
+		Indexes:  [2]int{cfg.Index, 0},
+		MACs:     [2]net.HardwareAddr{cfg.MAC, vethsim.RandomMAC()},
+		Bus:      cfg.Bus,
+		Clock:    cfg.Clock,
+		Internal: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	b := &Bridge{
+		name:  cfg.Name,
+		bus:   cfg.Bus,
+		clock: cfg.Clock,
+		in:    make(chan item, qlen),
+		ctl:   make(chan func()),
+		tick:  make(chan struct{}, 1),
+		done:  make(chan struct{}),
+		cam:   make(map[tcpip.LinkAddress]*entry),
+	}
+	b.SetNamespace(cfg.Namespace)
+	b.selfNIC, b.self = pair.Ends()
+	b.self.SetUp(true)
+	b.self.SetReceiver(b)
+	b.ageing.Store(int64(DefaultAgeing))
+	b.ports = []*vethsim.End{b.self}
+	b.cam[b.selfNIC.LinkAddress()] = &entry{port: b.self, local: true}
+	b.wg.Add(1)
+	go b.run()
+	b.timer = b.clock.AfterFunc(sweepInterval, b.onTick)
+	return b, nil
+}
+
+func (b *Bridge) onTick() {
+	select {
+	case b.tick <- struct{}{}:
+	default:
+	}
+}
+
+// Name returns the bridge's name.
+func (b *Bridge) Name() string { return b.selfNIC.Name() }
+
+// SetName renames the bridge (its self interface).
+func (b *Bridge) SetName(name string) error { return b.selfNIC.SetName(name) }
+
+// SetNamespace records the owning namespace's name, for events.
+func (b *Bridge) SetNamespace(ns string) {
+	b.ns.Store(&ns)
+	if b.selfNIC != nil {
+		b.selfNIC.SetNamespace(ns)
+		b.self.SetNamespace(ns)
+	}
+}
+
+// Self returns the bridge's L3 interface: a link endpoint to add as a NIC of
+// the owning namespace's stack, so the bridge can have addresses.
+func (b *Bridge) Self() *vethsim.End { return b.selfNIC }
+
+// MAC returns the bridge's own address.
+func (b *Bridge) MAC() net.HardwareAddr { return b.selfNIC.MAC() }
+
+// SetUp sets the bridge's administrative state. A bridge that is down
+// forwards nothing.
+func (b *Bridge) SetUp(up bool) {
+	b.up.Store(up)
+	b.selfNIC.SetUp(up)
+}
+
+// IsUp reports the bridge's administrative state.
+func (b *Bridge) IsUp() bool { return b.up.Load() }
+
+// Ageing returns the ageing time.
+func (b *Bridge) Ageing() time.Duration { return time.Duration(b.ageing.Load()) }
+
+// SetAgeing sets the ageing time. As on Linux, 0 makes learned entries
+// expire at once (the bridge then behaves as a hub).
+func (b *Bridge) SetAgeing(d time.Duration) { b.ageing.Store(int64(d)) }
+
+// Stats returns the bridge's counters.
+func (b *Bridge) Stats() Stats {
+	return Stats{Forwarded: b.forwarded.Load(), Flooded: b.flooded.Load(), Dropped: b.dropped.Load()}
+}
+
+// ErrStopped is returned by operations on a stopped bridge.
+var ErrStopped = errors.New("bridge is deleted")
+
+// do runs f on the bridge goroutine and waits for it.
+func (b *Bridge) do(f func()) error {
+	ran := make(chan struct{})
+	select {
+	case b.ctl <- func() { f(); close(ran) }:
+		<-ran
+		return nil
+	case <-b.done:
+		return ErrStopped
+	}
+}
+
+// AddPort enslaves a vethsim end: frames arriving at it are switched by the
+// bridge, and its MAC becomes a local entry.
+func (b *Bridge) AddPort(p *vethsim.End) error {
+	var err error
+	if e := b.do(func() {
+		for _, x := range b.ports {
+			if x == p {
+				err = fmt.Errorf("device %q is already a member of a bridge", p.Name())
+				return
+			}
+		}
+		b.ports = append(b.ports, p)
+		b.cam[p.LinkAddress()] = &entry{port: p, local: true}
+		p.SetReceiver(b)
+	}); e != nil {
+		return e
+	}
+	return err
+}
+
+// RemovePort releases a port and forgets every entry learned on it.
+func (b *Bridge) RemovePort(p *vethsim.End) error {
+	var err error
+	if e := b.do(func() {
+		i := -1
+		for j, x := range b.ports {
+			if x == p && x != b.self {
+				i = j
+			}
+		}
+		if i < 0 {
+			err = fmt.Errorf("device %q is not a slave of %q", p.Name(), b.Name())
+			return
+		}
+		b.ports = append(b.ports[:i], b.ports[i+1:]...)
+		p.SetReceiver(nil)
+		for mac, en := range b.cam {
+			if en.port == p {
+				delete(b.cam, mac)
+			}
+		}
+	}); e != nil {
+		return e
+	}
+	return err
+}
+
+// Ports lists the enslaved ports (not the self interface), in the order they
+// were added.
+func (b *Bridge) Ports() []PortInfo {
+	var out []PortInfo
+	_ = b.do(func() {
+		for _, p := range b.ports[1:] {
+			st := "disabled"
+			if p.Carrier() {
+				st = "forwarding"
+			}
+			out = append(out, PortInfo{Name: p.Name(), Index: p.Index(), State: st})
+		}
+	})
+	return out
+}
+
+// HasPort reports whether p is enslaved to this bridge.
+func (b *Bridge) HasPort(p *vethsim.End) bool {
+	found := false
+	_ = b.do(func() {
+		for _, x := range b.ports[1:] {
+			if x == p {
+				found = true
+			}
+		}
+	})
+	return found
+}
+
+// FDB returns a snapshot of the forwarding database, sorted by port then
+// MAC, without expired entries.
+func (b *Bridge) FDB() []Entry {
+	var out []Entry
+	_ = b.do(func() {
+		now := b.clock.NowMonotonic()
+		ageing := b.Ageing()
+		for mac, en := range b.cam {
+			age := time.Duration(0)
+			if !en.local {
+				age = now.Sub(en.lastSeen)
+				if age >= ageing {
+					continue
+				}
+			}
+			out = append(out, Entry{MAC: net.HardwareAddr(mac), Port: b.portName(en.port), Local: en.local, Age: age})
+		}
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Port != out[j].Port {
+			return out[i].Port < out[j].Port
+		}
+		return out[i].MAC.String() < out[j].MAC.String()
+	})
+	return out
+}
+
+// FlushFDB forgets every learned (non-local) entry.
+func (b *Bridge) FlushFDB() {
+	_ = b.do(func() {
+		for mac, en := range b.cam {
+			if !en.local {
+				delete(b.cam, mac)
+			}
+		}
+	})
+}
+
+// Stop stops the bridge's goroutine and releases queued frames. Ports are
+// released.
+func (b *Bridge) Stop() {
+	b.stopOnce.Do(func() {
+		_ = b.do(func() {
+			for _, p := range b.ports {
+				p.SetReceiver(nil)
+			}
+			b.ports = nil
+		})
+		b.timer.Stop()
+		b.inMu.Lock()
+		b.stopped = true
+		b.inMu.Unlock()
+		close(b.done)
+		b.wg.Wait()
+		for {
+			select {
+			case it := <-b.in:
+				it.pkt.DecRef()
+			default:
+				return
+			}
+		}
+	})
+}
+
+// Receive implements vethsim.Receiver: it queues a frame that arrived at a
+// port. It never blocks.
+func (b *Bridge) Receive(port *vethsim.End, pkt *stack.PacketBuffer) {
+	b.inMu.RLock()
+	defer b.inMu.RUnlock()
+	if b.stopped {
+		pkt.DecRef()
+		return
+	}
+	select {
+	case b.in <- item{port, pkt}:
+	default:
+		b.dropped.Add(1)
+		b.emit(trace.Event{Kind: trace.Dropped, Port: port.Name(), Reason: "bridge input queue full", Len: pkt.Size()})
+		pkt.DecRef()
+	}
+}
+
+func (b *Bridge) run() {
+	defer b.wg.Done()
+	for {
+		select {
+		case it := <-b.in:
+			b.handle(it.port, it.pkt)
+		case f := <-b.ctl:
+			f()
+		case <-b.tick:
+			b.sweep()
+			b.timer.Reset(sweepInterval)
+		case <-b.done:
+			return
+		}
+	}
+}
+
+func (b *Bridge) portName(p *vethsim.End) string {
+	if p == b.self {
+		return b.Name()
+	}
+	return p.Name()
+}
+
+func (b *Bridge) emit(ev trace.Event) {
+	if !b.bus.Enabled() {
+		return
+	}
+	ev.Time = b.clock.Now()
+	ev.NS = *b.ns.Load()
+	ev.Dev = b.Name()
+	b.bus.Emit(&ev)
+}
+
+func (b *Bridge) sweep() {
+	now := b.clock.NowMonotonic()
+	ageing := b.Ageing()
+	for mac, en := range b.cam {
+		if !en.local && now.Sub(en.lastSeen) >= ageing {
+			delete(b.cam, mac)
+			b.emit(trace.Event{Kind: trace.Aged, MAC: net.HardwareAddr(mac).String(), Port: b.portName(en.port)})
+		}
+	}
+}
+
+// handle switches one frame; it owns pkt.
+func (b *Bridge) handle(in *vethsim.End, pkt *stack.PacketBuffer) {
+	if in != b.self {
+		in.Observe(pkt)
+	}
+	drop := func(reason string) {
+		b.dropped.Add(1)
+		b.emit(trace.Event{Kind: trace.Dropped, Port: b.portName(in), Reason: reason, Len: pkt.Size()})
+		pkt.DecRef()
+	}
+	if !b.up.Load() {
+		drop("bridge is down")
+		return
+	}
+	if !b.isPort(in) {
+		drop("port left the bridge")
+		return
+	}
+	if in != b.self && !in.IsUp() {
+		drop("port is disabled")
+		return
+	}
+	hdr, ok := pkt.Data().PullUp(header.EthernetMinimumSize)
+	if !ok {
+		drop("runt frame")
+		return
+	}
+	eth := header.Ethernet(hdr)
+	src, dst := eth.SourceAddress(), eth.DestinationAddress()
+	if header.IsMulticastEthernetAddress(src) {
+		drop("multicast source address")
+		return
+	}
+	now := b.clock.NowMonotonic()
+	ageing := b.Ageing()
+	if en, ok := b.cam[src]; !ok || (!en.local && now.Sub(en.lastSeen) >= ageing) {
+		b.cam[src] = &entry{port: in, lastSeen: now}
+		b.emit(trace.Event{Kind: trace.Learned, MAC: net.HardwareAddr(src).String(), Port: b.portName(in)})
+	} else if !en.local {
+		if en.port != in {
+			b.emit(trace.Event{Kind: trace.Moved, MAC: net.HardwareAddr(src).String(), Port: b.portName(in), OldPort: b.portName(en.port)})
+			en.port = in
+		}
+		en.lastSeen = now
+	}
+	if dst != header.EthernetBroadcastAddress && !header.IsMulticastEthernetAddress(dst) {
+		if en, ok := b.cam[dst]; ok && (en.local || now.Sub(en.lastSeen) < ageing) {
+			out := en.port
+			if en.local {
+				// Frames for the bridge's or a port's own address are for the
+				// bridge's namespace: they go up through the self interface.
+				out = b.self
+			}
+			if out == in {
+				drop("destination is on the ingress port")
+				return
+			}
+			b.forwarded.Add(1)
+			b.emit(trace.Event{Kind: trace.Forwarded, MAC: net.HardwareAddr(dst).String(), Port: b.portName(out)})
+			_ = out.Transmit(pkt)
+			return
+		}
+	}
+	b.flood(in, pkt, dst)
+}
+
+func (b *Bridge) isPort(p *vethsim.End) bool {
+	for _, x := range b.ports {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Bridge) flood(in *vethsim.End, pkt *stack.PacketBuffer, dst tcpip.LinkAddress) {
+	var outs []*vethsim.End
+	for _, p := range b.ports {
+		if p != in && p.Carrier() {
+			outs = append(outs, p)
+		}
+	}
+	b.flooded.Add(1)
+	if b.bus.Enabled() {
+		names := make([]string, len(outs))
+		for i, p := range outs {
+			names[i] = b.portName(p)
+		}
+		b.emit(trace.Event{Kind: trace.Flooded, MAC: net.HardwareAddr(dst).String(), Ports: names, Len: pkt.Size()})
+	}
+	if len(outs) == 0 {
+		pkt.DecRef()
+		return
+	}
+	for _, p := range outs[:len(outs)-1] {
+		_ = p.Transmit(copyPacket(pkt))
+	}
+	_ = outs[len(outs)-1].Transmit(pkt)
+}
+
+// copyPacket makes an independent wire packet with the same bytes: each
+// receiving stack may modify its frame (TTL, NAT).
+func copyPacket(pkt *stack.PacketBuffer) *stack.PacketBuffer {
+	b := pkt.ToBuffer()
+	c := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: b.DeepClone()})
+	b.Release()
+	c.GSOOptions = pkt.GSOOptions
+	return c
+}

@@ -1,0 +1,567 @@
+// Package vethsim emulates Linux veth pairs with Go channels.
+//
+// A Pair has two Ends. Whatever one end transmits arrives at the other, as
+// with `ip link add A type veth peer name B`. An End is attached either as a
+// NIC of a gVisor stack (it then implements stack.LinkEndpoint, with an
+// Ethernet header) or as a port of a bridge (it then hands received frames to
+// a Receiver).
+//
+// Frames travel as *stack.PacketBuffer whose payload is the whole Ethernet
+// frame. Ownership: Transmit and Receiver.Receive take ownership of the packet
+// (one reference), which is released exactly once on every path (delivery,
+// drop, shutdown drain).
+//
+// Nothing here blocks inside gVisor: WritePackets copies the frame once (the
+// one copy where a frame crosses goroutines) and queues it without blocking;
+// a full queue drops the frame and counts it, as a real NIC does. Each
+// NIC-attached end has one receive goroutine that delivers queued frames to
+// its stack; Close stops it.
+package vethsim
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/nsemu/nsemu/emu/trace"
+)
+
+// DefaultMTU is the MTU of a new end, as on Linux.
+const DefaultMTU = 1500
+
+// DefaultQueueLen is the length of an end's receive queue (Linux's
+// txqueuelen for a veth is 1000).
+const DefaultQueueLen = 1000
+
+// MaxNameLen is the longest interface name Linux accepts (IFNAMSIZ-1).
+const MaxNameLen = 15
+
+// gsoMaxSize is the largest segment an end accepts from its stack when GSO is
+// on. It keeps the IPv4 total length within 16 bits.
+const gsoMaxSize = 65000
+
+// ValidName checks an interface name by Linux's rules.
+func ValidName(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("%q not a valid ifname", name)
+	case len(name) > MaxNameLen:
+		return fmt.Errorf("%q not a valid ifname: longer than %d characters", name, MaxNameLen)
+	case strings.ContainsAny(name, "/: \t\n"):
+		return fmt.Errorf("%q not a valid ifname", name)
+	}
+	return nil
+}
+
+// RandomMAC returns a random, locally administered, unicast MAC address.
+func RandomMAC() net.HardwareAddr {
+	m := make(net.HardwareAddr, 6)
+	if _, err := rand.Read(m); err != nil {
+		panic(fmt.Sprintf("vethsim: reading random bytes: %v", err))
+	}
+	m[0] = (m[0] &^ 0x01) | 0x02
+	return m
+}
+
+// Counters are an end's statistics, as `ip -s link` shows them.
+type Counters struct {
+	RxPackets, RxBytes, RxDropped uint64
+	TxPackets, TxBytes, TxDropped uint64
+}
+
+type counters struct {
+	rxPackets, rxBytes, rxDropped atomic.Uint64
+	txPackets, txBytes, txDropped atomic.Uint64
+}
+
+// Receiver takes frames that arrive at an end attached as a bridge port.
+// Receive takes ownership of pkt and must not block.
+type Receiver interface {
+	Receive(port *End, pkt *stack.PacketBuffer)
+}
+
+// Pair is a veth pair.
+type Pair struct {
+	ends [2]End
+}
+
+// Config sets up a new pair.
+type Config struct {
+	// Names of the two ends.
+	Names [2]string
+	// Indexes are the ends' ifindexes.
+	Indexes [2]int
+	// MACs of the two ends; random when nil.
+	MACs [2]net.HardwareAddr
+	// MTU of both ends; DefaultMTU when 0.
+	MTU uint32
+	// QueueLen is each end's receive queue length; DefaultQueueLen when 0.
+	QueueLen int
+	// Bus receives the ends' frame events; may be nil.
+	Bus *trace.Bus
+	// Clock gives event times; may be nil.
+	Clock tcpip.Clock
+	// Internal pairs (a bridge's link to its own L3 interface) skip the name
+	// checks: the second end is never shown as a device.
+	Internal bool
+}
+
+// NewPair makes a veth pair. Both ends start down and unattached.
+func NewPair(cfg Config) (*Pair, error) {
+	p := &Pair{}
+	for i := range p.ends {
+		if err := ValidName(cfg.Names[i]); err != nil && !cfg.Internal {
+			return nil, err
+		}
+	}
+	if cfg.Names[0] == cfg.Names[1] && !cfg.Internal {
+		return nil, fmt.Errorf("veth ends must have different names, both are %q", cfg.Names[0])
+	}
+	mtu := cfg.MTU
+	if mtu == 0 {
+		mtu = DefaultMTU
+	}
+	qlen := cfg.QueueLen
+	if qlen <= 0 {
+		qlen = DefaultQueueLen
+	}
+	for i := range p.ends {
+		e := &p.ends[i]
+		e.peer = &p.ends[1-i]
+		e.name.Store(&cfg.Names[i])
+		mac := cfg.MACs[i]
+		if mac == nil {
+			mac = RandomMAC()
+		} else if len(mac) != 6 {
+			return nil, fmt.Errorf("MAC %q for %q is not 6 bytes", mac, cfg.Names[i])
+		}
+		e.mac.Store(tcpip.LinkAddress(mac))
+		e.mtu.Store(mtu)
+		e.index = cfg.Indexes[i]
+		e.qlen = qlen
+		e.bus = cfg.Bus
+		e.clock = cfg.Clock
+		ns := ""
+		e.ns.Store(&ns)
+	}
+	return p, nil
+}
+
+// Ends returns the two ends.
+func (p *Pair) Ends() (*End, *End) { return &p.ends[0], &p.ends[1] }
+
+// End is one end of a veth pair.
+type End struct {
+	peer  *End
+	index int
+	qlen  int
+	bus   *trace.Bus
+	clock tcpip.Clock
+
+	name atomic.Pointer[string]
+	ns   atomic.Pointer[string]
+	mac  atomic.Value // tcpip.LinkAddress
+	mtu  atomic.Uint32
+	up   atomic.Bool
+	gso  atomic.Bool
+	// segRx cuts large segments before delivery (the stack forwards).
+	segRx atomic.Bool
+
+	c counters
+
+	mu sync.Mutex
+	// NIC mode.
+	dispatcher stack.NetworkDispatcher
+	rxq        chan *stack.PacketBuffer
+	rxDone     chan struct{}
+	rxWG       sync.WaitGroup
+	// Port mode.
+	receiver atomic.Pointer[receiverBox]
+	onClose  func()
+}
+
+type receiverBox struct{ r Receiver }
+
+var _ stack.LinkEndpoint = (*End)(nil)
+var _ stack.GSOEndpoint = (*End)(nil)
+
+// Name returns the end's interface name.
+func (e *End) Name() string { return *e.name.Load() }
+
+// SetName renames the end.
+func (e *End) SetName(name string) error {
+	if err := ValidName(name); err != nil {
+		return err
+	}
+	e.name.Store(&name)
+	return nil
+}
+
+// Namespace returns the name of the namespace the end is in, for events.
+func (e *End) Namespace() string { return *e.ns.Load() }
+
+// SetNamespace records the namespace the end is in, for events.
+func (e *End) SetNamespace(ns string) { e.ns.Store(&ns) }
+
+// Index returns the end's ifindex.
+func (e *End) Index() int { return e.index }
+
+// SetIndex changes the ifindex (a move to another namespace may renumber).
+func (e *End) SetIndex(i int) { e.index = i }
+
+// Peer returns the other end.
+func (e *End) Peer() *End { return e.peer }
+
+// MAC returns the end's hardware address.
+func (e *End) MAC() net.HardwareAddr {
+	return net.HardwareAddr(e.mac.Load().(tcpip.LinkAddress))
+}
+
+// SetMAC changes the end's hardware address.
+func (e *End) SetMAC(m net.HardwareAddr) error {
+	if len(m) != 6 {
+		return fmt.Errorf("invalid address %q", m)
+	}
+	if m[0]&1 != 0 {
+		return fmt.Errorf("cannot assign multicast address %s", m)
+	}
+	e.mac.Store(tcpip.LinkAddress(m))
+	return nil
+}
+
+// IsUp reports the end's administrative state.
+func (e *End) IsUp() bool { return e.up.Load() }
+
+// SetUp sets the end's administrative state.
+func (e *End) SetUp(up bool) { e.up.Store(up) }
+
+// Carrier reports whether frames can flow: both ends are up.
+func (e *End) Carrier() bool { return e.up.Load() && e.peer.up.Load() }
+
+// SetGSO lets the end accept large TCP segments from its stack (up to 64 KB)
+// and carry them whole when no observer needs real frames. It must be set
+// before the end is attached to a stack.
+func (e *End) SetGSO(on bool) { e.gso.Store(on) }
+
+// SetSegmentOnReceive makes the end cut large segments into MTU-sized
+// frames before its stack sees them. A namespace that forwards sets it, as
+// Linux re-segments GRO packets it routes.
+func (e *End) SetSegmentOnReceive(on bool) { e.segRx.Store(on) }
+
+// Counters returns a snapshot of the end's statistics.
+func (e *End) Counters() Counters {
+	return Counters{
+		RxPackets: e.c.rxPackets.Load(), RxBytes: e.c.rxBytes.Load(), RxDropped: e.c.rxDropped.Load(),
+		TxPackets: e.c.txPackets.Load(), TxBytes: e.c.txBytes.Load(), TxDropped: e.c.txDropped.Load(),
+	}
+}
+
+// SetReceiver attaches the end as a bridge port: frames that arrive are
+// handed to r. A nil r detaches it (arriving frames are dropped).
+func (e *End) SetReceiver(r Receiver) {
+	if r == nil {
+		e.receiver.Store(nil)
+		return
+	}
+	e.receiver.Store(&receiverBox{r})
+}
+
+// ErrDown is returned by Transmit when the link has no carrier.
+var ErrDown = errors.New("link has no carrier")
+
+// Transmit sends a whole Ethernet frame out of the end, to its peer. It takes
+// ownership of pkt and never blocks. It is how a bridge sends out of a port.
+func (e *End) Transmit(pkt *stack.PacketBuffer) error {
+	if !e.Carrier() {
+		e.c.txDropped.Add(1)
+		e.emitDrop(pkt, "link down")
+		pkt.DecRef()
+		return ErrDown
+	}
+	if pkt.GSOOptions.Type != stack.GSONone && e.bus.WantsFrames() {
+		for _, seg := range segment(pkt, e.MTU()) {
+			e.transmitOne(seg)
+		}
+		pkt.DecRef()
+		return nil
+	}
+	e.transmitOne(pkt)
+	return nil
+}
+
+func (e *End) transmitOne(pkt *stack.PacketBuffer) {
+	n := uint64(pkt.Size())
+	e.c.txPackets.Add(1)
+	e.c.txBytes.Add(n)
+	e.peer.arrive(pkt)
+}
+
+// arrive queues a frame that came off the wire at e.
+func (e *End) arrive(pkt *stack.PacketBuffer) {
+	if rb := e.receiver.Load(); rb != nil {
+		e.c.rxPackets.Add(1)
+		e.c.rxBytes.Add(uint64(pkt.Size()))
+		rb.r.Receive(e, pkt)
+		return
+	}
+	e.mu.Lock()
+	q := e.rxq
+	e.mu.Unlock()
+	if q == nil {
+		e.c.rxDropped.Add(1)
+		e.emitDrop(pkt, "not attached")
+		pkt.DecRef()
+		return
+	}
+	select {
+	case q <- pkt:
+		e.c.rxPackets.Add(1)
+		e.c.rxBytes.Add(uint64(pkt.Size()))
+	default:
+		e.c.rxDropped.Add(1)
+		e.emitDrop(pkt, "receive queue full")
+		pkt.DecRef()
+	}
+}
+
+// Observe emits the events of a frame's hop from e's peer to e: sent by the
+// peer, received by e. Consumers call it from their own goroutine before they
+// handle the frame, so a sink that blocks (step-through) never blocks gVisor.
+func (e *End) Observe(pkt *stack.PacketBuffer) {
+	if !e.bus.Enabled() {
+		return
+	}
+	ev := trace.Event{Time: e.now(), Len: pkt.Size()}
+	var view *buffer.View
+	if e.bus.WantsFrames() {
+		view = pkt.ToView()
+		ev.Frame = view.AsSlice()
+	}
+	ev.Kind, ev.NS, ev.Dev = trace.FrameSent, e.peer.Namespace(), e.peer.Name()
+	e.bus.Emit(&ev)
+	ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
+	e.bus.Emit(&ev)
+	if view != nil {
+		view.Release()
+	}
+}
+
+func (e *End) emitDrop(pkt *stack.PacketBuffer, reason string) {
+	if !e.bus.Enabled() {
+		return
+	}
+	e.bus.Emit(&trace.Event{Kind: trace.Dropped, Time: e.now(), NS: e.Namespace(), Dev: e.Name(), Reason: reason, Len: pkt.Size()})
+}
+
+func (e *End) now() (t time.Time) {
+	if e.clock != nil {
+		return e.clock.Now()
+	}
+	return t
+}
+
+// --- stack.LinkEndpoint: the end as a NIC of a gVisor stack. ---
+
+// Attach implements stack.LinkEndpoint. Attaching starts the receive
+// goroutine; attaching nil stops it and drops what is queued.
+func (e *End) Attach(d stack.NetworkDispatcher) {
+	e.mu.Lock()
+	old := e.rxDone
+	if old != nil {
+		close(old)
+		e.rxDone = nil
+		e.rxq = nil
+	}
+	e.mu.Unlock()
+	e.rxWG.Wait()
+	if d == nil {
+		e.mu.Lock()
+		e.dispatcher = nil
+		e.mu.Unlock()
+		return
+	}
+	q := make(chan *stack.PacketBuffer, e.qlen)
+	done := make(chan struct{})
+	e.mu.Lock()
+	e.dispatcher = d
+	e.rxq = q
+	e.rxDone = done
+	e.mu.Unlock()
+	e.rxWG.Add(1)
+	go e.rxLoop(d, q, done)
+}
+
+func (e *End) rxLoop(d stack.NetworkDispatcher, q chan *stack.PacketBuffer, done chan struct{}) {
+	defer e.rxWG.Done()
+	for {
+		select {
+		case pkt := <-q:
+			e.Observe(pkt)
+			if NeedsSegment(pkt) && e.segRx.Load() {
+				for _, seg := range segment(pkt, e.MTU()) {
+					e.deliver(d, seg)
+					seg.DecRef()
+				}
+			} else {
+				e.deliver(d, pkt)
+			}
+			pkt.DecRef()
+		case <-done:
+			for {
+				select {
+				case pkt := <-q:
+					pkt.DecRef()
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// deliver hands a frame to the stack, filtering by destination MAC as a NIC
+// does.
+func (e *End) deliver(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
+	hdr, ok := pkt.LinkHeader().Consume(header.EthernetMinimumSize)
+	if !ok {
+		e.c.rxDropped.Add(1)
+		return
+	}
+	eth := header.Ethernet(hdr)
+	dst := eth.DestinationAddress()
+	switch {
+	case dst == header.EthernetBroadcastAddress:
+		pkt.PktType = tcpip.PacketBroadcast
+	case header.IsMulticastEthernetAddress(dst):
+		pkt.PktType = tcpip.PacketMulticast
+	case dst == e.mac.Load().(tcpip.LinkAddress):
+		pkt.PktType = tcpip.PacketHost
+	default:
+		// Not for us: a NIC outside promiscuous mode ignores it.
+		return
+	}
+	// A large segment delivered whole: the receiving stack trusts its
+	// checksum (RX offload) and sees an ordinary packet.
+	pkt.GSOOptions = stack.GSO{}
+	d.DeliverNetworkPacket(eth.Type(), pkt)
+}
+
+// IsAttached implements stack.LinkEndpoint.
+func (e *End) IsAttached() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.dispatcher != nil
+}
+
+// MTU implements stack.LinkEndpoint: the IP MTU.
+func (e *End) MTU() uint32 { return e.mtu.Load() }
+
+// SetMTU implements stack.LinkEndpoint.
+func (e *End) SetMTU(mtu uint32) { e.mtu.Store(mtu) }
+
+// MaxHeaderLength implements stack.LinkEndpoint.
+func (e *End) MaxHeaderLength() uint16 { return header.EthernetMinimumSize }
+
+// LinkAddress implements stack.LinkEndpoint.
+func (e *End) LinkAddress() tcpip.LinkAddress { return e.mac.Load().(tcpip.LinkAddress) }
+
+// SetLinkAddress implements stack.LinkEndpoint.
+func (e *End) SetLinkAddress(a tcpip.LinkAddress) { e.mac.Store(a) }
+
+// Capabilities implements stack.LinkEndpoint. Checksums are computed by the
+// sending stack (frames on the wire are valid, as a capture shows them) and
+// trusted by the receiving one, as between two Linux veths.
+func (e *End) Capabilities() stack.LinkEndpointCapabilities {
+	return stack.CapabilityResolutionRequired | stack.CapabilityRXChecksumOffload
+}
+
+// GSOMaxSize implements stack.GSOEndpoint.
+func (e *End) GSOMaxSize() uint32 {
+	if e.gso.Load() {
+		return gsoMaxSize
+	}
+	return 0
+}
+
+// SupportedGSO implements stack.GSOEndpoint.
+func (e *End) SupportedGSO() stack.SupportedGSO {
+	if e.gso.Load() {
+		return stack.HostGSOSupported
+	}
+	return stack.GSONotSupported
+}
+
+// Wait implements stack.LinkEndpoint.
+func (e *End) Wait() { e.rxWG.Wait() }
+
+// ARPHardwareType implements stack.LinkEndpoint.
+func (e *End) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareEther }
+
+// AddHeader implements stack.LinkEndpoint.
+func (e *End) AddHeader(pkt *stack.PacketBuffer) {
+	eth := header.Ethernet(pkt.LinkHeader().Push(header.EthernetMinimumSize))
+	src := pkt.EgressRoute.LocalLinkAddress
+	if src == "" {
+		src = e.LinkAddress()
+	}
+	eth.Encode(&header.EthernetFields{
+		SrcAddr: src,
+		DstAddr: pkt.EgressRoute.RemoteLinkAddress,
+		Type:    pkt.NetworkProtocolNumber,
+	})
+}
+
+// ParseHeader implements stack.LinkEndpoint.
+func (e *End) ParseHeader(pkt *stack.PacketBuffer) bool {
+	_, ok := pkt.LinkHeader().Consume(header.EthernetMinimumSize)
+	return ok
+}
+
+// Close implements stack.LinkEndpoint: the stack removed the NIC.
+func (e *End) Close() {
+	e.mu.Lock()
+	f := e.onClose
+	e.onClose = nil
+	e.mu.Unlock()
+	if f != nil {
+		f()
+	}
+}
+
+// SetOnCloseAction implements stack.LinkEndpoint.
+func (e *End) SetOnCloseAction(f func()) {
+	e.mu.Lock()
+	e.onClose = f
+	e.mu.Unlock()
+}
+
+// WritePackets implements stack.LinkEndpoint. Each frame is copied once into
+// a fresh packet (the stack may reuse its buffers) and sent to the peer
+// without blocking.
+func (e *End) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
+	n := 0
+	for _, pkt := range pkts.AsSlice() {
+		if !e.Carrier() {
+			e.c.txDropped.Add(1)
+			continue
+		}
+		payload := pkt.ToBuffer()
+		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload.DeepClone()})
+		payload.Release()
+		wire.GSOOptions = pkt.GSOOptions
+		wire.NetworkProtocolNumber = pkt.NetworkProtocolNumber
+		_ = e.Transmit(wire)
+		n++
+	}
+	return n, nil
+}
