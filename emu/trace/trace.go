@@ -155,47 +155,50 @@ type FrameSink interface {
 // Emit on a bus with no sinks costs one atomic load.
 type Bus struct {
 	mu     sync.Mutex
-	sinks  atomic.Pointer[[]Sink]
+	sinks  atomic.Pointer[[]*attachment]
 	frames atomic.Bool
 }
+
+// attachment is one Attach call. Detach finds it by pointer identity: sinks
+// themselves need not be comparable (a SinkFunc is not), and the same sink
+// attached twice is two attachments.
+type attachment struct{ s Sink }
 
 // Attach adds a sink. It returns a function that detaches it.
 func (b *Bus) Attach(s Sink) (detach func()) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var cur []Sink
+	var cur []*attachment
 	if p := b.sinks.Load(); p != nil {
 		cur = *p
 	}
-	next := append(append([]Sink(nil), cur...), s)
+	a := &attachment{s}
+	next := append(append([]*attachment(nil), cur...), a)
 	b.store(next)
 	var once sync.Once
-	return func() { once.Do(func() { b.detach(s) }) }
+	return func() { once.Do(func() { b.detach(a) }) }
 }
 
-func (b *Bus) detach(s Sink) {
+func (b *Bus) detach(a *attachment) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p := b.sinks.Load()
 	if p == nil {
 		return
 	}
-	var next []Sink
-	removed := false
+	var next []*attachment
 	for _, x := range *p {
-		if !removed && x == s {
-			removed = true
-			continue
+		if x != a {
+			next = append(next, x)
 		}
-		next = append(next, x)
 	}
 	b.store(next)
 }
 
-func (b *Bus) store(sinks []Sink) {
+func (b *Bus) store(sinks []*attachment) {
 	wants := false
-	for _, s := range sinks {
-		if fs, ok := s.(FrameSink); ok && fs.WantsFrames() {
+	for _, a := range sinks {
+		if fs, ok := a.s.(FrameSink); ok && fs.WantsFrames() {
 			wants = true
 		}
 	}
@@ -227,8 +230,8 @@ func (b *Bus) Emit(e *Event) {
 	if p == nil {
 		return
 	}
-	for _, s := range *p {
-		s.Emit(e)
+	for _, a := range *p {
+		a.s.Emit(e)
 	}
 }
 
