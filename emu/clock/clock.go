@@ -160,6 +160,11 @@ func (c *Clock) Close() {
 		return
 	}
 	c.closed = true
+	// Mark the dropped timers as not pending, so a later Stop or Reset does
+	// not index the emptied heap.
+	for _, t := range c.timers {
+		t.index = -1
+	}
 	c.timers = nil
 	close(c.done)
 	c.mu.Unlock()

@@ -1,0 +1,544 @@
+package clock
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"gvisor.dev/gvisor/pkg/tcpip"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// waitFor polls cond for up to 2 s. It never asserts on timing: it only
+// bounds how long a test waits for something asynchronous to happen.
+func waitFor(cond func() bool) bool {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return cond()
+}
+
+// settle gives goroutines started by the clock a chance to run, so that a
+// test can check that something did NOT happen.
+func settle() { time.Sleep(20 * time.Millisecond) }
+
+// firedSet records which timers fired, in the order their functions ran.
+type firedSet struct {
+	mu    sync.Mutex
+	names []string
+	at    map[string]time.Duration
+}
+
+func (f *firedSet) fn(c *Clock, name string) func() {
+	return func() {
+		el := c.Elapsed()
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.names = append(f.names, name)
+		if f.at == nil {
+			f.at = map[string]time.Duration{}
+		}
+		f.at[name] = el
+	}
+}
+
+func (f *firedSet) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.names)
+}
+
+func (f *firedSet) has(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.at[name]
+	return ok
+}
+
+func TestManualClockStandsStill(t *testing.T) {
+	c := NewManual()
+	defer c.Close()
+	t0, m0 := c.Now(), c.NowMonotonic()
+	if want := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC); !t0.Equal(want) {
+		t.Fatalf("manual clock starts at %v, want %v", t0, want)
+	}
+	settle()
+	if got := c.Now(); !got.Equal(t0) {
+		t.Fatalf("manual clock moved by itself: %v -> %v", t0, got)
+	}
+	c.Advance(1500 * time.Millisecond)
+	c.Advance(0)
+	c.Advance(-time.Second) // ignored
+	if got := c.Now().Sub(t0); got != 1500*time.Millisecond {
+		t.Fatalf("Now advanced by %v, want 1.5s", got)
+	}
+	if got := c.NowMonotonic().Sub(m0); got != 1500*time.Millisecond {
+		t.Fatalf("NowMonotonic advanced by %v, want 1.5s", got)
+	}
+	if got := c.Elapsed(); got != 1500*time.Millisecond {
+		t.Fatalf("Elapsed = %v, want 1.5s", got)
+	}
+}
+
+func TestManualAfterFunc(t *testing.T) {
+	tests := []struct {
+		name     string
+		d        time.Duration
+		advances []time.Duration
+		// wantFire says whether the timer has fired after each advance.
+		wantFire []bool
+	}{
+		{"fires exactly at deadline", time.Second, []time.Duration{time.Second}, []bool{true}},
+		{"fires past deadline", time.Second, []time.Duration{3 * time.Second}, []bool{true}},
+		{"not before deadline", time.Second, []time.Duration{999 * time.Millisecond, time.Millisecond}, []bool{false, true}},
+		{"accumulates small steps", 10 * time.Second, []time.Duration{3 * time.Second, 3 * time.Second, 3 * time.Second, time.Second}, []bool{false, false, false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewManual()
+			defer c.Close()
+			var n atomic.Int32
+			c.AfterFunc(tt.d, func() { n.Add(1) })
+			settle()
+			if n.Load() != 0 {
+				t.Fatal("timer fired before any Advance")
+			}
+			for i, adv := range tt.advances {
+				c.Advance(adv)
+				if tt.wantFire[i] {
+					if !waitFor(func() bool { return n.Load() == 1 }) {
+						t.Fatalf("after advance %d (%v): timer did not fire", i, adv)
+					}
+				} else {
+					settle()
+					if n.Load() != 0 {
+						t.Fatalf("after advance %d (%v): timer fired early", i, adv)
+					}
+				}
+			}
+			c.Advance(time.Hour)
+			settle()
+			if got := n.Load(); got != 1 {
+				t.Fatalf("timer fired %d times, want once", got)
+			}
+		})
+	}
+}
+
+func TestManualAfterFuncZeroFiresWithoutAdvance(t *testing.T) {
+	c := NewManual()
+	defer c.Close()
+	var n atomic.Int32
+	c.AfterFunc(0, func() { n.Add(1) })
+	c.AfterFunc(-time.Second, func() { n.Add(1) })
+	if !waitFor(func() bool { return n.Load() == 2 }) {
+		t.Fatalf("timers due now fired %d times, want 2", n.Load())
+	}
+}
+
+func TestStop(t *testing.T) {
+	tests := []struct {
+		name string
+		// before runs before Stop; it returns whether the timer fired.
+		before   func(c *Clock, tm tcpip.Timer, fired func() bool) bool
+		wantStop bool
+		wantFire bool
+	}{
+		{"pending", func(c *Clock, tm tcpip.Timer, fired func() bool) bool { return true }, true, false},
+		{"after advance short of deadline", func(c *Clock, tm tcpip.Timer, fired func() bool) bool {
+			c.Advance(999 * time.Millisecond)
+			return true
+		}, true, false},
+		{"already fired", func(c *Clock, tm tcpip.Timer, fired func() bool) bool {
+			c.Advance(time.Second)
+			return waitFor(fired)
+		}, false, true},
+		{"already stopped", func(c *Clock, tm tcpip.Timer, fired func() bool) bool {
+			return tm.Stop()
+		}, false, false},
+		{"clock closed", func(c *Clock, tm tcpip.Timer, fired func() bool) bool {
+			c.Close()
+			return true
+		}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewManual()
+			defer c.Close()
+			var n atomic.Int32
+			tm := c.AfterFunc(time.Second, func() { n.Add(1) })
+			if !tt.before(c, tm, func() bool { return n.Load() > 0 }) {
+				t.Fatal("setup failed")
+			}
+			if got := tm.Stop(); got != tt.wantStop {
+				t.Fatalf("Stop() = %v, want %v", got, tt.wantStop)
+			}
+			if tm.Stop() {
+				t.Fatal("second Stop() = true, want false")
+			}
+			c.Advance(time.Hour)
+			settle()
+			if got, want := n.Load() > 0, tt.wantFire; got != want {
+				t.Fatalf("fired = %v, want %v", got, want)
+			}
+			if _, ok := c.NextDeadline(); ok {
+				t.Fatal("a timer is still pending")
+			}
+		})
+	}
+}
+
+func TestReset(t *testing.T) {
+	t.Run("later deadline", func(t *testing.T) {
+		c := NewManual()
+		defer c.Close()
+		var n atomic.Int32
+		tm := c.AfterFunc(time.Second, func() { n.Add(1) })
+		c.Advance(500 * time.Millisecond)
+		tm.Reset(time.Second) // now due at 1.5s
+		c.Advance(600 * time.Millisecond)
+		settle()
+		if n.Load() != 0 {
+			t.Fatal("timer fired at its old deadline after Reset")
+		}
+		if d, ok := c.NextDeadline(); !ok || d != 400*time.Millisecond {
+			t.Fatalf("NextDeadline = %v, %v; want 400ms, true", d, ok)
+		}
+		c.Advance(400 * time.Millisecond)
+		if !waitFor(func() bool { return n.Load() == 1 }) {
+			t.Fatal("timer did not fire at its new deadline")
+		}
+	})
+	t.Run("earlier deadline", func(t *testing.T) {
+		c := NewManual()
+		defer c.Close()
+		var n atomic.Int32
+		tm := c.AfterFunc(time.Hour, func() { n.Add(1) })
+		tm.Reset(time.Second)
+		c.Advance(time.Second)
+		if !waitFor(func() bool { return n.Load() == 1 }) {
+			t.Fatal("timer did not fire at its earlier deadline")
+		}
+		c.Advance(2 * time.Hour)
+		settle()
+		if n.Load() != 1 {
+			t.Fatalf("timer fired %d times, want once (the old deadline must be gone)", n.Load())
+		}
+	})
+	t.Run("after firing", func(t *testing.T) {
+		c := NewManual()
+		defer c.Close()
+		var n atomic.Int32
+		tm := c.AfterFunc(time.Second, func() { n.Add(1) })
+		c.Advance(time.Second)
+		if !waitFor(func() bool { return n.Load() == 1 }) {
+			t.Fatal("timer did not fire")
+		}
+		tm.Reset(time.Second)
+		c.Advance(999 * time.Millisecond)
+		settle()
+		if n.Load() != 1 {
+			t.Fatal("re-armed timer fired early")
+		}
+		c.Advance(time.Millisecond)
+		if !waitFor(func() bool { return n.Load() == 2 }) {
+			t.Fatal("re-armed timer did not fire")
+		}
+		if tm.Stop() {
+			t.Fatal("Stop after the second firing = true")
+		}
+	})
+	t.Run("after stop", func(t *testing.T) {
+		c := NewManual()
+		defer c.Close()
+		var n atomic.Int32
+		tm := c.AfterFunc(time.Second, func() { n.Add(1) })
+		tm.Stop()
+		tm.Reset(2 * time.Second)
+		c.Advance(2 * time.Second)
+		if !waitFor(func() bool { return n.Load() == 1 }) {
+			t.Fatal("timer re-armed after Stop did not fire")
+		}
+	})
+	t.Run("after close", func(t *testing.T) {
+		c := NewManual()
+		tm := c.AfterFunc(time.Second, func() { t.Error("timer fired after Close") })
+		c.Close()
+		tm.Reset(time.Second) // must not panic or re-arm
+		c.Advance(time.Hour)
+		if tm.Stop() {
+			t.Fatal("Stop after Close = true")
+		}
+		settle()
+	})
+}
+
+// Timers that fall due in separate steps fire in deadline order; timers due
+// in the same Advance all fire (each in its own goroutine, as with
+// time.AfterFunc, so their relative order is not defined).
+func TestTimerOrdering(t *testing.T) {
+	c := NewManual()
+	defer c.Close()
+	var f firedSet
+	deadlines := map[string]time.Duration{
+		"a": 3 * time.Second, "b": 1 * time.Second, "c": 2 * time.Second,
+		"d": 5 * time.Second, "e": 5 * time.Second, "stopped": 4 * time.Second,
+	}
+	timers := map[string]tcpip.Timer{}
+	for name, d := range deadlines {
+		timers[name] = c.AfterFunc(d, f.fn(c, name))
+	}
+	timers["stopped"].Stop()
+
+	steps := []struct {
+		advance time.Duration
+		want    []string // cumulative, in order, for single-timer steps
+	}{
+		{time.Second, []string{"b"}},
+		{time.Second, []string{"b", "c"}},
+		{time.Second, []string{"b", "c", "a"}},
+		{time.Second, []string{"b", "c", "a"}}, // "stopped" is gone
+	}
+	for i, st := range steps {
+		c.Advance(st.advance)
+		if !waitFor(func() bool { return f.count() >= len(st.want) }) {
+			t.Fatalf("step %d: %d timers fired, want %d", i, f.count(), len(st.want))
+		}
+		settle()
+		f.mu.Lock()
+		got := append([]string(nil), f.names...)
+		f.mu.Unlock()
+		if len(got) != len(st.want) {
+			t.Fatalf("step %d: fired %v, want %v", i, got, st.want)
+		}
+		for j := range got {
+			if got[j] != st.want[j] {
+				t.Fatalf("step %d: fired %v, want %v", i, got, st.want)
+			}
+		}
+	}
+	if d, ok := c.NextDeadline(); !ok || d != time.Second {
+		t.Fatalf("NextDeadline = %v, %v; want 1s, true", d, ok)
+	}
+	c.Advance(10 * time.Second)
+	if !waitFor(func() bool { return f.has("d") && f.has("e") }) {
+		t.Fatal("timers due in the same Advance did not all fire")
+	}
+	if f.has("stopped") {
+		t.Fatal("a stopped timer fired")
+	}
+	if _, ok := c.NextDeadline(); ok {
+		t.Fatal("timers still pending")
+	}
+}
+
+// A timer function may re-arm its own timer (as the bridge's sweep does).
+func TestTimerRearmsItself(t *testing.T) {
+	c := NewManual()
+	defer c.Close()
+	var n atomic.Int32
+	var tm tcpip.Timer
+	ready := make(chan struct{})
+	tm = c.AfterFunc(time.Second, func() {
+		<-ready
+		n.Add(1)
+		tm.Reset(time.Second)
+	})
+	close(ready)
+	for i := 1; i <= 3; i++ {
+		c.Advance(time.Second)
+		if !waitFor(func() bool { return n.Load() == int32(i) }) {
+			t.Fatalf("tick %d did not fire (count %d)", i, n.Load())
+		}
+		// Wait for the re-arm to land before advancing again.
+		if !waitFor(func() bool { d, ok := c.NextDeadline(); return ok && d == time.Second }) {
+			t.Fatalf("tick %d did not re-arm", i)
+		}
+	}
+	tm.Stop()
+}
+
+func TestRealClockFires(t *testing.T) {
+	c := New()
+	defer c.Close()
+	var f firedSet
+	c.AfterFunc(20*time.Millisecond, f.fn(c, "t"))
+	if !waitFor(func() bool { return f.has("t") }) {
+		t.Fatal("real-time timer did not fire")
+	}
+	f.mu.Lock()
+	at := f.at["t"]
+	f.mu.Unlock()
+	if at < 20*time.Millisecond {
+		t.Fatalf("timer fired at virtual %v, before its 20ms deadline", at)
+	}
+}
+
+func TestRealClockAdvance(t *testing.T) {
+	c := New()
+	defer c.Close()
+	var n atomic.Int32
+	c.AfterFunc(time.Hour, func() { n.Add(1) })
+	before := c.Elapsed()
+	c.Advance(time.Hour)
+	if got := c.Elapsed(); got < before+time.Hour {
+		t.Fatalf("Elapsed after Advance(1h) = %v, want >= %v", got, before+time.Hour)
+	}
+	if !waitFor(func() bool { return n.Load() == 1 }) {
+		t.Fatal("Advance did not fire a real-time timer that fell due")
+	}
+}
+
+func TestPauseResume(t *testing.T) {
+	const d = 50 * time.Millisecond
+	c := New()
+	defer c.Close()
+	var f firedSet
+	tm := c.AfterFunc(d, f.fn(c, "t"))
+	c.Pause()
+	frozen := c.Elapsed()
+	if frozen >= d {
+		// The machine was too slow to pause before the deadline; the
+		// timer may rightly have fired.
+		tm.Stop()
+		t.Skipf("could not pause before the deadline (elapsed %v)", frozen)
+	}
+	if !c.Paused() {
+		t.Fatal("Paused() = false after Pause")
+	}
+	frozenNow := c.Now()
+	frozenMono := c.NowMonotonic()
+	c.Pause() // a second Pause changes nothing
+	// Sleep well past the deadline in real time.
+	time.Sleep(2 * d)
+	if got := c.Elapsed(); got != frozen {
+		t.Fatalf("Elapsed moved while paused: %v -> %v", frozen, got)
+	}
+	if got := c.Now(); !got.Equal(frozenNow) {
+		t.Fatalf("Now moved while paused: %v -> %v", frozenNow, got)
+	}
+	if got := c.NowMonotonic(); got != frozenMono {
+		t.Fatal("NowMonotonic moved while paused")
+	}
+	if f.has("t") {
+		t.Fatal("a timer fired while the clock was paused")
+	}
+	// A timer armed while paused does not fire either, even if due now.
+	c.AfterFunc(0, f.fn(c, "zero"))
+	settle()
+	if f.has("zero") {
+		t.Fatal("a zero timer armed while paused fired")
+	}
+	if got, ok := c.NextDeadline(); !ok || got != 0 {
+		t.Fatalf("NextDeadline while paused = %v, %v; want 0 (the zero timer), true", got, ok)
+	}
+
+	start := time.Now()
+	c.Resume()
+	resumed := c.Elapsed()
+	wall := time.Since(start)
+	if c.Paused() {
+		t.Fatal("Paused() = true after Resume")
+	}
+	// Time continues from the frozen point: it has not jumped by the time
+	// spent paused.
+	if resumed < frozen || resumed > frozen+wall {
+		t.Fatalf("Elapsed after Resume = %v, want within [%v, %v]", resumed, frozen, frozen+wall)
+	}
+	if !waitFor(func() bool { return f.has("t") && f.has("zero") }) {
+		t.Fatal("timers did not fire after Resume")
+	}
+	f.mu.Lock()
+	at := f.at["t"]
+	f.mu.Unlock()
+	if at < d {
+		t.Fatalf("timer fired at virtual %v, before its deadline %v", at, d)
+	}
+	c.Resume() // Resume when running changes nothing
+	if c.Paused() {
+		t.Fatal("Paused() = true after a second Resume")
+	}
+}
+
+// Advance works while paused: it moves the frozen time and fires what falls
+// due, and virtual time continues from there on Resume.
+func TestAdvanceWhilePaused(t *testing.T) {
+	tests := []struct {
+		name   string
+		newClk func() *Clock
+	}{
+		{"manual", NewManual},
+		{"real", New},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.newClk()
+			defer c.Close()
+			var n atomic.Int32
+			c.AfterFunc(time.Hour, func() { n.Add(1) })
+			c.Pause()
+			frozen := c.Elapsed()
+			c.Advance(time.Hour)
+			if got := c.Elapsed(); got != frozen+time.Hour {
+				t.Fatalf("Elapsed after Advance while paused = %v, want %v", got, frozen+time.Hour)
+			}
+			if !c.Paused() {
+				t.Fatal("Advance unpaused the clock")
+			}
+			if !waitFor(func() bool { return n.Load() == 1 }) {
+				t.Fatal("Advance while paused did not fire the due timer")
+			}
+			start := time.Now()
+			c.Resume()
+			got := c.Elapsed()
+			wall := time.Since(start)
+			if got < frozen+time.Hour || got > frozen+time.Hour+wall {
+				t.Fatalf("Elapsed after Resume = %v, want within [%v, %v]", got, frozen+time.Hour, frozen+time.Hour+wall)
+			}
+		})
+	}
+}
+
+func TestClose(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		newClk func() *Clock
+	}{{"manual", NewManual}, {"real", New}} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := goleak.IgnoreCurrent()
+			c := tt.newClk()
+			var n atomic.Int32
+			pending := c.AfterFunc(time.Hour, func() { n.Add(1) })
+			if err := goleak.Find(before); err == nil {
+				t.Fatal("no clock goroutine found while the clock runs")
+			}
+			c.Close()
+			// The clock's goroutine is gone.
+			if err := goleak.Find(before); err != nil {
+				t.Fatalf("goroutines left after Close: %v", err)
+			}
+			c.Close() // idempotent
+			c.Advance(time.Hour)
+			late := c.AfterFunc(0, func() { n.Add(1) })
+			time.Sleep(30 * time.Millisecond)
+			if n.Load() != 0 {
+				t.Fatal("a timer fired after Close")
+			}
+			if pending.Stop() || late.Stop() {
+				t.Fatal("Stop after Close reported a pending timer")
+			}
+			if _, ok := c.NextDeadline(); ok {
+				t.Fatal("NextDeadline reports a timer after Close")
+			}
+		})
+	}
+}
