@@ -35,12 +35,18 @@ func segment(pkt *stack.PacketBuffer, mtu uint32) []*stack.PacketBuffer {
 	}
 	ip := header.IPv4(frame[ethLen:])
 	ihl := int(ip.HeaderLength())
-	if ip.Protocol() != uint8(header.TCPProtocolNumber) || len(ip) < ihl+header.TCPMinimumSize {
+	// Only TCP over IPv4 is cut; anything else (an IPv6 large segment, whose
+	// bytes read as an IPv4 header would be garbage) passes unchanged.
+	if header.Ethernet(frame).Type() != header.IPv4ProtocolNumber || header.IPVersion(ip) != header.IPv4Version ||
+		ihl < header.IPv4MinimumSize || ip.Protocol() != uint8(header.TCPProtocolNumber) || len(ip) < ihl+header.TCPMinimumSize {
 		// Not something we segment: pass it with its bytes unchanged.
 		return []*stack.PacketBuffer{newWire(frame)}
 	}
 	tcp := header.TCP(ip[ihl:])
 	thl := int(tcp.DataOffset())
+	if thl < header.TCPMinimumSize || ihl+thl > len(ip) {
+		return []*stack.PacketBuffer{newWire(frame)}
+	}
 	total := int(ip.TotalLength())
 	if total > len(ip) || total < ihl+thl {
 		total = len(ip)

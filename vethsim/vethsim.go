@@ -314,24 +314,30 @@ func (e *End) arrive(pkt *stack.PacketBuffer) {
 		rb.r.Receive(e, pkt)
 		return
 	}
+	// The send happens under mu (it never blocks), so that it cannot land
+	// in a queue that Attach has already told its receive loop to drain:
+	// such a frame would never be released.
+	reason := ""
+	n := uint64(pkt.Size())
 	e.mu.Lock()
-	q := e.rxq
+	if e.rxq == nil {
+		reason = "not attached"
+	} else {
+		select {
+		case e.rxq <- pkt:
+		default:
+			reason = "receive queue full"
+		}
+	}
 	e.mu.Unlock()
-	if q == nil {
-		e.c.rxDropped.Add(1)
-		e.emitDrop(pkt, "not attached")
-		pkt.DecRef()
+	if reason == "" {
+		e.c.rxPackets.Add(1)
+		e.c.rxBytes.Add(n)
 		return
 	}
-	select {
-	case q <- pkt:
-		e.c.rxPackets.Add(1)
-		e.c.rxBytes.Add(uint64(pkt.Size()))
-	default:
-		e.c.rxDropped.Add(1)
-		e.emitDrop(pkt, "receive queue full")
-		pkt.DecRef()
-	}
+	e.c.rxDropped.Add(1)
+	e.emitDrop(pkt, reason)
+	pkt.DecRef()
 }
 
 // Observe emits the events of a frame's hop from e's peer to e: sent by the
