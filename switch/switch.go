@@ -160,8 +160,8 @@ func New(cfg Config) (*Bridge, error) {
 		done:  make(chan struct{}),
 		cam:   make(map[tcpip.LinkAddress]*entry),
 	}
-	b.SetNamespace(cfg.Namespace)
 	b.selfNIC, b.self = pair.Ends()
+	b.SetNamespace(cfg.Namespace)
 	b.self.SetUp(true)
 	b.self.SetReceiver(b)
 	b.ageing.Store(int64(DefaultAgeing))

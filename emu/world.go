@@ -1,0 +1,361 @@
+// Package emu is the emulated world: named network namespaces (the host's
+// root namespace first), their devices (loopback, veth pairs, bridges), and
+// the operations the tutorials perform with ip, brctl, sysctl and iptables.
+// It is the documented Go API for building hermetic multi-host networks in
+// tests, without root:
+//
+//	w := emu.New(emu.Options{})
+//	defer w.Close()
+//	ns1, _ := w.AddNamespace("ns1")
+//	...
+//	reply, err := ns1.Ping(ctx, netip.MustParseAddr("192.168.28.2"), time.Second)
+//
+// Errors use the words of the real tools (`Cannot find device "veth9"`,
+// `RTNETLINK answers: File exists`). A failed operation leaves the world as
+// it was.
+package emu
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sort"
+	"sync"
+
+	"github.com/nsemu/nsemu/emu/clock"
+	"github.com/nsemu/nsemu/emu/trace"
+	"github.com/nsemu/nsemu/stack"
+	l2switch "github.com/nsemu/nsemu/switch"
+	"github.com/nsemu/nsemu/vethsim"
+)
+
+// HostName is the name events give the host's root namespace.
+const HostName = "host"
+
+// Errors in the real tools' words.
+var (
+	ErrExists      = errors.New("RTNETLINK answers: File exists")
+	ErrInvalid     = errors.New("RTNETLINK answers: Invalid argument")
+	ErrNotSupp     = errors.New("RTNETLINK answers: Operation not supported")
+	ErrNoNamespace = errors.New("No such file or directory")
+)
+
+// DeviceNotFound is `Cannot find device "NAME"`.
+type DeviceNotFound struct{ Name string }
+
+func (e *DeviceNotFound) Error() string { return fmt.Sprintf("Cannot find device %q", e.Name) }
+
+// NamespaceNotFound is what `ip netns exec` says of a missing namespace.
+type NamespaceNotFound struct{ Name string }
+
+func (e *NamespaceNotFound) Error() string {
+	return fmt.Sprintf("Cannot open network namespace %q: No such file or directory", e.Name)
+}
+
+// Options configure a world.
+type Options struct {
+	// Clock to use; a new real-time clock when nil. The world closes it.
+	Clock *clock.Clock
+	// GSO lets TCP segments up to 64 KB cross veth pairs whole when no
+	// observer needs real frames. On by default; set NoGSO to turn it off.
+	NoGSO bool
+}
+
+// World is an emulated set of network namespaces.
+type World struct {
+	clock *clock.Clock
+	bus   *trace.Bus
+	gso   bool
+
+	// topo serialises topology changes (a veth pair spans two namespaces).
+	topo sync.Mutex
+
+	mu        sync.Mutex
+	host      *Namespace
+	ns        map[string]*Namespace
+	nextIndex int
+	closed    bool
+}
+
+// New makes a world with the host's root namespace in it.
+func New(opts Options) *World {
+	c := opts.Clock
+	if c == nil {
+		c = clock.New()
+	}
+	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, nextIndex: 2}
+	h, err := w.newNamespace(HostName, true)
+	if err != nil {
+		panic(fmt.Sprintf("emu: making the host namespace: %v", err))
+	}
+	w.host = h
+	return w
+}
+
+// Clock returns the world's clock.
+func (w *World) Clock() *clock.Clock { return w.clock }
+
+// Bus returns the world's event bus: attach a trace.Sink to observe frames,
+// CAM updates, neighbour changes, routes and NAT.
+func (w *World) Bus() *trace.Bus { return w.bus }
+
+// Host returns the host's root namespace.
+func (w *World) Host() *Namespace { return w.host }
+
+// Close tears the world down: every bridge, stack and goroutine stops.
+func (w *World) Close() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	all := []*Namespace{w.host}
+	for _, n := range w.ns {
+		all = append(all, n)
+	}
+	w.mu.Unlock()
+	for _, n := range all {
+		n.destroy()
+	}
+	w.clock.Close()
+}
+
+func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
+	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus})
+	if err != nil {
+		return nil, err
+	}
+	n := &Namespace{w: w, name: name, root: root, st: st, devs: map[string]*Device{}, created: nsSeq.Add(1)}
+	lo := &Device{Kind: KindLoopback, ns: n, index: 1}
+	lo.name = "lo"
+	n.devs["lo"] = lo
+	return n, nil
+}
+
+// AddNamespace creates a named namespace (`ip netns add NAME`) with only a
+// loopback device, down.
+func (w *World) AddNamespace(name string) (*Namespace, error) {
+	if name == "" || name == "." || name == ".." || len(name) > 255 || containsSlash(name) {
+		return nil, fmt.Errorf("Invalid netns name %q", name)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, ok := w.ns[name]; ok {
+		return nil, fmt.Errorf("Cannot create namespace file \"/run/netns/%s\": File exists", name)
+	}
+	n, err := w.newNamespace(name, false)
+	if err != nil {
+		return nil, err
+	}
+	w.ns[name] = n
+	return n, nil
+}
+
+func containsSlash(s string) bool {
+	for _, c := range s {
+		if c == '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// DelNamespace deletes a named namespace (`ip netns del NAME`). Its veth
+// ends are destroyed with their pairs and its bridges are deleted.
+func (w *World) DelNamespace(name string) error {
+	w.mu.Lock()
+	n, ok := w.ns[name]
+	if !ok {
+		w.mu.Unlock()
+		return fmt.Errorf("Cannot remove namespace file \"/run/netns/%s\": No such file or directory", name)
+	}
+	delete(w.ns, name)
+	w.mu.Unlock()
+	n.destroy()
+	return nil
+}
+
+// Namespace returns a named namespace; "" and HostName name the root one
+// (unless a namespace was created with that name).
+func (w *World) Namespace(name string) (*Namespace, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n, ok := w.ns[name]; ok {
+		return n, nil
+	}
+	if name == "" || name == HostName {
+		return w.host, nil
+	}
+	return nil, &NamespaceNotFound{Name: name}
+}
+
+// Namespaces lists the named namespaces, newest first (as `ip netns list`).
+func (w *World) Namespaces() []*Namespace {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]*Namespace, 0, len(w.ns))
+	for _, n := range w.ns {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].created > out[j].created })
+	return out
+}
+
+func (w *World) allocIndex() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	i := w.nextIndex
+	w.nextIndex++
+	return i
+}
+
+// Kind is a device's type.
+type Kind int
+
+// Device kinds.
+const (
+	KindLoopback Kind = iota
+	KindVeth
+	KindBridge
+)
+
+func (k Kind) String() string {
+	return [...]string{"loopback", "veth", "bridge"}[k]
+}
+
+// Device is a network device in a namespace.
+type Device struct {
+	Kind  Kind
+	name  string
+	index int
+	ns    *Namespace
+	// end is the veth end (KindVeth).
+	end *vethsim.End
+	// br is the bridge (KindBridge).
+	br *l2switch.Bridge
+	// master is the bridge a veth end is enslaved to.
+	master *Device
+	up     bool
+}
+
+// Name returns the device's name.
+func (d *Device) Name() string { return d.name }
+
+// Index returns the device's ifindex.
+func (d *Device) Index() int { return d.index }
+
+// Namespace returns the namespace the device is in.
+func (d *Device) Namespace() *Namespace { return d.ns }
+
+// Master returns the bridge the device is enslaved to, or nil.
+func (d *Device) Master() *Device { return d.master }
+
+// IsUp reports the administrative state.
+func (d *Device) IsUp() bool { return d.up }
+
+// End returns the veth end of a veth device.
+func (d *Device) End() *vethsim.End { return d.end }
+
+// Bridge returns the bridge of a bridge device.
+func (d *Device) Bridge() *l2switch.Bridge { return d.br }
+
+// PeerIndex returns the ifindex of a veth's peer (the N of "eth0@ifN"),
+// or 0.
+func (d *Device) PeerIndex() int {
+	if d.end == nil {
+		return 0
+	}
+	return d.end.Peer().Index()
+}
+
+// MAC returns the device's hardware address.
+func (d *Device) MAC() net.HardwareAddr {
+	switch d.Kind {
+	case KindVeth:
+		return d.end.MAC()
+	case KindBridge:
+		return d.br.MAC()
+	}
+	return net.HardwareAddr{0, 0, 0, 0, 0, 0}
+}
+
+// MTU returns the device's MTU.
+func (d *Device) MTU() uint32 {
+	switch d.Kind {
+	case KindVeth:
+		return d.end.MTU()
+	case KindBridge:
+		return d.br.Self().MTU()
+	}
+	return 65536
+}
+
+// Carrier reports whether the link has carrier: a veth whose peer is up, a
+// bridge with a forwarding port, lo when up.
+func (d *Device) Carrier() bool {
+	switch d.Kind {
+	case KindVeth:
+		return d.end.Peer().IsUp()
+	case KindBridge:
+		for _, p := range d.br.Ports() {
+			if p.State == "forwarding" {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// OperState is the device's operational state as `ip link` shows it: UP,
+// DOWN, LOWERLAYERDOWN (a veth whose peer is down) or UNKNOWN (lo).
+func (d *Device) OperState() string {
+	switch {
+	case !d.up:
+		return "DOWN"
+	case d.Kind == KindLoopback:
+		return "UNKNOWN"
+	case d.Kind == KindVeth && !d.Carrier():
+		return "LOWERLAYERDOWN"
+	case !d.Carrier():
+		return "DOWN"
+	}
+	return "UP"
+}
+
+// Counters returns the device's statistics.
+func (d *Device) Counters() vethsim.Counters {
+	switch d.Kind {
+	case KindVeth:
+		return d.end.Counters()
+	case KindBridge:
+		c := d.br.Self().Counters()
+		return c
+	}
+	return vethsim.Counters{}
+}
+
+// isL3 reports whether the device is a NIC of its namespace's stack.
+func (d *Device) isL3() bool { return d.master == nil }
+
+// link returns the link endpoint the device has in its stack.
+func (d *Device) link() stack.Link {
+	switch d.Kind {
+	case KindVeth:
+		return d.end
+	case KindBridge:
+		return d.br.Self()
+	}
+	return nil
+}
+
+// Addrs returns the device's addresses.
+func (d *Device) Addrs() []netip.Prefix {
+	n, ok := d.ns.st.LookupNIC(d.name)
+	if !ok {
+		return nil
+	}
+	return n.Addrs
+}

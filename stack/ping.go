@@ -1,0 +1,286 @@
+package stack
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/checksum"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// ErrTimeout is returned when no reply came within the probe's timeout.
+var ErrTimeout = errors.New("no reply")
+
+// PingOptions configure a Pinger, as ping's flags do.
+type PingOptions struct {
+	// ID is the ICMP identifier; a random one when 0.
+	ID uint16
+	// Size is the number of data bytes (ping -s); 56 when 0.
+	Size int
+	// TTL of the probes (ping -t); 64 when 0.
+	TTL uint8
+	// Timeout per probe (ping -W); 1 s when 0... iputils waits 10 s for the
+	// last reply; callers choose.
+	Timeout time.Duration
+	// Dev binds the probes to a device (ping -I).
+	Dev string
+	// DontFragment sets DF (ping -M do).
+	DontFragment bool
+}
+
+// PingReply is what came back for one probe.
+type PingReply struct {
+	// From is the address that answered.
+	From netip.Addr
+	// Seq is the probe's sequence number.
+	Seq uint16
+	// TTL of the reply's IP header.
+	TTL uint8
+	// Bytes is the ICMP length of the reply (ping's "64 bytes from").
+	Bytes int
+	// RTT measured on the emulator clock.
+	RTT time.Duration
+	// Error is set when an ICMP error answered instead of an echo reply, in
+	// ping's words ("Destination Host Unreachable", "Time to live exceeded").
+	Error string
+}
+
+// Pinger sends ICMP echo requests from a namespace and matches the replies.
+type Pinger struct {
+	st   *Stack
+	dst  netip.Addr
+	opts PingOptions
+	ep   tcpip.Endpoint
+	wq   waiter.Queue
+	src  netip.Addr
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// NewPinger opens an ICMP socket to dst. It fails with ErrNetworkUnreachable
+// when no route matches, as ping's connect does.
+func (st *Stack) NewPinger(dst netip.Addr, opts PingOptions) (*Pinger, error) {
+	if !dst.Is4() {
+		return nil, fmt.Errorf("ping: %s: only IPv4 is emulated", dst)
+	}
+	if opts.Size == 0 {
+		opts.Size = 56
+	}
+	if opts.Size < 0 || opts.Size > 65507 {
+		return nil, fmt.Errorf("ping: invalid argument: '%d': out of range: 0 <= value <= 65507", opts.Size)
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.ID == 0 {
+		opts.ID = uint16(st.s.InsecureRNG().Uint32())
+	}
+	r, err := st.RouteGet(dst)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Dev != "" {
+		if _, ok := st.LookupNIC(opts.Dev); !ok {
+			return nil, fmt.Errorf("ping: SO_BINDTODEVICE %s: No such device", opts.Dev)
+		}
+	}
+	st.emitRoute(dst, describeRoute(r), "")
+	p := &Pinger{st: st, dst: dst, opts: opts, src: r.Src}
+	ep, terr := st.s.NewRawEndpoint(icmp.ProtocolNumber4, ipv4.ProtocolNumber, &p.wq, true)
+	if terr != nil {
+		return nil, fmt.Errorf("ping: socket: %s", terr)
+	}
+	p.ep = ep
+	if opts.TTL != 0 {
+		_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(opts.TTL))
+	}
+	if opts.DontFragment {
+		_ = ep.SetSockOptInt(tcpip.MTUDiscoverOption, int(tcpip.PMTUDiscoveryDo))
+	} else {
+		_ = ep.SetSockOptInt(tcpip.MTUDiscoverOption, int(tcpip.PMTUDiscoveryDont))
+	}
+	if opts.Dev != "" {
+		n, _ := st.LookupNIC(opts.Dev)
+		_ = ep.SocketOptions().SetBindToDevice(int32(n.ID))
+	}
+	return p, nil
+}
+
+func describeRoute(r Route) string {
+	if r.Gateway.IsValid() {
+		if r.IsDefault() {
+			return fmt.Sprintf("default via %s dev %s", r.Gateway, r.Dev)
+		}
+		return fmt.Sprintf("%s via %s dev %s", r.Dst, r.Gateway, r.Dev)
+	}
+	return fmt.Sprintf("%s dev %s (connected)", r.Dst, r.Dev)
+}
+
+// Source returns the source address the probes use.
+func (p *Pinger) Source() netip.Addr { return p.src }
+
+// Close closes the socket.
+func (p *Pinger) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		p.closed = true
+		p.ep.Close()
+	}
+}
+
+// Ping sends echo request seq and waits for its reply, an ICMP error about
+// it, the timeout (ErrTimeout) or ctx. Time is the emulator clock's.
+func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
+	clock := p.st.clock
+	msg := make([]byte, header.ICMPv4MinimumSize+p.opts.Size)
+	icmpHdr := header.ICMPv4(msg)
+	icmpHdr.SetType(header.ICMPv4Echo)
+	icmpHdr.SetIdent(p.opts.ID)
+	icmpHdr.SetSequence(seq)
+	sent := clock.NowMonotonic()
+	data := msg[header.ICMPv4MinimumSize:]
+	if len(data) >= 8 {
+		binary.BigEndian.PutUint64(data, uint64(clock.Now().UnixNano()))
+		for i := 8; i < len(data); i++ {
+			data[i] = byte(i)
+		}
+	}
+	icmpHdr.SetChecksum(0)
+	icmpHdr.SetChecksum(^checksum.Checksum(msg, 0))
+
+	we, ch := waiter.NewChannelEntry(waiter.ReadableEvents)
+	p.wq.EventRegister(&we)
+	defer p.wq.EventUnregister(&we)
+
+	var r bytes.Reader
+	r.Reset(msg)
+	if _, err := p.ep.Write(&r, tcpip.WriteOptions{To: &tcpip.FullAddress{Addr: tcpAddr(p.dst)}}); err != nil {
+		switch err.(type) {
+		case *tcpip.ErrHostUnreachable, *tcpip.ErrNetworkUnreachable:
+			return PingReply{}, ErrNetworkUnreachable
+		case *tcpip.ErrMessageTooLong:
+			return PingReply{}, fmt.Errorf("ping: local error: message too long, mtu=%d", p.mtu())
+		}
+		return PingReply{}, fmt.Errorf("ping: sendmsg: %s", err)
+	}
+
+	expired := make(chan struct{})
+	t := clock.AfterFunc(p.opts.Timeout, func() { close(expired) })
+	defer t.Stop()
+	for {
+		var buf bytes.Buffer
+		_, err := p.ep.Read(&buf, tcpip.ReadOptions{})
+		if err == nil {
+			if rep, ok := p.match(buf.Bytes(), seq); ok {
+				rep.RTT = clock.NowMonotonic().Sub(sent)
+				return rep, nil
+			}
+			continue
+		}
+		if _, wb := err.(*tcpip.ErrWouldBlock); !wb {
+			switch err.(type) {
+			case *tcpip.ErrHostUnreachable:
+				return PingReply{From: p.src, Seq: seq, Error: "Destination Host Unreachable"}, nil
+			}
+			return PingReply{}, fmt.Errorf("ping: recvmsg: %s", err)
+		}
+		select {
+		case <-ch:
+		case <-expired:
+			return PingReply{}, ErrTimeout
+		case <-ctx.Done():
+			return PingReply{}, ctx.Err()
+		}
+	}
+}
+
+func (p *Pinger) mtu() uint32 {
+	r, err := p.st.RouteGet(p.dst)
+	if err != nil {
+		return 0
+	}
+	n, ok := p.st.LookupNIC(r.Dev)
+	if !ok {
+		return 0
+	}
+	return n.Link.MTU()
+}
+
+// match parses an IPv4 packet read from the raw socket and reports whether
+// it answers probe seq.
+func (p *Pinger) match(pkt []byte, seq uint16) (PingReply, bool) {
+	ip := header.IPv4(pkt)
+	if len(pkt) < header.IPv4MinimumSize || !ip.IsValid(len(pkt)) {
+		return PingReply{}, false
+	}
+	body := pkt[ip.HeaderLength():ip.TotalLength()]
+	if len(body) < header.ICMPv4MinimumSize {
+		return PingReply{}, false
+	}
+	ic := header.ICMPv4(body)
+	from := netAddr(ip.SourceAddress())
+	switch ic.Type() {
+	case header.ICMPv4EchoReply:
+		if ic.Ident() != p.opts.ID || ic.Sequence() != seq {
+			return PingReply{}, false
+		}
+		return PingReply{From: from, Seq: seq, TTL: ip.TTL(), Bytes: len(body)}, true
+	case header.ICMPv4DstUnreachable, header.ICMPv4TimeExceeded:
+		// The error quotes our probe: IP header + 8 bytes of ICMP.
+		inner := body[header.ICMPv4MinimumSize:]
+		iip := header.IPv4(inner)
+		if len(inner) < header.IPv4MinimumSize || len(inner) < int(iip.HeaderLength())+8 {
+			return PingReply{}, false
+		}
+		q := header.ICMPv4(inner[iip.HeaderLength():])
+		if q.Type() != header.ICMPv4Echo || q.Ident() != p.opts.ID || q.Sequence() != seq {
+			return PingReply{}, false
+		}
+		return PingReply{From: from, Seq: seq, TTL: ip.TTL(), Bytes: len(body), Error: icmpErrorText(ic)}, true
+	}
+	return PingReply{}, false
+}
+
+func icmpErrorText(ic header.ICMPv4) string {
+	if ic.Type() == header.ICMPv4TimeExceeded {
+		return "Time to live exceeded"
+	}
+	switch ic.Code() {
+	case header.ICMPv4NetUnreachable:
+		return "Destination Net Unreachable"
+	case header.ICMPv4HostUnreachable:
+		return "Destination Host Unreachable"
+	case header.ICMPv4ProtoUnreachable:
+		return "Destination Protocol Unreachable"
+	case header.ICMPv4PortUnreachable:
+		return "Destination Port Unreachable"
+	case header.ICMPv4FragmentationNeeded:
+		return fmt.Sprintf("Frag needed and DF set (mtu = %d)", ic.MTU())
+	case header.ICMPv4NetProhibited, header.ICMPv4HostProhibited, header.ICMPv4AdminProhibited:
+		return "Packet filtered"
+	}
+	return fmt.Sprintf("Dest Unreachable, Bad Code: %d", ic.Code())
+}
+
+// Ping is a one-probe convenience: it sends one echo request to dst and
+// waits up to timeout.
+func (st *Stack) Ping(ctx context.Context, dst netip.Addr, timeout time.Duration) (PingReply, error) {
+	p, err := st.NewPinger(dst, PingOptions{Timeout: timeout})
+	if err != nil {
+		return PingReply{}, err
+	}
+	defer p.Close()
+	return p.Ping(ctx, 1)
+}
