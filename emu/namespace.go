@@ -46,7 +46,6 @@ func (n *Namespace) Stack() *stack.Stack { return n.st }
 // World returns the world the namespace belongs to.
 func (n *Namespace) World() *World { return n.w }
 
-
 // Link returns a device by name.
 func (n *Namespace) Link(name string) (*Device, error) {
 	n.mu.Lock()
