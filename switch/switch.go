@@ -167,9 +167,11 @@ func New(cfg Config) (*Bridge, error) {
 	b.ageing.Store(int64(DefaultAgeing))
 	b.ports = []*vethsim.End{b.self}
 	b.cam[b.selfNIC.LinkAddress()] = &entry{port: b.self, local: true}
+	// Arm the sweep timer before the goroutine that re-arms it starts, so
+	// that b.timer is never read before it is written.
+	b.timer = b.clock.AfterFunc(sweepInterval, b.onTick)
 	b.wg.Add(1)
 	go b.run()
-	b.timer = b.clock.AfterFunc(sweepInterval, b.onTick)
 	return b, nil
 }
 
@@ -363,12 +365,13 @@ func (b *Bridge) Stop() {
 			}
 			b.ports = nil
 		})
-		b.timer.Stop()
 		b.inMu.Lock()
 		b.stopped = true
 		b.inMu.Unlock()
 		close(b.done)
 		b.wg.Wait()
+		// Only now: until the goroutine is gone, a sweep may re-arm it.
+		b.timer.Stop()
 		for {
 			select {
 			case it := <-b.in:
@@ -461,7 +464,9 @@ func (b *Bridge) handle(in *vethsim.End, pkt *stack.PacketBuffer) {
 		drop("port left the bridge")
 		return
 	}
-	if in != b.self && !in.IsUp() {
+	if in != b.self && !in.Carrier() {
+		// As Ports reports it: a port whose end or peer is down is
+		// disabled, also for frames queued before it went down.
 		drop("port is disabled")
 		return
 	}
@@ -498,6 +503,12 @@ func (b *Bridge) handle(in *vethsim.End, pkt *stack.PacketBuffer) {
 			}
 			if out == in {
 				drop("destination is on the ingress port")
+				return
+			}
+			if !out.Carrier() {
+				// Linux forwards only to ports in the forwarding state;
+				// the frame is not flooded either.
+				drop("egress port is disabled")
 				return
 			}
 			b.forwarded.Add(1)
