@@ -14,6 +14,7 @@ package stack
 import (
 	"errors"
 	"fmt"
+	randv2 "math/rand/v2"
 	"net/netip"
 	"sort"
 	"sync"
@@ -139,18 +140,24 @@ type Stack struct {
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new
 // Linux network namespace.
+//
+// A stack costs memory even when idle, and emulations run thousands of
+// them, so New avoids gVisor's per-stack defaults where a shared or
+// stateless equivalent behaves the same (see ipv4Protocol and
+// runtimeRandSource).
 func New(cfg Config) (*Stack, error) {
 	if cfg.Clock == nil {
 		return nil, errors.New("stack: a clock is required")
 	}
 	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, nics: map[tcpip.NICID]*NIC{}}
 	st.s = gstack.New(gstack.Options{
-		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6.NewProtocol, arp.NewProtocol},
+		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4Protocol, ipv6.NewProtocol, arp.NewProtocol},
 		TransportProtocols: []gstack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
 		Clock:              cfg.Clock,
 		HandleLocal:        true,
 		NUDDisp:            &nudDispatcher{st: st},
 		RawFactory:         raw.EndpointFactory{},
+		RandSource:         runtimeRandSource{},
 	})
 	tuneTCP(st.s)
 	st.ipt = newIPTables(st)
@@ -166,6 +173,34 @@ func New(cfg Config) (*Stack, error) {
 	}
 	return st, nil
 }
+
+// ipv4Protocol makes every stack's IPv4 protocol (each with its own
+// state: TTL, forwarding, endpoints) around one table of IP ID counters.
+// ipv4.NewProtocol would draw a fresh table per stack: 2048 counters
+// (8 KiB) read from the kernel's random source. The counters are atomic
+// and picked by a hash of source, destination and protocol, so each flow
+// still sees increasing IDs from a random start; flows of different
+// namespaces that hash alike advance one counter, as in Linux, whose
+// ip_idents table is shared by all network namespaces too.
+var ipv4Protocol = ipv4.NewProtocolWithOptions(ipv4.Options{})
+
+// runtimeRandSource is the stacks' insecure random source (NUD, IGMP and
+// MLD jitter, TCP's processor hashing, conntrack's hash seed): the runtime's
+// per-thread ChaCha8 generator, through math/rand/v2. gVisor's default is a
+// math/rand source behind a mutex per stack, 4.9 KiB each. It is safe for
+// concurrent use, as gstack.Options.RandSource must be, and cannot be
+// reseeded (gVisor seeds its default from crypto/rand anyway, so nothing
+// relied on a seed).
+type runtimeRandSource struct{}
+
+// Int63 implements rand.Source.
+func (runtimeRandSource) Int63() int64 { return int64(randv2.Uint64() >> 1) }
+
+// Uint64 implements rand.Source64.
+func (runtimeRandSource) Uint64() uint64 { return randv2.Uint64() }
+
+// Seed implements rand.Source; the runtime's generator has no seed to set.
+func (runtimeRandSource) Seed(int64) {}
 
 func tuneTCP(s *gstack.Stack) {
 	sack := tcpip.TCPSACKEnabled(true)
