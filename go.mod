@@ -5,9 +5,12 @@ go 1.26.8
 require gvisor.dev/gvisor v0.0.0-20260905035102-160fafc42237
 
 require (
+	github.com/chzyer/readline v1.5.1 // indirect
 	github.com/google/btree v1.1.2 // indirect
+	github.com/spf13/pflag v1.1.0 // indirect
 	go.uber.org/goleak v1.3.0 // indirect
 	golang.org/x/exp v0.0.0-20250711185948-6ae5c78190dc // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
+	mvdan.cc/sh/v3 v3.14.1 // indirect
 )

@@ -125,6 +125,7 @@ func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Dev
 		Indexes: [2]int{n.w.allocIndex(), n.w.allocIndex()},
 		Bus:     n.w.bus,
 		Clock:   n.w.clock,
+		Busy:    &n.w.busy,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -163,7 +164,7 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, ErrExists
 	}
 	idx := n.w.allocIndex()
-	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, Index: idx, Bus: n.w.bus, Clock: n.w.clock})
+	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy})
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,8 @@ import (
 	"net/netip"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/nsemu/nsemu/emu/clock"
 	"github.com/nsemu/nsemu/emu/trace"
@@ -67,6 +69,14 @@ type World struct {
 	clock *clock.Clock
 	bus   *trace.Bus
 	gso   bool
+
+	// busy counts frames in flight (queued or being delivered).
+	busy atomic.Int64
+	// warp state: see Warp.
+	warpMu   sync.Mutex
+	warpRefs int
+	warpStop chan struct{}
+	warpDone chan struct{}
 
 	// topo serialises topology changes (a veth pair spans two namespaces).
 	topo sync.Mutex
@@ -119,7 +129,80 @@ func (w *World) Close() {
 	for _, n := range all {
 		n.destroy()
 	}
+	w.warpMu.Lock()
+	if w.warpStop != nil {
+		close(w.warpStop)
+		<-w.warpDone
+		w.warpStop = nil
+	}
+	w.warpMu.Unlock()
 	w.clock.Close()
+}
+
+// Idle reports whether no frame is in flight and no timer function runs.
+func (w *World) Idle() bool {
+	return w.busy.Load() == 0 && w.clock.Running() == 0
+}
+
+// warpTick is how often the warp loop looks at the world; warpQuiet is how
+// many quiet looks in a row make it jump.
+const (
+	warpTick  = 200 * time.Microsecond
+	warpQuiet = 3
+)
+
+// Warp lets the clock jump ahead while the world is idle: when no frame is
+// in flight and no timer runs, virtual time moves at once to the next timer
+// (an ARP retry, a ping timeout, a sleep's end). A step that only waits then
+// costs no wall time. Call the returned function to stop; calls nest.
+func (w *World) Warp() (stop func()) {
+	w.warpMu.Lock()
+	defer w.warpMu.Unlock()
+	w.warpRefs++
+	if w.warpRefs == 1 && w.warpStop == nil {
+		w.warpStop = make(chan struct{})
+		w.warpDone = make(chan struct{})
+		go w.warpLoop(w.warpStop, w.warpDone)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			w.warpMu.Lock()
+			defer w.warpMu.Unlock()
+			w.warpRefs--
+			if w.warpRefs == 0 && w.warpStop != nil {
+				close(w.warpStop)
+				<-w.warpDone
+				w.warpStop = nil
+			}
+		})
+	}
+}
+
+func (w *World) warpLoop(stop, done chan struct{}) {
+	defer close(done)
+	t := time.NewTicker(warpTick)
+	defer t.Stop()
+	quiet := 0
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if !w.Idle() || w.clock.Paused() {
+			quiet = 0
+			continue
+		}
+		quiet++
+		if quiet < warpQuiet {
+			continue
+		}
+		quiet = 0
+		if d, ok := w.clock.NextDeadline(); ok && d > 0 {
+			w.clock.Advance(d)
+		}
+	}
 }
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {

@@ -83,6 +83,9 @@ type Config struct {
 	Clock tcpip.Clock
 	// QueueLen of the input queue; DefaultQueueLen when 0.
 	QueueLen int
+	// Busy counts frames in flight world-wide (see vethsim.Config.Busy);
+	// may be nil.
+	Busy *atomic.Int64
 }
 
 type item struct {
@@ -102,6 +105,7 @@ type Bridge struct {
 	ns    atomic.Pointer[string]
 	bus   *trace.Bus
 	clock tcpip.Clock
+	busy  *atomic.Int64
 
 	self     *vethsim.End // the bridge's internal port
 	selfNIC  *vethsim.End // the bridge's L3 interface, a NIC of its namespace
@@ -145,6 +149,7 @@ func New(cfg Config) (*Bridge, error) {
 		MACs:     [2]net.HardwareAddr{cfg.MAC, vethsim.RandomMAC()},
 		Bus:      cfg.Bus,
 		Clock:    cfg.Clock,
+		Busy:     cfg.Busy,
 		Internal: true,
 	})
 	if err != nil {
@@ -154,6 +159,7 @@ func New(cfg Config) (*Bridge, error) {
 		name:  cfg.Name,
 		bus:   cfg.Bus,
 		clock: cfg.Clock,
+		busy:  cfg.Busy,
 		in:    make(chan item, qlen),
 		ctl:   make(chan func()),
 		tick:  make(chan struct{}, 1),
@@ -376,6 +382,7 @@ func (b *Bridge) Stop() {
 			select {
 			case it := <-b.in:
 				it.pkt.DecRef()
+				vethsim.AddBusy(b.busy, -1)
 			default:
 				return
 			}
@@ -392,9 +399,11 @@ func (b *Bridge) Receive(port *vethsim.End, pkt *stack.PacketBuffer) {
 		pkt.DecRef()
 		return
 	}
+	vethsim.AddBusy(b.busy, 1)
 	select {
 	case b.in <- item{port, pkt}:
 	default:
+		vethsim.AddBusy(b.busy, -1)
 		b.dropped.Add(1)
 		b.emit(trace.Event{Kind: trace.Dropped, Port: port.Name(), Reason: "bridge input queue full", Len: pkt.Size()})
 		pkt.DecRef()
@@ -407,6 +416,7 @@ func (b *Bridge) run() {
 		select {
 		case it := <-b.in:
 			b.handle(it.port, it.pkt)
+			vethsim.AddBusy(b.busy, -1)
 		case f := <-b.ctl:
 			f()
 		case <-b.tick:

@@ -111,6 +111,10 @@ type Config struct {
 	Bus *trace.Bus
 	// Clock gives event times; may be nil.
 	Clock tcpip.Clock
+	// Busy counts frames queued or being delivered, world-wide: the
+	// emulator fast-forwards its clock only when nothing is in flight. May
+	// be nil.
+	Busy *atomic.Int64
 	// Internal pairs (a bridge's link to its own L3 interface) skip the name
 	// checks: the second end is never shown as a device.
 	Internal bool
@@ -151,6 +155,7 @@ func NewPair(cfg Config) (*Pair, error) {
 		e.qlen = qlen
 		e.bus = cfg.Bus
 		e.clock = cfg.Clock
+		e.busy = cfg.Busy
 		ns := ""
 		e.ns.Store(&ns)
 	}
@@ -167,6 +172,7 @@ type End struct {
 	qlen  int
 	bus   *trace.Bus
 	clock tcpip.Clock
+	busy  *atomic.Int64
 
 	name atomic.Pointer[string]
 	ns   atomic.Pointer[string]
@@ -276,6 +282,13 @@ func (e *End) SetReceiver(r Receiver) {
 	e.receiver.Store(&receiverBox{r})
 }
 
+// AddBusy adds d to a busy counter that may be nil.
+func AddBusy(c *atomic.Int64, d int64) {
+	if c != nil {
+		c.Add(d)
+	}
+}
+
 // ErrDown is returned by Transmit when the link has no carrier.
 var ErrDown = errors.New("link has no carrier")
 
@@ -323,9 +336,11 @@ func (e *End) arrive(pkt *stack.PacketBuffer) {
 	if e.rxq == nil {
 		reason = "not attached"
 	} else {
+		AddBusy(e.busy, 1)
 		select {
 		case e.rxq <- pkt:
 		default:
+			AddBusy(e.busy, -1)
 			reason = "receive queue full"
 		}
 	}
@@ -422,11 +437,13 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q chan *stack.PacketBuffer, done
 				e.deliver(d, pkt)
 			}
 			pkt.DecRef()
+			AddBusy(e.busy, -1)
 		case <-done:
 			for {
 				select {
 				case pkt := <-q:
 					pkt.DecRef()
+					AddBusy(e.busy, -1)
 				default:
 					return
 				}

@@ -13,6 +13,7 @@ package clock
 import (
 	"container/heap"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -39,6 +40,8 @@ type Clock struct {
 	done   chan struct{}
 	closed bool
 	wg     sync.WaitGroup
+
+	running atomic.Int64
 }
 
 var _ tcpip.Clock = (*Clock)(nil)
@@ -193,9 +196,16 @@ func (c *Clock) popDueLocked() []func() {
 
 func (c *Clock) fire(due []func()) {
 	for _, f := range due {
-		go f()
+		c.running.Add(1)
+		go func() {
+			defer c.running.Add(-1)
+			f()
+		}()
 	}
 }
+
+// Running returns the number of timer functions running now.
+func (c *Clock) Running() int64 { return c.running.Load() }
 
 func (c *Clock) run() {
 	defer c.wg.Done()
