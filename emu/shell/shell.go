@@ -1,0 +1,488 @@
+// Package shell runs nsemu's script language: POSIX shell (parsed and run
+// by mvdan.cc/sh/v3) whose commands — ip, bridge, brctl, iptables, ping,
+// sysctl, cat, ... — are built in and act on an emulated world.
+//
+// A script is run statement by statement with `set -e` semantics: a command
+// that fails stops the run, and the error names the script, the line and the
+// command (`demo.sh:12: ip link set veth9 up: Cannot find device "veth9"`).
+// A statement written `! CMD` asserts that CMD fails. Commands run in the
+// host's root namespace unless wrapped in `ip netns exec NS ...`. Besides the
+// built-ins, only a few host text filters run (grep head tail wc sort uniq
+// cut awk sed tr), in pipes; any other program is "command not found".
+package shell
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"sort"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/nsemu/nsemu/emu"
+)
+
+// HostFilters are the host programs a script may run (in pipes).
+var HostFilters = []string{"grep", "head", "tail", "wc", "sort", "uniq", "cut", "awk", "sed", "tr"}
+
+// Cmd is one invocation of a built-in command.
+type Cmd struct {
+	Sh     *Shell
+	NS     *emu.Namespace
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Ctx    context.Context
+}
+
+// World returns the emulated world.
+func (c *Cmd) World() *emu.World { return c.Sh.W }
+
+// Printf writes to the command's standard output.
+func (c *Cmd) Printf(format string, a ...any) { fmt.Fprintf(c.Stdout, format, a...) }
+
+// Errorf writes a line to standard error and returns exit status 1.
+func (c *Cmd) Errorf(format string, a ...any) int {
+	msg := fmt.Sprintf(format, a...)
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	io.WriteString(c.Stderr, msg)
+	return 1
+}
+
+// Fail writes a line to standard error and returns status.
+func (c *Cmd) Fail(status int, format string, a ...any) int {
+	c.Errorf(format, a...)
+	return status
+}
+
+// Builtin is a built-in command.
+type Builtin struct {
+	Name string
+	// Usage is a one-line synopsis, for help.
+	Usage string
+	// Help is a longer description.
+	Help string
+	Run  func(c *Cmd) int
+}
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]*Builtin{}
+)
+
+// Register adds a built-in command. It panics on a duplicate name, a
+// programming error.
+func Register(b *Builtin) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[b.Name]; dup {
+		panic("shell: duplicate builtin " + b.Name)
+	}
+	registry[b.Name] = b
+}
+
+// Lookup returns a built-in by name.
+func Lookup(name string) (*Builtin, bool) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	b, ok := registry[name]
+	return b, ok
+}
+
+// Builtins lists the built-in commands by name.
+func Builtins() []*Builtin {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]*Builtin, 0, len(registry))
+	for _, b := range registry {
+		out = append(out, b)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// shellBuiltins are handled by the interpreter itself.
+var shellBuiltins = []string{"echo", "printf", "true", "false", "test", "[", "exit", "set", "shift",
+	"read", "export", "unset", "wait", "cd", "pwd", "break", "continue", "return", "eval", "type", "command", "local", "readonly", "trap"}
+
+// Shell runs scripts and command lines against a world.
+type Shell struct {
+	W      *emu.World
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// NS is where commands run when not wrapped by `ip netns exec`; the host
+	// namespace when nil.
+	NS *emu.Namespace
+
+	// Interactive, when set, opens an interactive sub-shell for `sh` or
+	// `bash` without -c (nsemu shell sets it).
+	Interactive func(c *Cmd) int
+
+	runner  *interp.Runner
+	pending pendingErr
+	// lastFail describes the last command that failed.
+	lastFail failure
+}
+
+type failure struct {
+	line int
+	cmd  string
+	msg  string
+}
+
+// pendingErr holds the standard error of the last failing command until we
+// know whether the script stops there (then it becomes the error line) or
+// goes on (then it is printed as is).
+type pendingErr struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+// New makes a shell on w. Output goes to stdout and stderr.
+func New(w *emu.World, stdin io.Reader, stdout, stderr io.Writer) *Shell {
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	return &Shell{W: w, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+}
+
+func (s *Shell) ns() *emu.Namespace {
+	if s.NS != nil {
+		return s.NS
+	}
+	return s.W.Host()
+}
+
+// ScriptError is a failed step of a script.
+type ScriptError struct {
+	File string
+	Line int
+	Cmd  string
+	Msg  string
+	// Status is the exit status the run should end with.
+	Status int
+}
+
+func (e *ScriptError) Error() string {
+	if e.Cmd == "" {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Cmd, e.Msg)
+}
+
+func (s *Shell) newRunner(name string, args []string) (*interp.Runner, error) {
+	params := append([]string{"-e", "--"}, args...)
+	env := expand.ListEnviron("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "USER=root", "HOSTNAME=nsemu", "NSEMU=1")
+	return interp.New(
+		interp.StdIO(s.Stdin, s.Stdout, s.Stderr),
+		interp.Params(params...),
+		interp.Env(env),
+		interp.ExecHandlers(s.execMiddleware),
+		interp.CallHandler(s.callHandler),
+	)
+}
+
+// callHandler maps interpreter built-ins that nsemu replaces.
+func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error) {
+	switch args[0] {
+	case "help":
+		return append([]string{"nsemu-help"}, args[1:]...), nil
+	}
+	return args, nil
+}
+
+func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+	return func(ctx context.Context, args []string) error {
+		hc := interp.HandlerCtx(ctx)
+		var errBuf bytes.Buffer
+		status := s.Exec(ctx, s.ns(), args, hc.Stdin, hc.Stdout, &errBuf)
+		s.flushPending()
+		if status == 0 {
+			hc.Stderr.Write(errBuf.Bytes())
+			return nil
+		}
+		// Hold the error text: it becomes the script's error line if the
+		// run stops here.
+		s.pending.mu.Lock()
+		s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
+		s.pending.mu.Unlock()
+		msg := lastLine(errBuf.String())
+		if msg == "" {
+			msg = fmt.Sprintf("exit status %d", status)
+		}
+		s.lastFail = failure{line: int(hc.Pos.Line()), cmd: strings.Join(args, " "), msg: msg}
+		return interp.NewExitStatus(uint8(status))
+	}
+}
+
+func (s *Shell) flushPending() {
+	s.pending.mu.Lock()
+	b := s.pending.buf
+	s.pending.buf = nil
+	s.pending.mu.Unlock()
+	if len(b) > 0 {
+		s.Stderr.Write(b)
+	}
+}
+
+// takePending returns the held error text without its last line (which the
+// error line repeats).
+func (s *Shell) takePending() string {
+	s.pending.mu.Lock()
+	b := string(s.pending.buf)
+	s.pending.buf = nil
+	s.pending.mu.Unlock()
+	b = strings.TrimRight(b, "\n")
+	if i := strings.LastIndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return ""
+}
+
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// Exec runs one command (a built-in, or an allowed host filter) in a
+// namespace and returns its exit status.
+func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return 0
+	}
+	if b, ok := Lookup(args[0]); ok {
+		c := &Cmd{Sh: s, NS: ns, Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Ctx: ctx}
+		return runBuiltin(b, c)
+	}
+	for _, f := range HostFilters {
+		if args[0] == f {
+			return s.hostFilter(ctx, args, stdin, stdout, stderr)
+		}
+	}
+	for _, sb := range shellBuiltins {
+		if args[0] == sb {
+			// Reached through `ip netns exec NS echo ...`: run it in a
+			// sub-shell.
+			return s.subshell(ctx, ns, args, stdin, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "nsemu: %s: command not found\n", args[0])
+	return 127
+}
+
+// runBuiltin runs a built-in, turning a panic into an error: a bug in one
+// command must not lose the world the learner has built.
+func runBuiltin(b *Builtin, c *Cmd) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(c.Stderr, "nsemu: %s: internal error: %v\n", b.Name, r)
+			status = 70
+		}
+	}()
+	return b.Run(c)
+}
+
+func (s *Shell) hostFilter(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	path, err := exec.LookPath(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu: %s: not installed on this machine\n", args[0])
+		return 127
+	}
+	cmd := exec.CommandContext(ctx, path, args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"}
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		fmt.Fprintf(stderr, "nsemu: %s: %v\n", args[0], err)
+		return 126
+	}
+	return 0
+}
+
+// subshell runs a shell built-in (echo, test, ...) or `sh -c` text in
+// namespace ns.
+func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	sub := &Shell{W: s.W, Stdin: stdin, Stdout: stdout, Stderr: stderr, NS: ns}
+	r, err := sub.newRunner("sh", nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu: %v\n", err)
+		return 2
+	}
+	var q []string
+	for _, a := range args {
+		qa, err := syntax.Quote(a, syntax.LangBash)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsemu: %v\n", err)
+			return 2
+		}
+		q = append(q, qa)
+	}
+	f, err := syntax.NewParser().Parse(strings.NewReader(strings.Join(q, " ")), "sh")
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu: %v\n", err)
+		return 2
+	}
+	err = r.Run(ctx, f)
+	sub.flushPending()
+	if st, ok := interp.IsExitStatus(err); ok {
+		return int(st)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+// RunString runs shell text in namespace ns (for `sh -c TEXT` and `ip netns
+// exec NS sh -c TEXT`).
+func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer) int {
+	sub := &Shell{W: s.W, Stdin: stdin, Stdout: stdout, Stderr: stderr, NS: ns}
+	r, err := sub.newRunner("sh", nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "sh: %v\n", err)
+		return 2
+	}
+	r.Reset()
+	f, err := syntax.NewParser().Parse(strings.NewReader(text), "sh")
+	if err != nil {
+		fmt.Fprintf(stderr, "sh: %v\n", err)
+		return 2
+	}
+	// -c text is not run under -e, as in sh.
+	_ = interp.Params("+e")(r)
+	err = r.Run(ctx, f)
+	sub.flushPending()
+	if st, ok := interp.IsExitStatus(err); ok {
+		return int(st)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sh: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+// RunScript parses and runs a script. It returns nil when every step
+// behaved, or a *ScriptError naming the line and the command that did not.
+func (s *Shell) RunScript(ctx context.Context, name string, src io.Reader, args []string) error {
+	text, err := io.ReadAll(src)
+	if err != nil {
+		return err
+	}
+	f, err := syntax.NewParser(syntax.KeepComments(false)).Parse(bytes.NewReader(text), name)
+	if err != nil {
+		var pe syntax.ParseError
+		if errors.As(err, &pe) {
+			return &ScriptError{File: name, Line: int(pe.Pos.Line()), Msg: "syntax error: " + pe.Text, Status: 2}
+		}
+		return &ScriptError{File: name, Line: 1, Msg: err.Error(), Status: 2}
+	}
+	r, err := s.newRunner(name, args)
+	if err != nil {
+		return err
+	}
+	s.runner = r
+	for _, st := range f.Stmts {
+		if err := ctx.Err(); err != nil {
+			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: "interrupted", Status: 130}
+		}
+		s.lastFail = failure{}
+		err := r.Run(ctx, st)
+		status, isStatus := interp.IsExitStatus(err)
+		if err != nil && !isStatus {
+			s.flushPending()
+			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: err.Error(), Status: 2}
+		}
+		if status == 0 {
+			s.flushPending()
+			if r.Exited() {
+				return nil
+			}
+			continue
+		}
+		if st.Negated {
+			s.flushPending()
+			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
+				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
+		}
+		if before := s.takePending(); before != "" {
+			io.WriteString(s.Stderr, before)
+		}
+		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}
+		if s.lastFail.cmd != "" {
+			e.Line, e.Cmd, e.Msg = s.lastFail.line, s.lastFail.cmd, s.lastFail.msg
+		}
+		return e
+	}
+	return nil
+}
+
+func stmtText(src []byte, st *syntax.Stmt) string {
+	a, b := int(st.Pos().Offset()), int(st.End().Offset())
+	if a < 0 || b > len(src) || a >= b {
+		return ""
+	}
+	t := strings.TrimSpace(string(src[a:b]))
+	if i := strings.IndexByte(t, '\n'); i >= 0 {
+		t = t[:i] + " ..."
+	}
+	return t
+}
+
+// RunLine runs one line typed in the interactive shell, keeping variables
+// and functions across lines. It returns the exit status; errors never end
+// the session.
+func (s *Shell) RunLine(ctx context.Context, line string) int {
+	if s.runner == nil {
+		r, err := s.newRunner("shell", nil)
+		if err != nil {
+			fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
+			return 2
+		}
+		_ = interp.Params("+e")(r)
+		s.runner = r
+	}
+	f, err := syntax.NewParser().Parse(strings.NewReader(line), "")
+	if err != nil {
+		fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
+		return 2
+	}
+	status := 0
+	for _, st := range f.Stmts {
+		err := s.runner.Run(ctx, st)
+		s.flushPending()
+		if st, ok := interp.IsExitStatus(err); ok {
+			status = int(st)
+		} else if err != nil {
+			fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
+			status = 2
+		} else {
+			status = 0
+		}
+		if s.runner.Exited() {
+			break
+		}
+	}
+	return status
+}
+
+// Exited reports whether the interactive shell ran `exit`.
+func (s *Shell) Exited() bool { return s.runner != nil && s.runner.Exited() }

@@ -1,0 +1,65 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nsemu/nsemu/emu"
+)
+
+func runScript(t *testing.T, src string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	var out, errb bytes.Buffer
+	sh := New(w, nil, &out, &errb)
+	err = sh.RunScript(context.Background(), "test.sh", strings.NewReader(src), args)
+	return out.String(), errb.String(), err
+}
+
+func TestScriptBasics(t *testing.T) {
+	cases := []struct {
+		name, src  string
+		args       []string
+		wantOut    string
+		wantErr    string // substring of the ScriptError; "" means success
+		wantStderr string
+	}{
+		{name: "echo and vars", src: "x=hello\necho $x $1\n", args: []string{"world"}, wantOut: "hello world\n"},
+		{name: "unknown command", src: "echo a\nfrobnicate --now\necho b\n", wantOut: "a\n", wantErr: "test.sh:2: frobnicate --now: nsemu: frobnicate: command not found"},
+		{name: "negated failure is fine", src: "! false\necho ok\n", wantOut: "ok\n"},
+		{name: "negated success fails", src: "! true\necho no\n", wantErr: "test.sh:1: ! true: succeeded, but the script asserts"},
+		{name: "if conditions may fail", src: "if false; then echo a; else echo b; fi\n", wantOut: "b\n"},
+		{name: "loop body failure stops", src: "for i in 1 2; do\n  echo $i\n  nosuch\ndone\necho after\n", wantOut: "1\n", wantErr: "test.sh:3: nosuch"},
+		{name: "syntax error", src: "if then fi\n", wantErr: "test.sh:1: syntax error"},
+		{name: "pipe to host filter", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
+		{name: "host program refused", src: "curlx http://example\n", wantErr: "command not found"},
+		{name: "sh -c", src: "sh -c 'echo in; false' || echo caught\n", wantOut: "in\ncaught\n"},
+		{name: "sleep is instant", src: "sleep 30\necho woke\n", wantOut: "woke\n"},
+		{name: "sleep bad", src: "sleep abc\n", wantErr: "invalid time interval"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, err := runScript(t, c.src, c.args...)
+			if out != c.wantOut {
+				t.Errorf("stdout %q, want %q", out, c.wantOut)
+			}
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			var se *ScriptError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v (%T), want a ScriptError containing %q", err, err, c.wantErr)
+			}
+			if !strings.Contains(se.Error(), c.wantErr) {
+				t.Fatalf("error %q, want it to contain %q", se.Error(), c.wantErr)
+			}
+		})
+	}
+}
