@@ -15,7 +15,8 @@
 // one copy where a frame crosses goroutines) and queues it without blocking;
 // a full queue drops the frame and counts it, as a real NIC does. Each
 // NIC-attached end has one receive goroutine that delivers queued frames to
-// its stack; Close stops it.
+// its stack; detaching the end (removing its NIC) stops it, and WaitDetached
+// waits for it.
 package vethsim
 
 import (
@@ -395,29 +396,30 @@ func (e *End) now() (t time.Time) {
 
 // Attach implements stack.LinkEndpoint. Attaching starts the receive
 // goroutine; attaching nil stops it and drops what is queued.
+//
+// Attach does not wait for the old receive goroutine: gVisor calls Attach(nil)
+// (and then Wait) with its stack lock held, and a delivery in progress may
+// need that lock (a TCP reset, an ICMP reply), so waiting would deadlock. The
+// old goroutine ends as soon as that delivery returns, releasing what is still
+// queued; WaitDetached waits for it.
 func (e *End) Attach(d stack.NetworkDispatcher) {
 	e.mu.Lock()
-	old := e.rxDone
-	if old != nil {
-		close(old)
+	defer e.mu.Unlock()
+	if e.rxDone != nil {
+		// Frames are queued under mu, so none lands in the old queue after
+		// this: the old goroutine drains it completely.
+		close(e.rxDone)
 		e.rxDone = nil
 		e.rxq = nil
 	}
-	e.mu.Unlock()
-	e.rxWG.Wait()
+	e.dispatcher = d
 	if d == nil {
-		e.mu.Lock()
-		e.dispatcher = nil
-		e.mu.Unlock()
 		return
 	}
 	q := make(chan *stack.PacketBuffer, e.qlen)
 	done := make(chan struct{})
-	e.mu.Lock()
-	e.dispatcher = d
 	e.rxq = q
 	e.rxDone = done
-	e.mu.Unlock()
 	e.rxWG.Add(1)
 	go e.rxLoop(d, q, done)
 }
@@ -524,8 +526,16 @@ func (e *End) SupportedGSO() stack.SupportedGSO {
 	return stack.GSONotSupported
 }
 
-// Wait implements stack.LinkEndpoint.
-func (e *End) Wait() { e.rxWG.Wait() }
+// Wait implements stack.LinkEndpoint. It does not block: gVisor calls it with
+// its stack lock held, which a delivery in progress may need (see Attach).
+// Use WaitDetached, outside gVisor, to wait for the receive goroutines.
+func (e *End) Wait() {}
+
+// WaitDetached waits until no receive goroutine of e runs, after the end was
+// detached (Attach(nil), or its NIC removed from its stack). Every frame
+// queued to it has then been released. Call it outside gVisor, never while
+// holding a lock that delivering a frame to a stack may take.
+func (e *End) WaitDetached() { e.rxWG.Wait() }
 
 // ARPHardwareType implements stack.LinkEndpoint.
 func (e *End) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareEther }

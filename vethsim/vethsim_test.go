@@ -36,13 +36,13 @@ import (
 func TestMain(m *testing.M) {
 	refs.SetLeakMode(refs.LeaksPanic)
 	code := m.Run()
-	refs.DoLeakCheck()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintf(os.Stderr, "goroutine leak: %v\n", err)
-			code = 1
-		}
+	// Goroutines first: a receive goroutine that is ending still releases
+	// the frames it holds.
+	if err := goleak.Find(); err != nil {
+		fmt.Fprintf(os.Stderr, "goroutine leak: %v\n", err)
+		code = 1
 	}
+	refs.DoLeakCheck()
 	os.Exit(code)
 }
 
@@ -604,7 +604,7 @@ func TestDetachDrainsQueue(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("Attach(nil) did not return")
 	}
-	b.Wait()
+	b.WaitDetached()
 	if b.IsAttached() {
 		t.Fatal("IsAttached() = true after Attach(nil)")
 	}
@@ -620,6 +620,68 @@ func TestDetachDrainsQueue(t *testing.T) {
 		t.Fatalf("RxDropped = %d after sending to a detached end, want %d", got, before+1)
 	}
 }
+
+// gVisor detaches an end (Attach(nil), then Wait) while holding its stack
+// lock, and a delivery in progress may be waiting for that same lock (a TCP
+// reset needs a route). Detaching must not wait for that delivery.
+func TestDetachWhileDeliveryNeedsStackLock(t *testing.T) {
+	a, b := newTestPair(t, Config{})
+	a.SetUp(true)
+	b.SetUp(true)
+	var stackMu sync.RWMutex
+	d := &lockingDispatcher{mu: &stackMu, entered: make(chan struct{}, 10)}
+	b.Attach(d)
+	stackMu.Lock() // the stack is being torn down
+	for i := 0; i < 3; i++ {
+		if err := a.Transmit(newPkt(ethFrame(b.LinkAddress(), a.LinkAddress(), header.IPv4ProtocolNumber, []byte{byte(i)}))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-d.entered:
+	case <-time.After(2 * time.Second):
+		stackMu.Unlock()
+		t.Fatal("no delivery started")
+	}
+	detached := make(chan struct{})
+	go func() {
+		b.Attach(nil) // as gVisor's nic.remove does, under the stack lock
+		b.Wait()      // as gVisor's Stack.Wait does, under the stack lock
+		close(detached)
+	}()
+	select {
+	case <-detached:
+	case <-time.After(2 * time.Second):
+		stackMu.Unlock()
+		<-detached
+		t.Fatal("Attach(nil)/Wait blocked on a delivery that needs the stack lock")
+	}
+	if b.IsAttached() {
+		t.Fatal("still attached")
+	}
+	stackMu.Unlock()
+	b.WaitDetached()
+	if n := d.count.Load(); n < 1 || n > 3 {
+		t.Fatalf("delivered %d frames", n)
+	}
+}
+
+// lockingDispatcher takes a read lock on the "stack" in every delivery, as
+// gVisor's FindRoute does.
+type lockingDispatcher struct {
+	mu      *sync.RWMutex
+	entered chan struct{}
+	count   atomic.Int32
+}
+
+func (d *lockingDispatcher) DeliverNetworkPacket(tcpip.NetworkProtocolNumber, *gstack.PacketBuffer) {
+	d.entered <- struct{}{}
+	d.mu.RLock()
+	d.count.Add(1)
+	d.mu.RUnlock()
+}
+
+func (d *lockingDispatcher) DeliverLinkPacket(tcpip.NetworkProtocolNumber, *gstack.PacketBuffer) {}
 
 // Attaching and detaching while frames arrive from another goroutine never
 // leaks a frame (checked by TestMain) and every frame is counted once.
@@ -1057,6 +1119,8 @@ func twoStacks(t *testing.T, cfg Config, setup func(a, b *End)) (sa, sb *gstack.
 	t.Cleanup(func() {
 		sa.Destroy()
 		sb.Destroy()
+		a.WaitDetached()
+		b.WaitDetached()
 		clk.Close()
 		if a.IsAttached() || b.IsAttached() {
 			t.Error("ends still attached after the stacks were destroyed")
@@ -1249,7 +1313,7 @@ func TestRemoveNIC(t *testing.T) {
 	if a.IsAttached() {
 		t.Fatal("still attached after RemoveNIC")
 	}
-	a.Wait()
+	a.WaitDetached()
 	if err := b.Transmit(newPkt(ethFrame(a.LinkAddress(), b.LinkAddress(), header.IPv4ProtocolNumber, []byte{1}))); err != nil {
 		t.Fatal(err)
 	}
