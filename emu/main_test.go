@@ -12,12 +12,12 @@ import (
 func TestMain(m *testing.M) {
 	refs.SetLeakMode(refs.LeaksPanic)
 	code := m.Run()
-	refs.DoLeakCheck()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
 			fmt.Fprintf(os.Stderr, "goroutine leak: %v\n", err)
 			code = 1
 		}
 	}
+	refs.DoLeakCheck()
 	os.Exit(code)
 }

@@ -435,6 +435,7 @@ func (w *World) deleteVethLocked(d *Device) {
 			_ = ns.st.RemoveNIC(x.name)
 		}
 		x.end.SetUp(false)
+		x.end.WaitDetached()
 		ns.remove(x.name)
 	}
 }
@@ -473,6 +474,7 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 		_ = n.releaseLocked(p, true)
 	}
 	_ = n.st.RemoveNIC(d.name)
+	d.br.Self().WaitDetached()
 	d.br.Stop()
 	n.remove(d.name)
 }

@@ -127,6 +127,9 @@ func describeRoute(r Route) string {
 	return fmt.Sprintf("%s dev %s (connected)", r.Dst, r.Dev)
 }
 
+// SetTimeout changes how long Ping waits for each reply.
+func (p *Pinger) SetTimeout(d time.Duration) { p.opts.Timeout = d }
+
 // Source returns the source address the probes use.
 func (p *Pinger) Source() netip.Addr { return p.src }
 

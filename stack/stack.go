@@ -553,6 +553,11 @@ func (st *Stack) localLocked(a netip.Addr) (*NIC, bool) {
 func (st *Stack) RouteGet(dst netip.Addr) (Route, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if dst.IsLoopback() {
+		if lo := st.nicByNameLocked("lo"); lo == nil || !lo.Up {
+			return Route{}, ErrNetworkUnreachable
+		}
+	}
 	if n, ok := st.localLocked(dst); ok || dst.IsLoopback() {
 		dev := "lo"
 		if n != nil && n.Loopback {

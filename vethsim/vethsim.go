@@ -117,7 +117,9 @@ type Config struct {
 	// be nil.
 	Busy *atomic.Int64
 	// Internal pairs (a bridge's link to its own L3 interface) skip the name
-	// checks: the second end is never shown as a device.
+	// checks: the second end is never shown as a device. The two ends may
+	// share a name (they may live in different namespaces); the world
+	// checks names per namespace.
 	Internal bool
 }
 
@@ -128,9 +130,6 @@ func NewPair(cfg Config) (*Pair, error) {
 		if err := ValidName(cfg.Names[i]); err != nil && !cfg.Internal {
 			return nil, err
 		}
-	}
-	if cfg.Names[0] == cfg.Names[1] && !cfg.Internal {
-		return nil, fmt.Errorf("veth ends must have different names, both are %q", cfg.Names[0])
 	}
 	mtu := cfg.MTU
 	if mtu == 0 {

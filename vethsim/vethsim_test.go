@@ -219,7 +219,6 @@ func TestNewPairErrors(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"same names", Config{Names: [2]string{"v0", "v0"}}, "different names"},
 		{"bad name", Config{Names: [2]string{"v0", "this-name-is-too-long"}}, "not a valid ifname"},
 		{"short MAC", Config{Names: [2]string{"v0", "v1"}, MACs: [2]net.HardwareAddr{{1, 2, 3}}}, "not 6 bytes"},
 	}
