@@ -1,0 +1,190 @@
+// Command nsemu runs container-networking tutorials without root: network
+// namespaces, veth pairs, bridges, routes, ip_forward and iptables NAT are
+// emulated in one process, on gVisor netstacks.
+//
+//	nsemu run [flags] SCRIPT [ARGS...]   run a scenario script
+//	nsemu shell                          type commands interactively
+//	nsemu help [COMMAND]                 list built-ins, or show one
+//	nsemu version                        print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/chzyer/readline"
+	flag "github.com/spf13/pflag"
+
+	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+const usage = `nsemu — a userspace network emulator for container-networking tutorials
+
+Usage:
+  nsemu run [flags] SCRIPT [ARGS...]   run a scenario script in a fresh emulated world
+  nsemu shell                          type the same commands interactively
+  nsemu help [COMMAND]                 list the built-in commands, or show one
+  nsemu version                        print the version
+
+Run 'nsemu run --help' for the flags of run.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		if args[0] == "help" && len(args) > 1 {
+			return helpCommand(args[1], stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "version", "--version":
+		fmt.Fprintf(stdout, "nsemu %s\n", getVersion())
+		return 0
+	case "run":
+		return runScript(args[1:], stdin, stdout, stderr)
+	case "shell":
+		return runShell(args[1:], stdin, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "nsemu: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func getVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+func helpCommand(name string, stdout, stderr io.Writer) int {
+	if name == "run" || name == "shell" {
+		return run([]string{name, "--help"}, nil, stdout, stderr)
+	}
+	b, ok := shell.Lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "nsemu: help: no built-in command %q (try 'nsemu help')\n", name)
+		return 2
+	}
+	fmt.Fprintf(stdout, "%s\n\n%s\n", b.Usage, b.Help)
+	return 0
+}
+
+// interruptible returns a context cancelled by SIGINT or SIGTERM.
+func interruptible() (context.Context, func()) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscallTERM)
+}
+
+func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("nsemu run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
+	fs.SetInterspersed(false)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() < 1 {
+		fs.Usage()
+		return 2
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu: %v\n", err)
+		return 2
+	}
+	defer f.Close()
+
+	ctx, stop := interruptible()
+	defer stop()
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	start := time.Now()
+	sh := shell.New(w, stdin, stdout, stderr)
+	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
+	if *stats {
+		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		var se *shell.ScriptError
+		if errors.As(err, &se) && se.Status != 0 {
+			return se.Status
+		}
+		return 1
+	}
+	return 0
+}
+
+func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("nsemu shell", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: nsemu shell\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	sh := shell.New(w, stdin, stdout, stderr)
+
+	var lr shell.LineReader
+	if f, ok := stdin.(*os.File); ok && readline.DefaultIsTerminal() && f == os.Stdin {
+		home, _ := os.UserHomeDir()
+		rl, err := readline.NewEx(&readline.Config{
+			Prompt:          shell.Prompt(w.Host()),
+			HistoryFile:     filepath.Join(home, ".nsemu_history"),
+			AutoComplete:    &shell.Completer{Sh: sh},
+			InterruptPrompt: "^C",
+			EOFPrompt:       "exit",
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "nsemu: %v\n", err)
+			return 1
+		}
+		defer rl.Close()
+		sh.Stdout, sh.Stderr = rl.Stdout(), rl.Stderr()
+		lr = rl
+		fmt.Fprintf(rl.Stdout(), "nsemu %s — emulated network shell. 'help' lists the commands, 'exit' leaves.\n", getVersion())
+	} else {
+		lr = shell.NewPlainReader(stdin, stdout)
+	}
+	if err := sh.Interact(context.Background(), lr); err != nil {
+		fmt.Fprintf(stderr, "nsemu: %v\n", err)
+		return 1
+	}
+	return 0
+}

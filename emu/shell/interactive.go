@@ -1,0 +1,179 @@
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+
+	"github.com/chzyer/readline"
+
+	"github.com/nsemu/nsemu/emu"
+)
+
+// LineReader reads command lines; readline's Instance implements it, and so
+// does PlainReader for non-terminal input.
+type LineReader interface {
+	Readline() (string, error)
+	SetPrompt(string)
+}
+
+// PlainReader reads lines from any reader, echoing nothing.
+type PlainReader struct {
+	sc     *bufio.Scanner
+	prompt string
+	out    io.Writer
+}
+
+// NewPlainReader reads lines from r and writes prompts to out (nil: none).
+func NewPlainReader(r io.Reader, out io.Writer) *PlainReader {
+	return &PlainReader{sc: bufio.NewScanner(r), out: out}
+}
+
+// Readline implements LineReader.
+func (p *PlainReader) Readline() (string, error) {
+	if p.out != nil {
+		io.WriteString(p.out, p.prompt)
+	}
+	if !p.sc.Scan() {
+		if err := p.sc.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	}
+	return p.sc.Text(), nil
+}
+
+// SetPrompt implements LineReader.
+func (p *PlainReader) SetPrompt(s string) { p.prompt = s }
+
+// Prompt is the prompt for commands running in ns.
+func Prompt(ns *emu.Namespace) string {
+	return fmt.Sprintf("nsemu[%s]# ", ns.Name())
+}
+
+// Interact runs an interactive session: one line at a time, until EOF or
+// `exit`. An error never ends the session. Ctrl-C (SIGINT) interrupts the
+// running command only.
+func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
+	s.Interactive = func(c *Cmd) int {
+		// `bash` or `sh` inside `ip netns exec NS`: a sub-shell there.
+		sub := &Shell{W: s.W, Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr, NS: c.NS, Interactive: s.Interactive}
+		err := sub.Interact(c.Ctx, lr)
+		lr.SetPrompt(Prompt(s.ns()))
+		if err != nil {
+			return 1
+		}
+		return 0
+	}
+	lr.SetPrompt(Prompt(s.ns()))
+	for {
+		line, err := lr.Readline()
+		if errors.Is(err, readline.ErrInterrupt) {
+			continue
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt)
+		go func() {
+			select {
+			case <-sig:
+				cancel()
+			case <-cctx.Done():
+			}
+		}()
+		s.RunLine(cctx, line)
+		signal.Stop(sig)
+		cancel()
+		if s.Exited() {
+			return nil
+		}
+	}
+}
+
+// Completer completes command names, namespaces, devices and the ip/bridge
+// keywords for readline.
+type Completer struct {
+	Sh *Shell
+}
+
+var subcommands = map[string][]string{
+	"ip":       {"netns", "link", "addr", "address", "route", "neigh", "-o", "-s", "-br", "-4"},
+	"bridge":   {"link", "fdb"},
+	"brctl":    {"show", "showmacs", "addbr", "delbr", "addif", "delif"},
+	"iptables": {"-t", "-A", "-I", "-D", "-F", "-L", "-S", "-P", "-N", "-X", "-n", "-v", "nat", "filter", "MASQUERADE", "ACCEPT", "DROP"},
+	"sysctl":   {"-w", "-a", "net.ipv4.ip_forward"},
+}
+
+var keywords = map[string][]string{
+	"netns": {"add", "del", "list", "exec"},
+	"link":  {"add", "set", "del", "show", "type", "veth", "bridge", "peer", "name", "up", "down", "master", "nomaster", "netns", "address", "mtu", "dev"},
+	"addr":  {"add", "del", "flush", "show", "dev"},
+	"route": {"add", "del", "show", "get", "default", "via", "dev"},
+	"neigh": {"show", "add", "del", "flush", "dev"},
+	"fdb":   {"show", "br", "dev"},
+}
+
+// Do implements readline.AutoCompleter.
+func (c *Completer) Do(line []rune, pos int) ([][]rune, int) {
+	text := string(line[:pos])
+	words := strings.Fields(text)
+	partial := ""
+	if len(words) > 0 && !strings.HasSuffix(text, " ") {
+		partial = words[len(words)-1]
+		words = words[:len(words)-1]
+	}
+	var cands []string
+	if len(words) == 0 {
+		for _, b := range Builtins() {
+			if !strings.HasPrefix(b.Name, "nsemu-") {
+				cands = append(cands, b.Name)
+			}
+		}
+		cands = append(cands, "help", "exit", "echo")
+	} else {
+		cands = append(cands, subcommands[words[0]]...)
+		for _, w := range words {
+			cands = append(cands, keywords[w]...)
+		}
+		for _, n := range c.Sh.W.Namespaces() {
+			cands = append(cands, n.Name())
+		}
+		ns := c.Sh.ns()
+		// After `ip netns exec NS`, complete NS's devices.
+		for i := 0; i+2 < len(words); i++ {
+			if words[i] == "netns" && words[i+1] == "exec" {
+				if n, err := c.Sh.W.Namespace(words[i+2]); err == nil {
+					ns = n
+				}
+			}
+		}
+		for _, d := range ns.Links() {
+			cands = append(cands, d.Name())
+		}
+	}
+	sort.Strings(cands)
+	var out [][]rune
+	seen := map[string]bool{}
+	for _, cnd := range cands {
+		if strings.HasPrefix(cnd, partial) && !seen[cnd] {
+			seen[cnd] = true
+			out = append(out, []rune(cnd[len(partial):]+" "))
+		}
+	}
+	return out, len([]rune(partial))
+}
