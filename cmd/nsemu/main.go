@@ -109,6 +109,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 		return 2
 	}
 	if fs.NArg() < 1 {
@@ -155,6 +156,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
 	w := emu.New(emu.Options{})
