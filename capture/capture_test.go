@@ -140,3 +140,66 @@ func TestWriterRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestFilter(t *testing.T) {
+	arp, icmp := arpRequest(t), echo(t)
+	cases := []struct {
+		expr      string
+		arp, icmp bool
+		err       bool
+	}{
+		{"", true, true, false},
+		{"arp", true, false, false},
+		{"icmp", false, true, false},
+		{"ip", false, true, false},
+		{"not arp", false, true, false},
+		{"! icmp", true, false, false},
+		{"tcp", false, false, false},
+		{"host 192.168.28.2", true, true, false},
+		{"src host 192.168.28.2", false, false, false},
+		{"dst host 192.168.28.2", true, true, false},
+		{"icmp and host 192.168.28.1", false, true, false},
+		{"arp or icmp", true, true, false},
+		{"(arp or tcp) and not icmp", true, false, false},
+		{"ether host 3a:00:00:00:00:02", false, true, false},
+		{"ether src host 3a:00:00:00:00:01", true, true, false},
+		{"port 80", false, false, false},
+		{"tcp port 80 || arp", true, false, false},
+		{"192.168.28.1", true, true, false},
+		{"host", false, false, true},
+		{"host 300.1.1.1", false, false, true},
+		{"arp icmp", false, false, true},
+		{"(arp", false, false, true},
+		{"port 99999", false, false, true},
+		{"ether host zz", false, false, true},
+		{"frob", false, false, true},
+	}
+	for _, c := range cases {
+		f, err := Compile(c.expr)
+		if (err != nil) != c.err {
+			t.Errorf("Compile(%q): err %v, want error %v", c.expr, err, c.err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if f.Match(arp) != c.arp || f.Match(icmp) != c.icmp {
+			t.Errorf("%q: arp %v icmp %v, want %v %v", c.expr, f.Match(arp), f.Match(icmp), c.arp, c.icmp)
+		}
+	}
+}
+
+// FuzzFilter: no expression may panic the compiler, and a compiled filter
+// must not panic on any frame.
+func FuzzFilter(f *testing.F) {
+	for _, s := range []string{"arp", "icmp and host 1.2.3.4", "not (tcp port 80 or udp)", "ether src host 01:02:03:04:05:06"} {
+		f.Add(s, []byte{})
+	}
+	f.Fuzz(func(t *testing.T, expr string, frame []byte) {
+		flt, err := Compile(expr)
+		if err != nil {
+			return
+		}
+		flt.Match(frame)
+	})
+}
