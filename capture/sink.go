@@ -1,0 +1,124 @@
+package capture
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+
+	"github.com/nsemu/nsemu/emu/trace"
+)
+
+// Sink is a trace.Sink that writes every frame event to a pcapng Writer:
+// one interface per tap point ("NAMESPACE/DEVICE"), outbound for
+// FrameSent, inbound for FrameReceived. The decision behind a frame becomes
+// its packet comment: the bridge's CAM hit or flood (carried in the event's
+// Reason), and the namespace's route or NAT decision for the next frame it
+// sends to that destination.
+type Sink struct {
+	w    *Writer
+	only map[string]bool
+
+	mu    sync.Mutex
+	notes map[string][]note // by namespace
+	err   error
+}
+
+type note struct {
+	dst  netip.Addr
+	text string
+}
+
+const maxNotes = 16
+
+// NewSink captures to w. only restricts the tap points ("ns1/veth-1"); empty
+// means all.
+func NewSink(w *Writer, only []string) *Sink {
+	s := &Sink{w: w, notes: map[string][]note{}}
+	if len(only) > 0 {
+		s.only = map[string]bool{}
+		for _, o := range only {
+			s.only[o] = true
+		}
+	}
+	return s
+}
+
+// WantsFrames implements trace.FrameSink: captures need the real bytes.
+func (s *Sink) WantsFrames() bool { return true }
+
+// Err returns the first write error.
+func (s *Sink) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// TapName names a tap point as the capture does.
+func TapName(ns, dev string) string { return ns + "/" + dev }
+
+// Emit implements trace.Sink.
+func (s *Sink) Emit(e *trace.Event) {
+	switch e.Kind {
+	case trace.RouteDecision, trace.NATRewrite:
+		a, err := netip.ParseAddr(e.Addr)
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		ns := s.notes[e.NS]
+		if len(ns) >= maxNotes {
+			ns = ns[1:]
+		}
+		s.notes[e.NS] = append(ns, note{dst: a, text: e.NS + ": " + e.Reason})
+		s.mu.Unlock()
+	case trace.FrameSent, trace.FrameReceived:
+		if e.Frame == nil {
+			return
+		}
+		tap := TapName(e.NS, e.Dev)
+		comments := []string{}
+		if e.Reason != "" {
+			comments = append(comments, e.Reason)
+		}
+		dir := DirIn
+		if e.Kind == trace.FrameSent {
+			dir = DirOut
+			if c := s.takeNote(e.NS, e.Frame); c != "" {
+				comments = append(comments, c)
+			}
+		}
+		if s.only != nil && !s.only[tap] {
+			return
+		}
+		if err := s.w.WritePacket(tap, e.Time, dir, e.Frame, strings.Join(comments, "; ")); err != nil {
+			s.mu.Lock()
+			if s.err == nil {
+				s.err = fmt.Errorf("writing capture: %w", err)
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// takeNote returns (and forgets) the decisions made in ns for the
+// destination of an IPv4 frame.
+func (s *Sink) takeNote(ns string, frame []byte) string {
+	if len(frame) < 34 || frame[12] != 0x08 || frame[13] != 0x00 {
+		return ""
+	}
+	dst := netip.AddrFrom4([4]byte(frame[30:34]))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var texts []string
+	kept := s.notes[ns][:0]
+	for _, n := range s.notes[ns] {
+		if n.dst == dst {
+			texts = append(texts, n.text)
+		} else {
+			kept = append(kept, n)
+		}
+	}
+	s.notes[ns] = kept
+	return strings.Join(texts, "; ")
+}
