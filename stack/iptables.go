@@ -736,6 +736,13 @@ type forwardOffMatcher struct{ st *Stack }
 
 func (m *forwardOffMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out string) (bool, bool) {
 	if m.st.fwdOn.Load() {
+		if m.st.bus.Enabled() {
+			ip := header.IPv4(pkt.NetworkHeader().Slice())
+			if len(ip) >= header.IPv4MinimumSize {
+				m.st.emit(trace.Event{Kind: trace.RouteDecision, Dev: out, Addr: ip.DestinationAddress().String(),
+					Reason: fmt.Sprintf("forwards %s → %s from %s out %s (TTL %d)", ip.SourceAddress(), ip.DestinationAddress(), in, out, ip.TTL())})
+			}
+		}
 		return false, false
 	}
 	if m.st.bus.Enabled() {
@@ -835,7 +842,9 @@ func (n *natTarget) Action(pkt *gstack.PacketBuffer, hook gstack.Hook, r *gstack
 			what = fmt.Sprintf("MASQUERADE %s → %s", src, r.LocalAddress())
 		}
 	}
-	n.st.emit(trace.Event{Kind: trace.NATRewrite, Addr: src.String(), Reason: what})
+	// Addr is the packet's (new) destination: what a capture matches the
+	// frame that carries it by.
+	n.st.emit(trace.Event{Kind: trace.NATRewrite, Addr: ndst.String(), Reason: what})
 	return v, j
 }
 
