@@ -22,6 +22,7 @@ import (
 	"github.com/chzyer/readline"
 	flag "github.com/spf13/pflag"
 
+	"github.com/nsemu/nsemu/capture"
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -100,6 +101,8 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
+	pcap := fs.String("pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark)")
+	only := fs.StringSlice("capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -124,10 +127,29 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer f.Close()
 
+	if len(*only) > 0 && *pcap == "" {
+		fmt.Fprintf(stderr, "nsemu run: --capture needs --pcap FILE\n")
+		return 2
+	}
+
 	ctx, stop := interruptible()
 	defer stop()
 	w := emu.New(emu.Options{})
 	defer w.Close()
+	if *pcap != "" {
+		closeCapture, err := startCapture(w, *pcap, *only)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsemu: %v\n", err)
+			return 2
+		}
+		// Runs before w.Close: the file is complete even when the script
+		// fails or is interrupted.
+		defer func() {
+			if err := closeCapture(); err != nil {
+				fmt.Fprintf(stderr, "nsemu: %v\n", err)
+			}
+		}()
+	}
 	start := time.Now()
 	sh := shell.New(w, stdin, stdout, stderr)
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
@@ -143,6 +165,29 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// startCapture attaches a pcapng capture of every frame to the world.
+func startCapture(w *emu.World, path string, only []string) (func() error, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := capture.NewWriter(f, "nsemu "+getVersion())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	sink := capture.NewSink(pw, only)
+	detach := w.Bus().Attach(sink)
+	return func() error {
+		detach()
+		if err := sink.Err(); err != nil {
+			pw.Close()
+			return err
+		}
+		return pw.Close()
+	}, nil
 }
 
 func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
