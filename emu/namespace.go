@@ -120,9 +120,12 @@ func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Dev
 	if n.has(name) || peerNS.has(peer) || (peerNS == n && name == peer) {
 		return nil, nil, ErrExists
 	}
+	// Linux registers the peer first, so it gets the lower ifindex
+	// ("11: veth-1-br@if12" after `ip link add veth-1 ... peer name veth-1-br`).
+	peerIndex := n.w.allocIndex()
 	pair, err := vethsim.NewPair(vethsim.Config{
 		Names:   [2]string{name, peer},
-		Indexes: [2]int{n.w.allocIndex(), n.w.allocIndex()},
+		Indexes: [2]int{n.w.allocIndex(), peerIndex},
 		Bus:     n.w.bus,
 		Clock:   n.w.clock,
 		Busy:    &n.w.busy,
