@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -40,7 +41,18 @@ type Cmd struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
-	Ctx    context.Context
+	// Diag is standard error unbuffered, for progress messages of
+	// long-running commands (tcpdump's "listening on ..."). Stderr itself is
+	// held until the command ends, to become the error line if it fails.
+	Diag io.Writer
+	Ctx  context.Context
+}
+
+// heldStderr holds a command's standard error until it ends; direct is
+// the real standard error.
+type heldStderr struct {
+	bytes.Buffer
+	direct io.Writer
 }
 
 // World returns the emulated world.
@@ -131,6 +143,8 @@ type Shell struct {
 
 	runner  *interp.Runner
 	pending pendingErr
+	// jobs counts built-ins running (foreground or in the background).
+	jobs sync.WaitGroup
 	// lastFail describes the last command that failed.
 	lastFail failure
 }
@@ -205,8 +219,10 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
-		var errBuf bytes.Buffer
-		status := s.Exec(ctx, s.ns(), args, hc.Stdin, hc.Stdout, &errBuf)
+		errBuf := &heldStderr{direct: hc.Stderr}
+		s.jobs.Add(1)
+		status := s.Exec(ctx, s.ns(), args, hc.Stdin, hc.Stdout, errBuf)
+		s.jobs.Done()
 		s.flushPending()
 		if status == 0 {
 			hc.Stderr.Write(errBuf.Bytes())
@@ -265,7 +281,10 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 		return 0
 	}
 	if b, ok := Lookup(args[0]); ok {
-		c := &Cmd{Sh: s, NS: ns, Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Ctx: ctx}
+		c := &Cmd{Sh: s, NS: ns, Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Diag: stderr, Ctx: ctx}
+		if h, ok := stderr.(*heldStderr); ok {
+			c.Diag = h.direct
+		}
 		return runBuiltin(b, c)
 	}
 	for _, f := range HostFilters {
@@ -382,7 +401,30 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 
 // RunScript parses and runs a script. It returns nil when every step
 // behaved, or a *ScriptError naming the line and the command that did not.
+// Commands still running in the background when the script ends (tcpdump
+// ... &) are stopped, and waited for.
 func (s *Shell) RunScript(ctx context.Context, name string, src io.Reader, args []string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	err := s.runScript(ctx, name, src, args)
+	cancel()
+	s.waitJobs(5 * time.Second)
+	return err
+}
+
+// waitJobs waits (up to limit) for the built-ins still running.
+func (s *Shell) waitJobs(limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		s.jobs.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+	}
+}
+
+func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args []string) error {
 	text, err := io.ReadAll(src)
 	if err != nil {
 		return err
