@@ -221,8 +221,8 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		hc := interp.HandlerCtx(ctx)
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)
+		defer s.jobs.Done()
 		status := s.Exec(ctx, s.ns(), args, hc.Stdin, hc.Stdout, errBuf)
-		s.jobs.Done()
 		s.flushPending()
 		if status == 0 {
 			hc.Stderr.Write(errBuf.Bytes())
