@@ -168,7 +168,26 @@ func New(w *emu.World, stdin io.Reader, stdout, stderr io.Writer) *Shell {
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
-	return &Shell{W: w, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	// Background commands write concurrently with foreground ones.
+	out := &lockedWriter{w: stdout}
+	errw := out
+	if stderr != stdout {
+		errw = &lockedWriter{w: stderr}
+	}
+	return &Shell{W: w, Stdin: stdin, Stdout: out, Stderr: errw}
+}
+
+// lockedWriter serialises writes to a writer that is not safe for
+// concurrent use (a bytes.Buffer in tests).
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func (s *Shell) ns() *emu.Namespace {
