@@ -25,6 +25,7 @@ import (
 	"github.com/nsemu/nsemu/capture"
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/teach"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -103,6 +104,8 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
 	pcap := fs.String("pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark)")
 	only := fs.StringSlice("capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
+	explain := fs.String("explain", "", "narrate events, one line each: `CATS` of arp,cam,route,nat,drop (all when given alone)")
+	fs.Lookup("explain").NoOptDefVal = "all"
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -148,6 +151,19 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if err := closeCapture(); err != nil {
 				fmt.Fprintf(stderr, "nsemu: %v\n", err)
 			}
+		}()
+	}
+	if *explain != "" {
+		cats, err := teach.ParseCategories(*explain)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+			return 2
+		}
+		n := teach.NewNarrator(stdout, cats)
+		detach := w.Bus().Attach(n)
+		defer func() {
+			detach()
+			n.Close()
 		}()
 	}
 	start := time.Now()

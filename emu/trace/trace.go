@@ -98,6 +98,9 @@ type Event struct {
 	Frame []byte
 	// Len is the frame's length in bytes, also when Frame is nil.
 	Len int
+	// Bridged marks frame events at a bridge port: the frame is switched
+	// there, not handled by a namespace's stack.
+	Bridged bool
 }
 
 // Clone returns a deep copy of e that the caller may keep.

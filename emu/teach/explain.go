@@ -1,0 +1,194 @@
+// Package teach turns the emulator's events into teaching: a narrated trace
+// (one plain-language line per event) and, in step.go, step-by-step
+// execution that pauses before every event.
+package teach
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nsemu/nsemu/emu/trace"
+)
+
+// Categories of narration, as --explain=arp,cam,route,nat,drop selects.
+var Categories = []string{"arp", "cam", "route", "nat", "drop"}
+
+// ParseCategories parses "arp,cam" (empty or "all" means every category).
+func ParseCategories(s string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if s == "" || s == "all" {
+		for _, c := range Categories {
+			out[c] = true
+		}
+		return out, nil
+	}
+	for _, c := range strings.Split(s, ",") {
+		c = strings.TrimSpace(c)
+		ok := false
+		for _, k := range Categories {
+			if c == k {
+				ok = true
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("unknown --explain category %q (want some of %s)", c, strings.Join(Categories, ","))
+		}
+		out[c] = true
+	}
+	return out, nil
+}
+
+// Narrator is a trace.Sink that writes one line per event it explains. It
+// never blocks the data path: lines go through a buffer to a writer
+// goroutine (Close drains it).
+type Narrator struct {
+	cats    map[string]bool
+	lines   chan string
+	done    chan struct{}
+	dropped atomic.Int64
+	once    sync.Once
+}
+
+// NewNarrator narrates the given categories to w.
+func NewNarrator(w io.Writer, cats map[string]bool) *Narrator {
+	n := &Narrator{cats: cats, lines: make(chan string, 8192), done: make(chan struct{})}
+	go func() {
+		defer close(n.done)
+		for l := range n.lines {
+			io.WriteString(w, l)
+		}
+	}()
+	return n
+}
+
+// WantsFrames implements trace.FrameSink: ARP lines need the frame.
+func (n *Narrator) WantsFrames() bool { return n.cats["arp"] }
+
+// Close writes out the lines still buffered.
+func (n *Narrator) Close() {
+	n.once.Do(func() {
+		close(n.lines)
+		<-n.done
+	})
+}
+
+// Emit implements trace.Sink.
+func (n *Narrator) Emit(e *trace.Event) {
+	cat, text := Explain(e)
+	if text == "" || !n.cats[cat] {
+		return
+	}
+	select {
+	case n.lines <- fmt.Sprintf("%-14s %s\n", Subject(e), text):
+	default:
+		n.dropped.Add(1)
+	}
+}
+
+// Subject is the narrated line's first column: "ns1 veth-1" for a device,
+// "vbridge" for a bridge of the host ("ns9 br0" elsewhere), "ns1" for a
+// namespace.
+func Subject(e *trace.Event) string {
+	switch e.Kind {
+	case trace.Learned, trace.Moved, trace.Aged, trace.Flooded, trace.Forwarded:
+		if e.NS == "host" {
+			return e.Dev
+		}
+		return e.NS + " " + e.Dev
+	case trace.FrameSent, trace.FrameReceived:
+		return e.NS + " " + e.Dev
+	case trace.Dropped:
+		if e.Dev != "" && e.Port == "" {
+			return e.NS + " " + e.Dev
+		}
+		if e.Port != "" {
+			return e.Dev
+		}
+	}
+	return e.NS
+}
+
+// Explain returns the category of an event and its plain-language
+// description ("" when it is not narrated).
+func Explain(e *trace.Event) (cat, text string) {
+	switch e.Kind {
+	case trace.FrameSent, trace.FrameReceived:
+		if e.Bridged {
+			return "", ""
+		}
+		return "arp", explainARP(e)
+	case trace.Learned:
+		return "cam", fmt.Sprintf("learns %s on %s (new entry)", e.MAC, e.Port)
+	case trace.Moved:
+		return "cam", fmt.Sprintf("moves %s from %s to %s", e.MAC, e.OldPort, e.Port)
+	case trace.Aged:
+		return "cam", fmt.Sprintf("forgets %s on %s (aged out)", e.MAC, e.Port)
+	case trace.Flooded:
+		ports := "no other port"
+		if len(e.Ports) > 0 {
+			p := append([]string(nil), e.Ports...)
+			sort.Strings(p)
+			ports = strings.Join(p, ", ")
+		}
+		switch {
+		case e.MAC == "ff:ff:ff:ff:ff:ff":
+			return "cam", "floods the broadcast to " + ports
+		case isMulticast(e.MAC):
+			return "cam", "floods the multicast to " + ports
+		}
+		return "cam", fmt.Sprintf("CAM miss for %s → floods to %s", e.MAC, ports)
+	case trace.Forwarded:
+		return "cam", fmt.Sprintf("CAM hit for %s → forwards to %s", e.MAC, e.Port)
+	case trace.NeighChanged:
+		if e.MAC != "" {
+			return "arp", fmt.Sprintf("neighbour %s → %s %s", e.Addr, e.MAC, e.State)
+		}
+		return "arp", fmt.Sprintf("neighbour %s %s", e.Addr, e.State)
+	case trace.RouteDecision:
+		return "route", e.Reason
+	case trace.NATRewrite:
+		return "nat", e.Reason
+	case trace.Dropped:
+		if strings.Contains(e.Reason, "drops") {
+			return "drop", e.Reason
+		}
+		return "drop", "drops the frame: " + e.Reason
+	}
+	return "", ""
+}
+
+func isMulticast(mac string) bool {
+	m, err := net.ParseMAC(mac)
+	return err == nil && len(m) > 0 && m[0]&1 == 1
+}
+
+func explainARP(e *trace.Event) string {
+	f := e.Frame
+	if len(f) < 42 || f[12] != 0x08 || f[13] != 0x06 {
+		return ""
+	}
+	arp := f[14:]
+	op := int(arp[6])<<8 | int(arp[7])
+	sha := net.HardwareAddr(arp[8:14])
+	spa, tpa := net.IP(arp[14:18]), net.IP(arp[24:28])
+	arrow := "→"
+	if e.Kind == trace.FrameReceived {
+		arrow = "←"
+	}
+	switch op {
+	case 1:
+		how := "(broadcast)"
+		if !(f[0] == 0xff && f[1] == 0xff) {
+			how = "(unicast: refreshing the entry)"
+		}
+		return fmt.Sprintf("%s ARP who-has %s tell %s %s", arrow, tpa, spa, how)
+	case 2:
+		return fmt.Sprintf("%s ARP reply %s is-at %s", arrow, spa, sha)
+	}
+	return ""
+}
