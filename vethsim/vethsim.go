@@ -14,9 +14,9 @@
 // Nothing here blocks inside gVisor: WritePackets copies the frame once (the
 // one copy where a frame crosses goroutines) and queues it without blocking;
 // a full queue drops the frame and counts it, as a real NIC does. Each
-// NIC-attached end has one receive goroutine that delivers queued frames to
-// its stack; detaching the end (removing its NIC) stops it, and WaitDetached
-// waits for it.
+// NIC-attached end has one receive goroutine that takes queued frames in
+// batches (see Queue) and delivers them to its stack; detaching the end
+// (removing its NIC) stops it, and WaitDetached waits for it.
 package vethsim
 
 import (
@@ -80,9 +80,21 @@ type Counters struct {
 	TxPackets, TxBytes, TxDropped uint64
 }
 
+// cacheLine is the padding that keeps fields written by different
+// goroutines off each other's cache lines.
+const cacheLine = 64
+
+// counters are written per frame: rx by whoever sends to the end (its
+// peer's sender), tx by whoever sends from it. Each group has a cache line
+// of its own, away from the read-mostly fields of End that the other side
+// reads per frame (up, mtu, receiver): false sharing there costs a cache
+// miss per frame.
 type counters struct {
+	_                             [cacheLine]byte
 	rxPackets, rxBytes, rxDropped atomic.Uint64
+	_                             [cacheLine - 24]byte
 	txPackets, txBytes, txDropped atomic.Uint64
+	_                             [cacheLine - 24]byte
 }
 
 // Receiver takes frames that arrive at an end attached as a bridge port.
@@ -186,9 +198,10 @@ type End struct {
 	c counters
 
 	mu sync.Mutex
-	// NIC mode.
+	// NIC mode. rxq is the receive queue while attached (nil otherwise);
+	// it is swapped and closed under mu, and read without it by senders.
 	dispatcher stack.NetworkDispatcher
-	rxq        chan *stack.PacketBuffer
+	rxq        atomic.Pointer[Queue[*stack.PacketBuffer]]
 	rxDone     chan struct{}
 	rxWG       sync.WaitGroup
 	// Port mode.
@@ -301,7 +314,7 @@ func (e *End) Transmit(pkt *stack.PacketBuffer) error {
 		pkt.DecRef()
 		return ErrDown
 	}
-	if pkt.GSOOptions.Type != stack.GSONone && e.bus.WantsFrames() {
+	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.transmitOne(seg)
 		}
@@ -316,39 +329,34 @@ func (e *End) transmitOne(pkt *stack.PacketBuffer) {
 	n := uint64(pkt.Size())
 	e.c.txPackets.Add(1)
 	e.c.txBytes.Add(n)
-	e.peer.arrive(pkt)
+	e.peer.arrive(pkt, n)
 }
 
-// arrive queues a frame that came off the wire at e.
-func (e *End) arrive(pkt *stack.PacketBuffer) {
+// arrive queues a frame of n bytes that came off the wire at e.
+func (e *End) arrive(pkt *stack.PacketBuffer, n uint64) {
 	if rb := e.receiver.Load(); rb != nil {
 		e.c.rxPackets.Add(1)
-		e.c.rxBytes.Add(uint64(pkt.Size()))
+		e.c.rxBytes.Add(n)
 		rb.r.Receive(e, pkt)
 		return
 	}
-	// The send happens under mu (it never blocks), so that it cannot land
-	// in a queue that Attach has already told its receive loop to drain:
-	// such a frame would never be released.
-	reason := ""
-	n := uint64(pkt.Size())
-	e.mu.Lock()
-	if e.rxq == nil {
-		reason = "not attached"
-	} else {
+	// The receive queue is closed (under its own lock) before its receive
+	// loop is told to stop, so a frame either lands in a queue that the
+	// loop still drains, or is refused here: none is ever left behind.
+	reason := "not attached"
+	if q := e.rxq.Load(); q != nil {
 		AddBusy(e.busy, 1)
-		select {
-		case e.rxq <- pkt:
-		default:
-			AddBusy(e.busy, -1)
+		err := q.Put(pkt)
+		if err == nil {
+			// pkt belongs to the receive loop now: do not touch it.
+			e.c.rxPackets.Add(1)
+			e.c.rxBytes.Add(n)
+			return
+		}
+		AddBusy(e.busy, -1)
+		if err == ErrQueueFull {
 			reason = "receive queue full"
 		}
-	}
-	e.mu.Unlock()
-	if reason == "" {
-		e.c.rxPackets.Add(1)
-		e.c.rxBytes.Add(n)
-		return
 	}
 	e.c.rxDropped.Add(1)
 	e.emitDrop(pkt, reason)
@@ -405,52 +413,79 @@ func (e *End) Attach(d stack.NetworkDispatcher) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.rxDone != nil {
-		// Frames are queued under mu, so none lands in the old queue after
-		// this: the old goroutine drains it completely.
+		// Closing the queue first means no frame lands in it after this:
+		// the old goroutine, told to stop, drains it completely.
+		e.rxq.Swap(nil).Close()
 		close(e.rxDone)
 		e.rxDone = nil
-		e.rxq = nil
 	}
 	e.dispatcher = d
 	if d == nil {
 		return
 	}
-	q := make(chan *stack.PacketBuffer, e.qlen)
+	q := NewQueue[*stack.PacketBuffer](e.qlen)
 	done := make(chan struct{})
-	e.rxq = q
+	e.rxq.Store(q)
 	e.rxDone = done
 	e.rxWG.Add(1)
 	go e.rxLoop(d, q, done)
 }
 
-func (e *End) rxLoop(d stack.NetworkDispatcher, q chan *stack.PacketBuffer, done chan struct{}) {
+// rxLoop delivers the frames queued to e, a batch at a time, until done is
+// closed; it then releases what is left.
+func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], done chan struct{}) {
 	defer e.rxWG.Done()
+	var batch []*stack.PacketBuffer
 	for {
 		select {
-		case pkt := <-q:
-			e.Observe(pkt)
-			if NeedsSegment(pkt) && e.segRx.Load() {
-				for _, seg := range segment(pkt, e.MTU()) {
-					e.deliver(d, seg)
-					seg.DecRef()
+		case <-q.Ready():
+			batch = q.Take(batch[:0])
+			stopped := false
+			for _, pkt := range batch {
+				if !stopped {
+					select {
+					case <-done:
+						// Detached mid-batch: release the rest unseen.
+						stopped = true
+					default:
+						e.rxOne(d, pkt)
+					}
 				}
-			} else {
-				e.deliver(d, pkt)
+				pkt.DecRef()
 			}
-			pkt.DecRef()
-			AddBusy(e.busy, -1)
+			AddBusy(e.busy, -int64(len(batch)))
+			clear(batch)
+			if stopped {
+				e.drain(q)
+				return
+			}
 		case <-done:
-			for {
-				select {
-				case pkt := <-q:
-					pkt.DecRef()
-					AddBusy(e.busy, -1)
-				default:
-					return
-				}
-			}
+			e.drain(q)
+			return
 		}
 	}
+}
+
+// rxOne delivers one frame to the stack; the caller keeps its reference.
+func (e *End) rxOne(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
+	e.Observe(pkt)
+	if NeedsSegment(pkt) && e.segRx.Load() {
+		for _, seg := range segment(pkt, e.MTU()) {
+			e.deliver(d, seg)
+			seg.DecRef()
+		}
+		return
+	}
+	e.deliver(d, pkt)
+}
+
+// drain releases the frames left in a closed queue.
+func (e *End) drain(q *Queue[*stack.PacketBuffer]) {
+	rest := q.Take(nil)
+	for _, pkt := range rest {
+		pkt.DecRef()
+	}
+	AddBusy(e.busy, -int64(len(rest)))
 }
 
 // deliver hands a frame to the stack, filtering by destination MAC as a NIC
