@@ -6,9 +6,11 @@
 //
 // One goroutine per bridge owns the CAM. Ports are vethsim ends; frames that
 // arrive at a port are queued (without blocking: a full queue drops and
-// counts) to that goroutine, which learns, looks up, and transmits out of the
-// egress ports. Every decision is emitted as a trace.Event from that
-// goroutine, never from inside gVisor.
+// counts) to that goroutine, which takes them in batches, learns, looks up,
+// and transmits out of the egress ports. Every decision is emitted as a
+// trace.Event from that goroutine, never from inside gVisor; events are only
+// built while a sink is attached, so an unobserved bridge allocates nothing
+// per frame.
 //
 // Ownership: Receive takes one reference on the packet; the bridge releases
 // it on every path (forward, flood, drop, shutdown drain). Flooding copies
@@ -88,9 +90,15 @@ type Config struct {
 	Busy *atomic.Int64
 }
 
+// item is a queued frame with its Ethernet addresses, read by Receive in
+// the sender's goroutine, where the frame's bytes are still in the cache:
+// the bridge goroutine then switches it without touching them.
 type item struct {
-	port *vethsim.End
-	pkt  *stack.PacketBuffer
+	port     *vethsim.End
+	pkt      *stack.PacketBuffer
+	dst, src macKey
+	// runt frames are too short for an Ethernet header.
+	runt bool
 }
 
 type entry struct {
@@ -98,6 +106,31 @@ type entry struct {
 	local    bool
 	lastSeen tcpip.MonotonicTime
 }
+
+// macKey is a MAC address as a CAM key: the six bytes, big-endian, in a
+// uint64. A frame's addresses are looked up without building a string.
+type macKey uint64
+
+func keyOf(b []byte) macKey {
+	_ = b[5]
+	return macKey(b[0])<<40 | macKey(b[1])<<32 | macKey(b[2])<<24 | macKey(b[3])<<16 | macKey(b[4])<<8 | macKey(b[5])
+}
+
+func keyOfLink(a tcpip.LinkAddress) macKey {
+	var b [6]byte
+	copy(b[:], a)
+	return keyOf(b[:])
+}
+
+// multicast reports whether the group bit is set (broadcast included).
+func (k macKey) multicast() bool { return k&(1<<40) != 0 }
+
+// MAC returns the address as net.HardwareAddr.
+func (k macKey) MAC() net.HardwareAddr {
+	return net.HardwareAddr{byte(k >> 40), byte(k >> 32), byte(k >> 24), byte(k >> 16), byte(k >> 8), byte(k)}
+}
+
+func (k macKey) String() string { return k.MAC().String() }
 
 // Bridge is a learning bridge.
 type Bridge struct {
@@ -107,28 +140,34 @@ type Bridge struct {
 	clock tcpip.Clock
 	busy  *atomic.Int64
 
-	self     *vethsim.End // the bridge's internal port
-	selfNIC  *vethsim.End // the bridge's L3 interface, a NIC of its namespace
-	in       chan item
+	self    *vethsim.End // the bridge's internal port
+	selfNIC *vethsim.End // the bridge's L3 interface, a NIC of its namespace
+	// in is the input queue. Stop closes it before draining it, so no
+	// frame is queued after the drain (and leaked).
+	in       *vethsim.Queue[item]
 	ctl      chan func()
 	tick     chan struct{}
 	done     chan struct{}
 	wg       sync.WaitGroup
 	stopOnce sync.Once
 	timer    tcpip.Timer
-	// inMu orders Receive against Stop's drain, so no frame is queued after
-	// the drain (and leaked).
-	inMu    sync.RWMutex
-	stopped bool
 
 	up     atomic.Bool
 	ageing atomic.Int64
 
+	// The counters the bridge goroutine bumps per frame live on a cache
+	// line of their own, away from the fields senders read in Receive.
+	_                           [64]byte
 	forwarded, flooded, dropped atomic.Uint64
+	_                           [64 - 24]byte
 
-	// Owned by the bridge goroutine.
-	ports []*vethsim.End
-	cam   map[tcpip.LinkAddress]*entry
+	// Owned by the bridge goroutine. member indexes ports once there are
+	// too many to scan per frame.
+	ports  []*vethsim.End
+	member map[*vethsim.End]struct{}
+	cam    map[macKey]*entry
+	// outs is flood's scratch list of egress ports.
+	outs []*vethsim.End
 }
 
 // New makes a bridge, down, with no ports, and starts its goroutine.
@@ -156,15 +195,16 @@ func New(cfg Config) (*Bridge, error) {
 		return nil, err
 	}
 	b := &Bridge{
-		name:  cfg.Name,
-		bus:   cfg.Bus,
-		clock: cfg.Clock,
-		busy:  cfg.Busy,
-		in:    make(chan item, qlen),
-		ctl:   make(chan func()),
-		tick:  make(chan struct{}, 1),
-		done:  make(chan struct{}),
-		cam:   make(map[tcpip.LinkAddress]*entry),
+		name:   cfg.Name,
+		bus:    cfg.Bus,
+		clock:  cfg.Clock,
+		busy:   cfg.Busy,
+		in:     vethsim.NewQueue[item](qlen),
+		ctl:    make(chan func()),
+		tick:   make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		cam:    make(map[macKey]*entry),
+		member: make(map[*vethsim.End]struct{}),
 	}
 	b.selfNIC, b.self = pair.Ends()
 	b.SetNamespace(cfg.Namespace)
@@ -172,7 +212,8 @@ func New(cfg Config) (*Bridge, error) {
 	b.self.SetReceiver(b)
 	b.ageing.Store(int64(DefaultAgeing))
 	b.ports = []*vethsim.End{b.self}
-	b.cam[b.selfNIC.LinkAddress()] = &entry{port: b.self, local: true}
+	b.member[b.self] = struct{}{}
+	b.cam[keyOfLink(b.selfNIC.LinkAddress())] = &entry{port: b.self, local: true}
 	// Arm the sweep timer before the goroutine that re-arms it starts, so
 	// that b.timer is never read before it is written.
 	b.timer = b.clock.AfterFunc(sweepInterval, b.onTick)
@@ -259,7 +300,8 @@ func (b *Bridge) AddPort(p *vethsim.End) error {
 			}
 		}
 		b.ports = append(b.ports, p)
-		b.cam[p.LinkAddress()] = &entry{port: p, local: true}
+		b.member[p] = struct{}{}
+		b.cam[keyOfLink(p.LinkAddress())] = &entry{port: p, local: true}
 		p.SetReceiver(b)
 	}); e != nil {
 		return e
@@ -282,6 +324,7 @@ func (b *Bridge) RemovePort(p *vethsim.End) error {
 			return
 		}
 		b.ports = append(b.ports[:i], b.ports[i+1:]...)
+		delete(b.member, p)
 		p.SetReceiver(nil)
 		for mac, en := range b.cam {
 			if en.port == p {
@@ -338,7 +381,7 @@ func (b *Bridge) FDB() []Entry {
 					continue
 				}
 			}
-			out = append(out, Entry{MAC: net.HardwareAddr(mac), Port: b.portName(en.port), Local: en.local, Age: age})
+			out = append(out, Entry{MAC: mac.MAC(), Port: b.portName(en.port), Local: en.local, Age: age})
 		}
 	})
 	sort.Slice(out, func(i, j int) bool {
@@ -370,53 +413,56 @@ func (b *Bridge) Stop() {
 				p.SetReceiver(nil)
 			}
 			b.ports = nil
+			clear(b.member)
 		})
-		b.inMu.Lock()
-		b.stopped = true
-		b.inMu.Unlock()
+		// Closed first: a Receive racing with Stop either queues before
+		// the drain below or releases its frame itself.
+		b.in.Close()
 		close(b.done)
 		b.wg.Wait()
 		// Only now: until the goroutine is gone, a sweep may re-arm it.
 		b.timer.Stop()
-		for {
-			select {
-			case it := <-b.in:
-				it.pkt.DecRef()
-				vethsim.AddBusy(b.busy, -1)
-			default:
-				return
-			}
+		rest := b.in.Take(nil)
+		for _, it := range rest {
+			it.pkt.DecRef()
 		}
+		vethsim.AddBusy(b.busy, -int64(len(rest)))
 	})
 }
 
 // Receive implements vethsim.Receiver: it queues a frame that arrived at a
 // port. It never blocks.
 func (b *Bridge) Receive(port *vethsim.End, pkt *stack.PacketBuffer) {
-	b.inMu.RLock()
-	defer b.inMu.RUnlock()
-	if b.stopped {
-		pkt.DecRef()
-		return
+	it := item{port: port, pkt: pkt, runt: true}
+	if hdr, ok := pkt.Data().PullUp(header.EthernetMinimumSize); ok {
+		it.dst, it.src, it.runt = keyOf(hdr[0:6]), keyOf(hdr[6:12]), false
 	}
 	vethsim.AddBusy(b.busy, 1)
-	select {
-	case b.in <- item{port, pkt}:
-	default:
-		vethsim.AddBusy(b.busy, -1)
-		b.dropped.Add(1)
-		b.emit(trace.Event{Kind: trace.Dropped, Port: port.Name(), Reason: "bridge input queue full", Len: pkt.Size()})
-		pkt.DecRef()
+	err := b.in.Put(it)
+	if err == nil {
+		return
 	}
+	vethsim.AddBusy(b.busy, -1)
+	if err == vethsim.ErrQueueFull {
+		b.dropped.Add(1)
+		if b.bus.Enabled() {
+			b.emit(trace.Event{Kind: trace.Dropped, Port: port.Name(), Reason: "bridge input queue full", Len: pkt.Size()})
+		}
+	}
+	// Else the bridge is stopped: the frame goes nowhere.
+	pkt.DecRef()
 }
 
 func (b *Bridge) run() {
 	defer b.wg.Done()
+	var batch []item
 	for {
 		select {
-		case it := <-b.in:
-			b.handle(it.port, it.pkt)
-			vethsim.AddBusy(b.busy, -1)
+		case <-b.in.Ready():
+			batch = b.in.Take(batch[:0])
+			b.handleBatch(batch)
+			vethsim.AddBusy(b.busy, -int64(len(batch)))
+			clear(batch)
 		case f := <-b.ctl:
 			f()
 		case <-b.tick:
@@ -425,6 +471,17 @@ func (b *Bridge) run() {
 		case <-b.done:
 			return
 		}
+	}
+}
+
+// handleBatch switches a batch of frames, in order. The clock and the
+// ageing time are read once per batch: a batch is handled in microseconds
+// of real time, and the clock cannot jump while frames are in flight.
+func (b *Bridge) handleBatch(batch []item) {
+	now := b.clock.NowMonotonic()
+	ageing := b.Ageing()
+	for i := range batch {
+		b.handle(&batch[i], now, ageing)
 	}
 }
 
@@ -451,59 +508,71 @@ func (b *Bridge) sweep() {
 	for mac, en := range b.cam {
 		if !en.local && now.Sub(en.lastSeen) >= ageing {
 			delete(b.cam, mac)
-			b.emit(trace.Event{Kind: trace.Aged, MAC: net.HardwareAddr(mac).String(), Port: b.portName(en.port)})
+			if b.bus.Enabled() {
+				b.emit(trace.Event{Kind: trace.Aged, MAC: mac.String(), Port: b.portName(en.port)})
+			}
 		}
 	}
 }
 
+// drop counts and releases a frame that goes nowhere.
+func (b *Bridge) drop(in *vethsim.End, pkt *stack.PacketBuffer, reason string) {
+	b.dropped.Add(1)
+	if b.bus.Enabled() {
+		b.emit(trace.Event{Kind: trace.Dropped, Port: b.portName(in), Reason: reason, Len: pkt.Size()})
+	}
+	pkt.DecRef()
+}
+
 // handle switches one frame; it owns pkt.
-func (b *Bridge) handle(in *vethsim.End, pkt *stack.PacketBuffer) {
+func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration) {
+	in, pkt := it.port, it.pkt
 	if in != b.self {
 		in.Observe(pkt)
 	}
-	drop := func(reason string) {
-		b.dropped.Add(1)
-		b.emit(trace.Event{Kind: trace.Dropped, Port: b.portName(in), Reason: reason, Len: pkt.Size()})
-		pkt.DecRef()
-	}
 	if !b.up.Load() {
-		drop("bridge is down")
+		b.drop(in, pkt, "bridge is down")
 		return
 	}
 	if !b.isPort(in) {
-		drop("port left the bridge")
+		b.drop(in, pkt, "port left the bridge")
 		return
 	}
 	if in != b.self && !in.Carrier() {
 		// As Ports reports it: a port whose end or peer is down is
 		// disabled, also for frames queued before it went down.
-		drop("port is disabled")
+		b.drop(in, pkt, "port is disabled")
 		return
 	}
-	hdr, ok := pkt.Data().PullUp(header.EthernetMinimumSize)
-	if !ok {
-		drop("runt frame")
+	if it.runt {
+		b.drop(in, pkt, "runt frame")
 		return
 	}
-	eth := header.Ethernet(hdr)
-	src, dst := eth.SourceAddress(), eth.DestinationAddress()
-	if header.IsMulticastEthernetAddress(src) {
-		drop("multicast source address")
+	dst, src := it.dst, it.src
+	if src.multicast() {
+		b.drop(in, pkt, "multicast source address")
 		return
 	}
-	now := b.clock.NowMonotonic()
-	ageing := b.Ageing()
 	if en, ok := b.cam[src]; !ok || (!en.local && now.Sub(en.lastSeen) >= ageing) {
-		b.cam[src] = &entry{port: in, lastSeen: now}
-		b.emit(trace.Event{Kind: trace.Learned, MAC: net.HardwareAddr(src).String(), Port: b.portName(in)})
+		if ok {
+			// Expired: reuse the entry.
+			en.port, en.lastSeen = in, now
+		} else {
+			b.cam[src] = &entry{port: in, lastSeen: now}
+		}
+		if b.bus.Enabled() {
+			b.emit(trace.Event{Kind: trace.Learned, MAC: src.String(), Port: b.portName(in)})
+		}
 	} else if !en.local {
 		if en.port != in {
-			b.emit(trace.Event{Kind: trace.Moved, MAC: net.HardwareAddr(src).String(), Port: b.portName(in), OldPort: b.portName(en.port)})
+			if b.bus.Enabled() {
+				b.emit(trace.Event{Kind: trace.Moved, MAC: src.String(), Port: b.portName(in), OldPort: b.portName(en.port)})
+			}
 			en.port = in
 		}
 		en.lastSeen = now
 	}
-	if dst != header.EthernetBroadcastAddress && !header.IsMulticastEthernetAddress(dst) {
+	if !dst.multicast() {
 		if en, ok := b.cam[dst]; ok && (en.local || now.Sub(en.lastSeen) < ageing) {
 			out := en.port
 			if en.local {
@@ -512,17 +581,19 @@ func (b *Bridge) handle(in *vethsim.End, pkt *stack.PacketBuffer) {
 				out = b.self
 			}
 			if out == in {
-				drop("destination is on the ingress port")
+				b.drop(in, pkt, "destination is on the ingress port")
 				return
 			}
 			if !out.Carrier() {
 				// Linux forwards only to ports in the forwarding state;
 				// the frame is not flooded either.
-				drop("egress port is disabled")
+				b.drop(in, pkt, "egress port is disabled")
 				return
 			}
 			b.forwarded.Add(1)
-			b.emit(trace.Event{Kind: trace.Forwarded, MAC: net.HardwareAddr(dst).String(), Port: b.portName(out)})
+			if b.bus.Enabled() {
+				b.emit(trace.Event{Kind: trace.Forwarded, MAC: dst.String(), Port: b.portName(out)})
+			}
 			_ = out.Transmit(pkt)
 			return
 		}
@@ -530,7 +601,13 @@ func (b *Bridge) handle(in *vethsim.End, pkt *stack.PacketBuffer) {
 	b.flood(in, pkt, dst)
 }
 
+// isPort reports whether p is (still) a port: scanning a few ports is
+// cheaper than a map lookup, a bridge with hundreds of ports is not.
 func (b *Bridge) isPort(p *vethsim.End) bool {
+	if len(b.ports) > 8 {
+		_, ok := b.member[p]
+		return ok
+	}
 	for _, x := range b.ports {
 		if x == p {
 			return true
@@ -539,8 +616,8 @@ func (b *Bridge) isPort(p *vethsim.End) bool {
 	return false
 }
 
-func (b *Bridge) flood(in *vethsim.End, pkt *stack.PacketBuffer, dst tcpip.LinkAddress) {
-	var outs []*vethsim.End
+func (b *Bridge) flood(in *vethsim.End, pkt *stack.PacketBuffer, dst macKey) {
+	outs := b.outs[:0]
 	for _, p := range b.ports {
 		if p != in && p.Carrier() {
 			outs = append(outs, p)
@@ -552,16 +629,18 @@ func (b *Bridge) flood(in *vethsim.End, pkt *stack.PacketBuffer, dst tcpip.LinkA
 		for i, p := range outs {
 			names[i] = b.portName(p)
 		}
-		b.emit(trace.Event{Kind: trace.Flooded, MAC: net.HardwareAddr(dst).String(), Ports: names, Len: pkt.Size()})
+		b.emit(trace.Event{Kind: trace.Flooded, MAC: dst.String(), Ports: names, Len: pkt.Size()})
 	}
 	if len(outs) == 0 {
 		pkt.DecRef()
-		return
+	} else {
+		for _, p := range outs[:len(outs)-1] {
+			_ = p.Transmit(copyPacket(pkt))
+		}
+		_ = outs[len(outs)-1].Transmit(pkt)
 	}
-	for _, p := range outs[:len(outs)-1] {
-		_ = p.Transmit(copyPacket(pkt))
-	}
-	_ = outs[len(outs)-1].Transmit(pkt)
+	clear(outs)
+	b.outs = outs[:0]
 }
 
 // copyPacket makes an independent wire packet with the same bytes: each
