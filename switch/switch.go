@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -524,35 +525,106 @@ func (b *Bridge) drop(in *vethsim.End, pkt *stack.PacketBuffer, reason string) {
 	pkt.DecRef()
 }
 
+// verdict is what the bridge decided for a frame, before acting on it.
+type verdict struct {
+	// drop is the reason to drop, "" otherwise; early drops happen before
+	// learning.
+	drop  string
+	early bool
+	// out is the egress port of a CAM hit; nil with no drop means flood.
+	out *vethsim.End
+}
+
+// decide looks a frame up without changing anything. For a flood it leaves
+// the egress ports in b.outs.
+func (b *Bridge) decide(it *item, now tcpip.MonotonicTime, ageing time.Duration) verdict {
+	in := it.port
+	switch {
+	case !b.up.Load():
+		return verdict{drop: "bridge is down", early: true}
+	case !b.isPort(in):
+		return verdict{drop: "port left the bridge", early: true}
+	case in != b.self && !in.Carrier():
+		// As Ports reports it: a port whose end or peer is down is
+		// disabled, also for frames queued before it went down.
+		return verdict{drop: "port is disabled", early: true}
+	case it.runt:
+		return verdict{drop: "runt frame", early: true}
+	case it.src.multicast():
+		return verdict{drop: "multicast source address", early: true}
+	}
+	if !it.dst.multicast() {
+		if en, ok := b.cam[it.dst]; ok && (en.local || now.Sub(en.lastSeen) < ageing) {
+			out := en.port
+			if en.local {
+				// Frames for the bridge's or a port's own address are for the
+				// bridge's namespace: they go up through the self interface.
+				out = b.self
+			}
+			switch {
+			case out == in:
+				return verdict{drop: "destination is on the ingress port"}
+			case !out.Carrier():
+				// Linux forwards only to ports in the forwarding state; the
+				// frame is not flooded either.
+				return verdict{drop: "egress port is disabled"}
+			}
+			return verdict{out: out}
+		}
+	}
+	outs := b.outs[:0]
+	for _, p := range b.ports {
+		if p != in && p.Carrier() {
+			outs = append(outs, p)
+		}
+	}
+	b.outs = outs
+	return verdict{}
+}
+
+// note is the decision in words, for the frame's capture comment:
+// "vbridge: CAM miss for 3a:…, flooded to veth-2-br, veth-3-br".
+func (b *Bridge) note(it *item, v verdict) string {
+	name := b.Name()
+	switch {
+	case v.drop != "":
+		return name + ": dropped, " + v.drop
+	case v.out != nil:
+		return fmt.Sprintf("%s: CAM hit for %s, forwarded to %s", name, it.dst, b.portName(v.out))
+	}
+	why := "CAM miss for " + it.dst.String()
+	if it.dst.multicast() {
+		why = "broadcast"
+		if it.dst.String() != "ff:ff:ff:ff:ff:ff" {
+			why = "multicast"
+		}
+	}
+	names := make([]string, len(b.outs))
+	for i, p := range b.outs {
+		names[i] = b.portName(p)
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("%s: %s, no port to flood to", name, why)
+	}
+	return fmt.Sprintf("%s: %s, flooded to %s", name, why, strings.Join(names, ", "))
+}
+
 // handle switches one frame; it owns pkt.
 func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration) {
 	in, pkt := it.port, it.pkt
-	if in != b.self {
-		in.Observe(pkt)
+	v := b.decide(it, now, ageing)
+	if b.bus.Enabled() {
+		note := ""
+		if b.bus.WantsFrames() {
+			note = b.note(it, v)
+		}
+		in.ObserveNote(pkt, note)
 	}
-	if !b.up.Load() {
-		b.drop(in, pkt, "bridge is down")
+	if v.early {
+		b.drop(in, pkt, v.drop)
 		return
 	}
-	if !b.isPort(in) {
-		b.drop(in, pkt, "port left the bridge")
-		return
-	}
-	if in != b.self && !in.Carrier() {
-		// As Ports reports it: a port whose end or peer is down is
-		// disabled, also for frames queued before it went down.
-		b.drop(in, pkt, "port is disabled")
-		return
-	}
-	if it.runt {
-		b.drop(in, pkt, "runt frame")
-		return
-	}
-	dst, src := it.dst, it.src
-	if src.multicast() {
-		b.drop(in, pkt, "multicast source address")
-		return
-	}
+	src := it.src
 	if en, ok := b.cam[src]; !ok || (!en.local && now.Sub(en.lastSeen) >= ageing) {
 		if ok {
 			// Expired: reuse the entry.
@@ -572,33 +644,18 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 		}
 		en.lastSeen = now
 	}
-	if !dst.multicast() {
-		if en, ok := b.cam[dst]; ok && (en.local || now.Sub(en.lastSeen) < ageing) {
-			out := en.port
-			if en.local {
-				// Frames for the bridge's or a port's own address are for the
-				// bridge's namespace: they go up through the self interface.
-				out = b.self
-			}
-			if out == in {
-				b.drop(in, pkt, "destination is on the ingress port")
-				return
-			}
-			if !out.Carrier() {
-				// Linux forwards only to ports in the forwarding state;
-				// the frame is not flooded either.
-				b.drop(in, pkt, "egress port is disabled")
-				return
-			}
-			b.forwarded.Add(1)
-			if b.bus.Enabled() {
-				b.emit(trace.Event{Kind: trace.Forwarded, MAC: dst.String(), Port: b.portName(out)})
-			}
-			_ = out.Transmit(pkt)
-			return
+	switch {
+	case v.drop != "":
+		b.drop(in, pkt, v.drop)
+	case v.out != nil:
+		b.forwarded.Add(1)
+		if b.bus.Enabled() {
+			b.emit(trace.Event{Kind: trace.Forwarded, MAC: it.dst.String(), Port: b.portName(v.out)})
 		}
+		_ = v.out.Transmit(pkt)
+	default:
+		b.flood(pkt, it.dst)
 	}
-	b.flood(in, pkt, dst)
 }
 
 // isPort reports whether p is (still) a port: scanning a few ports is
@@ -616,13 +673,9 @@ func (b *Bridge) isPort(p *vethsim.End) bool {
 	return false
 }
 
-func (b *Bridge) flood(in *vethsim.End, pkt *stack.PacketBuffer, dst macKey) {
-	outs := b.outs[:0]
-	for _, p := range b.ports {
-		if p != in && p.Carrier() {
-			outs = append(outs, p)
-		}
-	}
+// flood sends a frame to the ports decide left in b.outs.
+func (b *Bridge) flood(pkt *stack.PacketBuffer, dst macKey) {
+	outs := b.outs
 	b.flooded.Add(1)
 	if b.bus.Enabled() {
 		names := make([]string, len(outs))

@@ -164,6 +164,7 @@ func NewPair(cfg Config) (*Pair, error) {
 		e.mac.Store(tcpip.LinkAddress(mac))
 		e.mtu.Store(mtu)
 		e.index = cfg.Indexes[i]
+		e.hidden = cfg.Internal && i == 1
 		e.qlen = qlen
 		e.bus = cfg.Bus
 		e.clock = cfg.Clock
@@ -181,10 +182,13 @@ func (p *Pair) Ends() (*End, *End) { return &p.ends[0], &p.ends[1] }
 type End struct {
 	peer  *End
 	index int
-	qlen  int
-	bus   *trace.Bus
-	clock tcpip.Clock
-	busy  *atomic.Int64
+	// hidden ends (the bridge side of a bridge's link to its own L3
+	// interface) are not tap points.
+	hidden bool
+	qlen   int
+	bus    *trace.Bus
+	clock  tcpip.Clock
+	busy   *atomic.Int64
 
 	name atomic.Pointer[string]
 	ns   atomic.Pointer[string]
@@ -366,7 +370,13 @@ func (e *End) arrive(pkt *stack.PacketBuffer, n uint64) {
 // Observe emits the events of a frame's hop from e's peer to e: sent by the
 // peer, received by e. Consumers call it from their own goroutine before they
 // handle the frame, so a sink that blocks (step-through) never blocks gVisor.
-func (e *End) Observe(pkt *stack.PacketBuffer) {
+func (e *End) Observe(pkt *stack.PacketBuffer) { e.ObserveNote(pkt, "") }
+
+// ObserveNote is Observe with the receiver's decision about the frame in
+// words (a bridge's "CAM hit, forwarded to ..."), carried in the received
+// event's Reason. Ends of an internal pair (a bridge's link to its own L3
+// interface) are not tap points: their side of the hop is not emitted.
+func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) {
 	if !e.bus.Enabled() {
 		return
 	}
@@ -376,10 +386,22 @@ func (e *End) Observe(pkt *stack.PacketBuffer) {
 		view = pkt.ToView()
 		ev.Frame = view.AsSlice()
 	}
-	ev.Kind, ev.NS, ev.Dev = trace.FrameSent, e.peer.Namespace(), e.peer.Name()
-	e.bus.Emit(&ev)
-	ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
-	e.bus.Emit(&ev)
+	if !e.peer.hidden {
+		ev.Kind, ev.NS, ev.Dev = trace.FrameSent, e.peer.Namespace(), e.peer.Name()
+		ev.Bridged = e.peer.receiver.Load() != nil
+		if e.hidden {
+			// The bridge's own interface sent it: the bridge's decision
+			// belongs to that (only) tap point.
+			ev.Reason = note
+		}
+		e.bus.Emit(&ev)
+	}
+	if !e.hidden {
+		ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
+		ev.Bridged = e.receiver.Load() != nil
+		ev.Reason = note
+		e.bus.Emit(&ev)
+	}
 	if view != nil {
 		view.Release()
 	}
