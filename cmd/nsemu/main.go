@@ -153,21 +153,25 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}()
 	}
+	var narrator *teach.Narrator
 	if *explain != "" {
 		cats, err := teach.ParseCategories(*explain)
 		if err != nil {
 			fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 			return 2
 		}
-		n := teach.NewNarrator(stdout, cats)
-		detach := w.Bus().Attach(n)
+		narrator = teach.NewNarrator(stdout, cats)
+		detach := w.Bus().Attach(narrator)
 		defer func() {
 			detach()
-			n.Close()
+			narrator.Close()
 		}()
 	}
 	start := time.Now()
 	sh := shell.New(w, stdin, stdout, stderr)
+	if narrator != nil {
+		sh.BeforeOutput(narrator.Flush)
+	}
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
 	if *stats {
 		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -180,14 +181,28 @@ func New(w *emu.World, stdin io.Reader, stdout, stderr io.Writer) *Shell {
 // lockedWriter serialises writes to a writer that is not safe for
 // concurrent use (a bytes.Buffer in tests).
 type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu     sync.Mutex
+	w      io.Writer
+	before atomic.Pointer[func()]
 }
 
 func (l *lockedWriter) Write(p []byte) (int, error) {
+	if f := l.before.Load(); f != nil {
+		(*f)()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// BeforeOutput sets a function called before every write of the shell's
+// output (the narrator flushes its queued lines there).
+func (s *Shell) BeforeOutput(f func()) {
+	for _, w := range []io.Writer{s.Stdout, s.Stderr} {
+		if lw, ok := w.(*lockedWriter); ok {
+			lw.before.Store(&f)
+		}
+	}
 }
 
 func (s *Shell) ns() *emu.Namespace {

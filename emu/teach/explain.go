@@ -52,18 +52,42 @@ type Narrator struct {
 	done    chan struct{}
 	dropped atomic.Int64
 	once    sync.Once
+	// wmu orders the writer goroutine and Flush.
+	wmu sync.Mutex
+	w   io.Writer
 }
 
 // NewNarrator narrates the given categories to w.
 func NewNarrator(w io.Writer, cats map[string]bool) *Narrator {
-	n := &Narrator{cats: cats, lines: make(chan string, 8192), done: make(chan struct{})}
+	n := &Narrator{cats: cats, lines: make(chan string, 8192), done: make(chan struct{}), w: w}
 	go func() {
 		defer close(n.done)
 		for l := range n.lines {
-			io.WriteString(w, l)
+			n.wmu.Lock()
+			io.WriteString(n.w, l)
+			n.wmu.Unlock()
 		}
 	}()
 	return n
+}
+
+// Flush writes the lines queued so far, in the caller's goroutine. The
+// shell calls it before printing a command's output, so that narration and
+// output interleave in the order things happened.
+func (n *Narrator) Flush() {
+	n.wmu.Lock()
+	defer n.wmu.Unlock()
+	for {
+		select {
+		case l, ok := <-n.lines:
+			if !ok {
+				return
+			}
+			io.WriteString(n.w, l)
+		default:
+			return
+		}
+	}
 }
 
 // WantsFrames implements trace.FrameSink: ARP lines need the frame.
