@@ -44,28 +44,34 @@ func ParseCategories(s string) (map[string]bool, error) {
 }
 
 // Narrator is a trace.Sink that writes one line per event it explains. It
-// never blocks the data path: lines go through a buffer to a writer
-// goroutine (Close drains it).
+// never blocks the data path: lines are queued (up to maxQueued; beyond,
+// they are counted and dropped) and written by a goroutine of its own, or by
+// Flush. Close writes out what is left.
 type Narrator struct {
 	cats    map[string]bool
-	lines   chan string
-	done    chan struct{}
 	dropped atomic.Int64
-	once    sync.Once
-	// wmu orders the writer goroutine and Flush.
+
+	qmu    sync.Mutex
+	queue  []string
+	closed bool
+	wake   chan struct{}
+	done   chan struct{}
+
+	// wmu makes taking lines off the queue and writing them one step, so
+	// the goroutine and Flush never reorder lines.
 	wmu sync.Mutex
 	w   io.Writer
 }
 
+const maxQueued = 8192
+
 // NewNarrator narrates the given categories to w.
 func NewNarrator(w io.Writer, cats map[string]bool) *Narrator {
-	n := &Narrator{cats: cats, lines: make(chan string, 8192), done: make(chan struct{}), w: w}
+	n := &Narrator{cats: cats, w: w, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
 		defer close(n.done)
-		for l := range n.lines {
-			n.wmu.Lock()
-			io.WriteString(n.w, l)
-			n.wmu.Unlock()
+		for range n.wake {
+			n.Flush()
 		}
 	}()
 	return n
@@ -77,28 +83,33 @@ func NewNarrator(w io.Writer, cats map[string]bool) *Narrator {
 func (n *Narrator) Flush() {
 	n.wmu.Lock()
 	defer n.wmu.Unlock()
-	for {
-		select {
-		case l, ok := <-n.lines:
-			if !ok {
-				return
-			}
-			io.WriteString(n.w, l)
-		default:
-			return
-		}
+	n.qmu.Lock()
+	lines := n.queue
+	n.queue = nil
+	n.qmu.Unlock()
+	for _, l := range lines {
+		io.WriteString(n.w, l)
 	}
 }
+
+// Dropped returns how many lines were dropped because the queue was full.
+func (n *Narrator) Dropped() int64 { return n.dropped.Load() }
 
 // WantsFrames implements trace.FrameSink: ARP lines need the frame.
 func (n *Narrator) WantsFrames() bool { return n.cats["arp"] }
 
-// Close writes out the lines still buffered.
+// Close writes out the lines still queued and stops the goroutine.
 func (n *Narrator) Close() {
-	n.once.Do(func() {
-		close(n.lines)
-		<-n.done
-	})
+	n.qmu.Lock()
+	if n.closed {
+		n.qmu.Unlock()
+		return
+	}
+	n.closed = true
+	close(n.wake)
+	n.qmu.Unlock()
+	<-n.done
+	n.Flush()
 }
 
 // Emit implements trace.Sink.
@@ -107,10 +118,17 @@ func (n *Narrator) Emit(e *trace.Event) {
 	if text == "" || !n.cats[cat] {
 		return
 	}
-	select {
-	case n.lines <- fmt.Sprintf("%-14s %s\n", Subject(e), text):
-	default:
+	line := fmt.Sprintf("%-14s %s\n", Subject(e), text)
+	n.qmu.Lock()
+	defer n.qmu.Unlock()
+	if n.closed || len(n.queue) >= maxQueued {
 		n.dropped.Add(1)
+		return
+	}
+	n.queue = append(n.queue, line)
+	select {
+	case n.wake <- struct{}{}:
+	default:
 	}
 }
 
