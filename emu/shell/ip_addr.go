@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/stack"
 )
 
 func runIPAddr(ip *ipCmd, a *args) error {
@@ -205,7 +206,25 @@ func (ip *ipCmd) addrDel(d *emu.Device, r *addrReq) error {
 			return emuErr(err)
 		}
 	}
+	dropPrefsrcRoutes(ip.ns, gone)
 	return nil
+}
+
+// dropPrefsrcRoutes deletes the static routes whose preferred source was
+// one of the deleted addresses, as the kernel does (fib_sync_down_addr).
+func dropPrefsrcRoutes(ns *emu.Namespace, gone []netip.Prefix) {
+	st := ns.Stack()
+	for _, r := range st.Routes() {
+		if r.Kernel || !r.Src.IsValid() || isLocal(ns, r.Src) {
+			continue
+		}
+		for _, p := range gone {
+			if p.Addr() == r.Src {
+				_ = st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev})
+				break
+			}
+		}
+	}
 }
 
 func (ip *ipCmd) addrFlush(a *args) error {
@@ -231,6 +250,7 @@ func (ip *ipCmd) addrFlush(a *args) error {
 			if err := ip.ns.DelAddr(d.Name(), p); err != nil {
 				return emuErr(err)
 			}
+			dropPrefsrcRoutes(ip.ns, []netip.Prefix{p})
 		}
 	}
 	return nil

@@ -214,19 +214,21 @@ func routeDst(p netip.Prefix) string {
 	return p.String()
 }
 
-func (ip *ipCmd) routeLine(r stack.Route, hideDev bool) string {
+// routeLine prints a route as ip route does; attributes the listing was
+// filtered by (dev, proto, scope) are left out, as iproute2 does.
+func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	var b strings.Builder
 	b.WriteString(routeDst(r.Dst))
 	if r.Gateway.IsValid() {
 		b.WriteString(" via " + r.Gateway.String())
 	}
-	if !hideDev {
+	if f.dev == "" {
 		b.WriteString(" dev " + r.Dev)
 	}
-	switch {
-	case r.Kernel:
-		b.WriteString(" proto kernel scope link")
-	case !r.Gateway.IsValid():
+	if r.Kernel && f.proto == "" {
+		b.WriteString(" proto kernel")
+	}
+	if !r.Gateway.IsValid() && f.scope == "" {
 		b.WriteString(" scope link")
 	}
 	if r.Src.IsValid() {
@@ -267,12 +269,34 @@ func (ip *ipCmd) routeList(a *args, flush bool) error {
 		}
 		return nil
 	}
-	for _, r := range st.Routes() {
+	for _, r := range routes(st) {
 		if f.match(r) {
-			ip.printf("%s\n", ip.routeLine(r, f.dev != ""))
+			ip.printf("%s\n", ip.routeLine(r, f))
 		}
 	}
 	return nil
+}
+
+// routes is the main table as the kernel keeps it: a secondary address
+// adds no connected route of its own (the stack lists one per address).
+func routes(st *stack.Stack) []stack.Route {
+	var out []stack.Route
+	type key struct {
+		dst netip.Prefix
+		dev string
+	}
+	seen := map[key]bool{}
+	for _, r := range st.Routes() {
+		if r.Kernel {
+			k := key{r.Dst, r.Dev}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // ---- add, change, replace, delete ----

@@ -1,0 +1,151 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nsemu/nsemu/emu"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// recPrefix names the namespaces testdata/iptools/record.sh makes; its
+// private namespace ${recPrefix}host stands for nsemu's host namespace.
+const recPrefix = "nsemu-rec-g-"
+
+var (
+	ifindexRe   = regexp.MustCompile(`(?m)^\d+: `)
+	peerIndexRe = regexp.MustCompile(`@if\d+`)
+	pingTimeRe  = regexp.MustCompile(`time=[0-9.]+ ms`)
+	pingTotalRe = regexp.MustCompile(`, time \d+ms`)
+	rttRe       = regexp.MustCompile(`rtt min/avg/max/mdev = \S+ ms`)
+	statsRowRe  = regexp.MustCompile(`(?m)^ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ $`)
+	fe80Re      = regexp.MustCompile(` fe80::\S+`)
+)
+
+// normShape makes outputs comparable: MAC addresses, bridge ids,
+// ifindexes, times and counters are replaced by placeholders.
+func normShape(s string) string {
+	s = normMACs(s)
+	s = ifindexRe.ReplaceAllString(s, "N: ")
+	s = peerIndexRe.ReplaceAllString(s, "@ifN")
+	s = pingTimeRe.ReplaceAllString(s, "time=T ms")
+	s = pingTotalRe.ReplaceAllString(s, ", time Tms")
+	s = rttRe.ReplaceAllString(s, "rtt min/avg/max/mdev = T ms")
+	return statsRowRe.ReplaceAllString(s, "    COUNTERS")
+}
+
+// realToNsemu removes from a real recording what nsemu does not emulate,
+// on purpose: IPv6 (link-local addresses), and the name of the private
+// namespace that stood for the host (nsemu's host has no name, so its
+// peers see it as link-netnsid 0).
+func realToNsemu(s string) string {
+	s = strings.ReplaceAll(s, "link-netns "+recPrefix+"host", "link-netnsid 0")
+	s = strings.ReplaceAll(s, recPrefix, "")
+	lines := strings.Split(s, "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.Contains(l, "inet6 ") {
+			if !strings.Contains(l, "\\") && i+1 < len(lines) && strings.Contains(lines[i+1], "valid_lft") {
+				i++
+			}
+			continue
+		}
+		out = append(out, fe80Re.ReplaceAllString(l, ""))
+	}
+	return strings.Join(out, "\n")
+}
+
+// runShapeScript runs testdata/iptools/prelude.sh and a script in a fresh
+// world and returns its standard output.
+func runShapeScript(t *testing.T, path string) string {
+	t.Helper()
+	prelude, err := os.ReadFile("testdata/iptools/prelude.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	var out, errb bytes.Buffer
+	text := "P=\n" + string(prelude) + string(src)
+	if err := New(w, nil, &out, &errb).RunScript(context.Background(), filepath.Base(path), strings.NewReader(text), nil); err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, errb.String())
+	}
+	return out.String()
+}
+
+// firstDiff describes where two texts part.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			start := max(0, i-3)
+			ctx := strings.Join(w[start:min(i, len(w))], "\n")
+			return "line " + strconv.Itoa(i+1) + ":\n  got:  " + quoteTabs(gl) + "\n  want: " + quoteTabs(wl) + "\nafter:\n" + ctx
+		}
+	}
+	return ""
+}
+
+func quoteTabs(s string) string { return strings.ReplaceAll(s, "\t", `\t`) }
+
+// TestIPToolsGolden runs the scripts in testdata/iptools on nsemu and
+// compares the (normalised) output with NAME.golden (rewritten by -update),
+// and with NAME.real, what iproute2 6.1, bridge-utils 1.7 and ping printed
+// for the same script (recorded by record.sh as root), less what nsemu
+// leaves out on purpose (IPv6).
+func TestIPToolsGolden(t *testing.T) {
+	scripts, err := filepath.Glob("testdata/iptools/*.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range scripts {
+		switch filepath.Base(path) {
+		case "prelude.sh", "record.sh":
+			continue
+		}
+		name := strings.TrimSuffix(path, ".sh")
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			got := normShape(runShapeScript(t, path))
+			if *update {
+				if err := os.WriteFile(name+".golden", []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(name + ".golden")
+			if err != nil {
+				t.Fatalf("%v (run go test -update to make it)", err)
+			}
+			if d := firstDiff(got, string(want)); d != "" {
+				t.Errorf("output differs from %s.golden at %s", name, d)
+			}
+			real, err := os.ReadFile(name + ".real")
+			if err != nil {
+				t.Logf("no recording of the real tools: %v", err)
+				return
+			}
+			if d := firstDiff(got, normShape(realToNsemu(string(real)))); d != "" {
+				t.Errorf("output differs from the real tools' (%s.real) at %s", name, d)
+			}
+		})
+	}
+}
