@@ -103,9 +103,27 @@ type item struct {
 }
 
 type entry struct {
-	port     *vethsim.End
-	local    bool
-	lastSeen tcpip.MonotonicTime
+	port  *vethsim.End
+	local bool
+	// seen is when the MAC was last seen (nanoseconds on the clock's
+	// monotonic scale); atomic, so that snapshots read it from any goroutine.
+	seen atomic.Int64
+}
+
+func monoNS(t tcpip.MonotonicTime) int64 { return int64(t.Sub(tcpip.MonotonicTime{})) }
+
+func (en *entry) lastSeen() tcpip.MonotonicTime {
+	return tcpip.MonotonicTime{}.Add(time.Duration(en.seen.Load()))
+}
+
+func (en *entry) touch(now tcpip.MonotonicTime) { en.seen.Store(monoNS(now)) }
+
+// snapEntry is a CAM row as published for readers outside the goroutine.
+type snapEntry struct {
+	mac   macKey
+	port  *vethsim.End
+	local bool
+	en    *entry
 }
 
 // macKey is a MAC address as a CAM key: the six bytes, big-endian, in a
@@ -162,6 +180,8 @@ type Bridge struct {
 	forwarded, flooded, dropped atomic.Uint64
 	_                           [64 - 24]byte
 
+	snap atomic.Pointer[snapshot]
+
 	// Owned by the bridge goroutine. member indexes ports once there are
 	// too many to scan per frame.
 	ports  []*vethsim.End
@@ -215,6 +235,7 @@ func New(cfg Config) (*Bridge, error) {
 	b.ports = []*vethsim.End{b.self}
 	b.member[b.self] = struct{}{}
 	b.cam[keyOfLink(b.selfNIC.LinkAddress())] = &entry{port: b.self, local: true}
+	b.publish()
 	// Arm the sweep timer before the goroutine that re-arms it starts, so
 	// that b.timer is never read before it is written.
 	b.timer = b.clock.AfterFunc(sweepInterval, b.onTick)
@@ -304,6 +325,7 @@ func (b *Bridge) AddPort(p *vethsim.End) error {
 		b.member[p] = struct{}{}
 		b.cam[keyOfLink(p.LinkAddress())] = &entry{port: p, local: true}
 		p.SetReceiver(b)
+		b.publish()
 	}); e != nil {
 		return e
 	}
@@ -332,6 +354,7 @@ func (b *Bridge) RemovePort(p *vethsim.End) error {
 				delete(b.cam, mac)
 			}
 		}
+		b.publish()
 	}); e != nil {
 		return e
 	}
@@ -339,52 +362,75 @@ func (b *Bridge) RemovePort(p *vethsim.End) error {
 }
 
 // Ports lists the enslaved ports (not the self interface), in the order they
-// were added.
+// were added. It reads a snapshot: it never waits for the bridge's
+// goroutine (a step-through may hold that goroutine on an event).
 func (b *Bridge) Ports() []PortInfo {
 	var out []PortInfo
-	_ = b.do(func() {
-		for _, p := range b.ports[1:] {
-			st := "disabled"
-			if p.Carrier() {
-				st = "forwarding"
-			}
-			out = append(out, PortInfo{Name: p.Name(), Index: p.Index(), State: st})
+	snap := b.snap.Load()
+	if snap == nil {
+		return nil
+	}
+	for _, p := range snap.ports {
+		st := "disabled"
+		if p.Carrier() {
+			st = "forwarding"
 		}
-	})
+		out = append(out, PortInfo{Name: p.Name(), Index: p.Index(), State: st})
+	}
 	return out
 }
 
 // HasPort reports whether p is enslaved to this bridge.
 func (b *Bridge) HasPort(p *vethsim.End) bool {
-	found := false
-	_ = b.do(func() {
-		for _, x := range b.ports[1:] {
+	if snap := b.snap.Load(); snap != nil {
+		for _, x := range snap.ports {
 			if x == p {
-				found = true
+				return true
 			}
 		}
-	})
-	return found
+	}
+	return false
+}
+
+// snapshot is what readers outside the bridge goroutine see: the ports and
+// the CAM rows, republished whenever they change shape (a MAC learned,
+// moved, aged or flushed; a port added or removed). Ages are read live
+// from the entries.
+type snapshot struct {
+	ports []*vethsim.End
+	cam   []snapEntry
+}
+
+// publish republishes the snapshot; bridge goroutine only.
+func (b *Bridge) publish() {
+	sn := &snapshot{ports: append([]*vethsim.End(nil), b.ports[1:]...)}
+	for mac, en := range b.cam {
+		sn.cam = append(sn.cam, snapEntry{mac: mac, port: en.port, local: en.local, en: en})
+	}
+	b.snap.Store(sn)
 }
 
 // FDB returns a snapshot of the forwarding database, sorted by port then
-// MAC, without expired entries.
+// MAC, without expired entries. Like Ports, it never waits for the
+// bridge's goroutine.
 func (b *Bridge) FDB() []Entry {
 	var out []Entry
-	_ = b.do(func() {
-		now := b.clock.NowMonotonic()
-		ageing := b.Ageing()
-		for mac, en := range b.cam {
-			age := time.Duration(0)
-			if !en.local {
-				age = now.Sub(en.lastSeen)
-				if age >= ageing {
-					continue
-				}
+	snap := b.snap.Load()
+	if snap == nil {
+		return nil
+	}
+	now := b.clock.NowMonotonic()
+	ageing := b.Ageing()
+	for _, r := range snap.cam {
+		age := time.Duration(0)
+		if !r.local {
+			age = now.Sub(r.en.lastSeen())
+			if age >= ageing {
+				continue
 			}
-			out = append(out, Entry{MAC: mac.MAC(), Port: b.portName(en.port), Local: en.local, Age: age})
 		}
-	})
+		out = append(out, Entry{MAC: r.mac.MAC(), Port: b.portName(r.port), Local: r.local, Age: age})
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Port != out[j].Port {
 			return out[i].Port < out[j].Port
@@ -402,6 +448,7 @@ func (b *Bridge) FlushFDB() {
 				delete(b.cam, mac)
 			}
 		}
+		b.publish()
 	})
 }
 
@@ -415,6 +462,7 @@ func (b *Bridge) Stop() {
 			}
 			b.ports = nil
 			clear(b.member)
+			b.snap.Store(&snapshot{})
 		})
 		// Closed first: a Receive racing with Stop either queues before
 		// the drain below or releases its frame itself.
@@ -506,13 +554,18 @@ func (b *Bridge) emit(ev trace.Event) {
 func (b *Bridge) sweep() {
 	now := b.clock.NowMonotonic()
 	ageing := b.Ageing()
+	changed := false
 	for mac, en := range b.cam {
-		if !en.local && now.Sub(en.lastSeen) >= ageing {
+		if !en.local && now.Sub(en.lastSeen()) >= ageing {
 			delete(b.cam, mac)
+			changed = true
 			if b.bus.Enabled() {
 				b.emit(trace.Event{Kind: trace.Aged, MAC: mac.String(), Port: b.portName(en.port)})
 			}
 		}
+	}
+	if changed {
+		b.publish()
 	}
 }
 
@@ -554,7 +607,7 @@ func (b *Bridge) decide(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 		return verdict{drop: "multicast source address", early: true}
 	}
 	if !it.dst.multicast() {
-		if en, ok := b.cam[it.dst]; ok && (en.local || now.Sub(en.lastSeen) < ageing) {
+		if en, ok := b.cam[it.dst]; ok && (en.local || now.Sub(en.lastSeen()) < ageing) {
 			out := en.port
 			if en.local {
 				// Frames for the bridge's or a port's own address are for the
@@ -625,13 +678,17 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 		return
 	}
 	src := it.src
-	if en, ok := b.cam[src]; !ok || (!en.local && now.Sub(en.lastSeen) >= ageing) {
+	if en, ok := b.cam[src]; !ok || (!en.local && now.Sub(en.lastSeen()) >= ageing) {
 		if ok {
 			// Expired: reuse the entry.
-			en.port, en.lastSeen = in, now
+			en.port = in
+			en.touch(now)
 		} else {
-			b.cam[src] = &entry{port: in, lastSeen: now}
+			en = &entry{port: in}
+			en.touch(now)
+			b.cam[src] = en
 		}
+		b.publish()
 		if b.bus.Enabled() {
 			b.emit(trace.Event{Kind: trace.Learned, MAC: src.String(), Port: b.portName(in)})
 		}
@@ -641,8 +698,9 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 				b.emit(trace.Event{Kind: trace.Moved, MAC: src.String(), Port: b.portName(in), OldPort: b.portName(en.port)})
 			}
 			en.port = in
+			b.publish()
 		}
-		en.lastSeen = now
+		en.touch(now)
 	}
 	switch {
 	case v.drop != "":
