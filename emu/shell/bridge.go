@@ -114,7 +114,7 @@ func (ip *ipCmd) bridgeLink(a *args) error {
 		if d.Master() == nil || (dev != "" && d.Name() != dev) {
 			continue
 		}
-		l := viewLink(ip.ns, d)
+		l := viewLink(ip.nsids(), d)
 		ip.printf("%d: %s%s: <%s> mtu %d master %s state %s priority 32 cost 2 \n",
 			l.index, l.name, l.peer, l.flags(), l.mtu, l.master, portState(d))
 	}

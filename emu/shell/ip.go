@@ -187,6 +187,7 @@ type ipCmd struct {
 	out  io.Writer
 	// errOut takes warnings that do not fail the command.
 	errOut io.Writer
+	ids    *nsids
 }
 
 func (ip *ipCmd) printf(format string, a ...any) { fmt.Fprintf(ip.out, format, a...) }
@@ -195,7 +196,7 @@ const ipUsage = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | link | neighbor | netns | route }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] |
                     -br[ief] | -4 | -6 | -n[etns] name }
-(nsemu emulates these objects; see "help ip")`
+(nsemu emulates ip link, address, route, neigh and netns; see "help ip")`
 
 // ipObjects is iproute2's object table, in its order (the first prefix
 // match wins); nil handlers are objects nsemu does not emulate.
@@ -440,7 +441,7 @@ func runIPNetns(ip *ipCmd, a *args) error {
 
 func netnsList(ip *ipCmd, w *emu.World) error {
 	for _, n := range w.Namespaces() {
-		if id := nsid(ip.ns, n); id >= 0 {
+		if id := ip.nsids().of(n); id >= 0 {
 			ip.printf("%s (id: %d)\n", n.Name(), id)
 		} else {
 			ip.printf("%s\n", n.Name())
@@ -451,7 +452,7 @@ func netnsList(ip *ipCmd, w *emu.World) error {
 
 func netnsListID(ip *ipCmd, w *emu.World) error {
 	for _, n := range creationOrder(w) {
-		if id := nsid(ip.ns, n); id >= 0 {
+		if id := ip.nsids().of(n); id >= 0 {
 			if n.IsHost() {
 				ip.printf("nsid %d \n", id)
 			} else {
@@ -490,34 +491,52 @@ func peerNamespace(d *emu.Device) *emu.Namespace {
 	return n
 }
 
-// nsid is the id namespace `view` gives namespace `of` (the N of
-// "ns1 (id: N)" and "link-netnsid N"), or -1. Linux allocates one when a
-// veth pair first joins the two; nsemu numbers the namespaces that share
-// a veth pair with view in their creation order, which gives the same ids
-// for the usual tutorial (ns1, ns2, ns3 wired in turn).
-func nsid(view, of *emu.Namespace) int {
-	if view == nil || of == nil || view == of {
-		return -1
-	}
+// nsids are the ids a namespace gives the namespaces it shares a veth pair
+// with (the N of "ns1 (id: N)" and "link-netnsid N"). Linux allocates one
+// when a veth pair first joins the two; nsemu numbers them in creation
+// order, which gives the same ids for the usual tutorial (ns1, ns2, ns3
+// wired in turn).
+type nsids struct {
+	view *emu.Namespace
+	ids  map[*emu.Namespace]int
+}
+
+func newNsids(view *emu.Namespace) *nsids {
+	n := &nsids{view: view, ids: map[*emu.Namespace]int{}}
 	peers := map[*emu.Namespace]bool{}
 	for _, d := range view.Links() {
 		if p := peerNamespace(d); p != nil && p != view {
 			peers[p] = true
 		}
 	}
-	if !peers[of] {
-		return -1
+	if len(peers) == 0 {
+		return n
 	}
 	id := 0
-	for _, n := range creationOrder(view.World()) {
-		if n == of {
-			return id
-		}
-		if peers[n] {
+	for _, ns := range creationOrder(view.World()) {
+		if peers[ns] {
+			n.ids[ns] = id
 			id++
 		}
 	}
+	return n
+}
+
+// of returns the id of ns, or -1.
+func (n *nsids) of(ns *emu.Namespace) int {
+	if id, ok := n.ids[ns]; ok && ns != nil {
+		return id
+	}
 	return -1
+}
+
+// nsids returns the ids the command's namespace gives others, computed once
+// per command.
+func (ip *ipCmd) nsids() *nsids {
+	if ip.ids == nil || ip.ids.view != ip.ns {
+		ip.ids = newNsids(ip.ns)
+	}
+	return ip.ids
 }
 
 // ---- addresses and numbers, as iproute2 parses them ----

@@ -44,7 +44,8 @@ type addrView struct {
 	secondary bool
 }
 
-func viewLink(view *emu.Namespace, d *emu.Device) *linkView {
+func viewLink(ids *nsids, d *emu.Device) *linkView {
+	view := ids.view
 	l := &linkView{
 		d:     d,
 		index: d.Index(),
@@ -70,7 +71,7 @@ func viewLink(view *emu.Namespace, d *emu.Device) *linkView {
 			l.peer = fmt.Sprintf("@if%d", pe.Index())
 			if pns != nil && !pns.IsHost() {
 				l.netnsRef = " link-netns " + pns.Name()
-			} else if id := nsid(view, pns); id >= 0 {
+			} else if id := ids.of(pns); id >= 0 {
 				l.netnsRef = fmt.Sprintf(" link-netnsid %d", id)
 			}
 		}
@@ -384,7 +385,7 @@ func (ip *ipCmd) showLinks(a *args, addrs bool) error {
 		return err
 	}
 	for _, d := range devs {
-		l := viewLink(ip.ns, d)
+		l := viewLink(ip.nsids(), d)
 		if addrs {
 			if f.hasTo {
 				var kept []addrView

@@ -438,11 +438,11 @@ func TestIPGlobal(t *testing.T) {
 		{name: "-family inet", setup: setupPair, cmd: "ip -f inet route", out: "10.0.0.0/24 dev veth0 proto kernel scope link src 10.0.0.1 \n"},
 		{name: "-- ends options", cmd: "ip -- link show lo", out: loDown},
 		{name: "version", cmd: "ip -V", outRe: `^ip utility, iproute2-`},
-		{name: "no object", cmd: "ip", err: `(nsemu emulates these objects; see "help ip")`, status: 255},
+		{name: "no object", cmd: "ip", err: `(nsemu emulates ip link, address, route, neigh and netns; see "help ip")`, status: 255},
 		{name: "unknown object", cmd: "ip foo", err: `Object "foo" is unknown, try "ip help".`, status: 1},
 		{name: "object nsemu lacks", cmd: "ip rule", err: `nsemu: "ip rule" is not emulated (supported: link, address, route, neigh, netns)`, status: 1},
 		{name: "unknown option", cmd: "ip -x link", err: `Option "-x" is unknown, try "ip -help".`, status: 255},
 		{name: "json", cmd: "ip -j link", err: "nsemu: ip -json is not supported", status: 255},
-		{name: "help", cmd: "ip help", err: `(nsemu emulates these objects; see "help ip")`, status: 255},
+		{name: "help", cmd: "ip help", err: `(nsemu emulates ip link, address, route, neigh and netns; see "help ip")`, status: 255},
 	})
 }
