@@ -495,7 +495,9 @@ func (b *Bridge) Receive(port *vethsim.End, pkt *stack.PacketBuffer) {
 	if err == vethsim.ErrQueueFull {
 		b.dropped.Add(1)
 		if b.bus.Enabled() {
-			b.emit(trace.Event{Kind: trace.Dropped, Port: port.Name(), Reason: "bridge input queue full", Len: pkt.Size()})
+			// Not on the bridge goroutine (possibly inside gVisor): no Sync.
+			b.bus.Emit(&trace.Event{Kind: trace.Dropped, Time: b.clock.Now(), NS: *b.ns.Load(), Dev: b.Name(),
+				Port: port.Name(), Reason: "bridge input queue full", Len: pkt.Size()})
 		}
 	}
 	// Else the bridge is stopped: the frame goes nowhere.
@@ -548,6 +550,7 @@ func (b *Bridge) emit(ev trace.Event) {
 	ev.Time = b.clock.Now()
 	ev.NS = *b.ns.Load()
 	ev.Dev = b.Name()
+	ev.Sync = true
 	b.bus.Emit(&ev)
 }
 

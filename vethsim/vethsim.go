@@ -380,7 +380,7 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) {
 	if !e.bus.Enabled() {
 		return
 	}
-	ev := trace.Event{Time: e.now(), Len: pkt.Size()}
+	ev := trace.Event{Time: e.now(), Len: pkt.Size(), Sync: true}
 	var view *buffer.View
 	if e.bus.WantsFrames() {
 		view = pkt.ToView()

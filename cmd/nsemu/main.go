@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/chzyer/readline"
@@ -106,6 +107,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	only := fs.StringSlice("capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
 	explain := fs.String("explain", "", "narrate events, one line each: `CATS` of arp,cam,route,nat,drop (all when given alone)")
 	fs.Lookup("explain").NoOptDefVal = "all"
+	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -168,9 +170,24 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}()
 	}
 	start := time.Now()
+	var keys io.Reader = stdin
+	if *step {
+		// Keys come from standard input; the script gets none.
+		stdin = strings.NewReader("")
+	}
 	sh := shell.New(w, stdin, stdout, stderr)
 	if narrator != nil {
 		sh.BeforeOutput(narrator.Flush)
+	}
+	if *step {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		st := teach.NewStepper(w, stdout, teach.LineKeys(keys), cancel)
+		detach := w.Bus().Attach(st)
+		defer detach()
+		sh.OnCommand = st.BeforeCommand
+		sh.Stepper = st
 	}
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
 	if *stats {
@@ -249,6 +266,17 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		lr = shell.NewPlainReader(stdin, stdout)
 	}
+	// `step on` turns on the step-through; keys come from the same line
+	// reader (a command is running, so the shell is not reading).
+	st := teach.NewStepper(w, sh.Stdout, func() (string, error) {
+		lr.SetPrompt("")
+		return lr.Readline()
+	}, nil)
+	st.SetEnabled(false)
+	detach := w.Bus().Attach(st)
+	defer detach()
+	sh.OnCommand = st.BeforeCommand
+	sh.Stepper = st
 	if err := sh.Interact(context.Background(), lr); err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 1

@@ -23,6 +23,15 @@ func init() {
 		Run:   runSleep,
 	})
 	Register(&Builtin{
+		Name:  "step",
+		Usage: "step on|off",
+		Help: `Turns step-by-step execution on or off (nsemu shell, nsemu run --step):
+before every event the world pauses — its clock too — and shows the event
+with the tables it touches; Enter = next event, s = next command,
+c = continue, t = all tables, q = quit.`,
+		Run: runStep,
+	})
+	Register(&Builtin{
 		Name:  "nsemu-help",
 		Usage: "help [COMMAND]",
 		Help:  "Lists the built-in commands, or shows one command's usage.",
@@ -108,5 +117,29 @@ func runHelp(c *Cmd) int {
 	c.Printf("\nShell built-ins: echo printf true false test [ read set export cd exit ...\n")
 	c.Printf("Host filters allowed in pipes: %s\n", strings.Join(HostFilters, " "))
 	c.Printf("Run `help COMMAND` for one command.\n")
+	return 0
+}
+
+func runStep(c *Cmd) int {
+	st := c.Sh.Stepper
+	if st == nil {
+		return c.Errorf("step: stepping is available in nsemu shell and with nsemu run --step")
+	}
+	if len(c.Args) == 1 {
+		state := "off"
+		if st.Enabled() {
+			state = "on"
+		}
+		c.Printf("step is %s\n", state)
+		return 0
+	}
+	switch c.Args[1] {
+	case "on":
+		st.SetEnabled(true)
+	case "off":
+		st.SetEnabled(false)
+	default:
+		return c.Fail(2, "usage: step on|off")
+	}
 	return 0
 }

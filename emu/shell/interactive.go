@@ -71,8 +71,8 @@ func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
 		}
 		return 0
 	}
-	lr.SetPrompt(Prompt(s.ns()))
 	for {
+		lr.SetPrompt(Prompt(s.ns()))
 		line, err := lr.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
 			continue

@@ -141,6 +141,14 @@ type Shell struct {
 	// Interactive, when set, opens an interactive sub-shell for `sh` or
 	// `bash` without -c (nsemu shell sets it).
 	Interactive func(c *Cmd) int
+	// OnCommand, when set, is called before every command runs, with its
+	// line and words (the step-through pauses there).
+	OnCommand func(line int, args []string)
+	// Stepper, when set, is what `step on|off` switches.
+	Stepper interface {
+		SetEnabled(bool)
+		Enabled() bool
+	}
 
 	runner  *interp.Runner
 	pending pendingErr
@@ -253,6 +261,9 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
+		if s.OnCommand != nil {
+			s.OnCommand(int(hc.Pos.Line()), args)
+		}
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)
 		defer s.jobs.Done()
@@ -262,11 +273,17 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			hc.Stderr.Write(errBuf.Bytes())
 			return nil
 		}
-		// Hold the error text: it becomes the script's error line if the
-		// run stops here.
-		s.pending.mu.Lock()
-		s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
-		s.pending.mu.Unlock()
+		if hc.Stderr != s.Stderr {
+			// Redirected (2>/dev/null, 2>&1 | grep ...): it goes where the
+			// script sent it, now.
+			hc.Stderr.Write(errBuf.Bytes())
+		} else {
+			// Hold the error text: it becomes the script's error line if
+			// the run stops here.
+			s.pending.mu.Lock()
+			s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
+			s.pending.mu.Unlock()
+		}
 		msg := lastLine(errBuf.String())
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
@@ -482,6 +499,10 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		}
 		s.lastFail = failure{}
 		err := r.Run(ctx, st)
+		if ctx.Err() != nil {
+			s.flushPending()
+			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: "interrupted", Status: 130}
+		}
 		status, isStatus := interp.IsExitStatus(err)
 		if err != nil && !isStatus {
 			s.flushPending()

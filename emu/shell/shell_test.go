@@ -63,3 +63,21 @@ func TestScriptBasics(t *testing.T) {
 		})
 	}
 }
+
+func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
+	cases := []struct {
+		src, wantOut, notStderr string
+	}{
+		{src: "ip link show nosuch 2>/dev/null || echo missing\n", wantOut: "missing\n", notStderr: "nosuch"},
+		{src: "ip link show nosuch 2>&1 | grep -c 'does not exist'\n", wantOut: "1\n", notStderr: "nosuch"},
+	}
+	for _, c := range cases {
+		out, errs, err := runScript(t, c.src)
+		if err != nil {
+			t.Fatalf("%q: %v", c.src, err)
+		}
+		if out != c.wantOut || strings.Contains(errs, c.notStderr) {
+			t.Errorf("%q: stdout %q stderr %q", c.src, out, errs)
+		}
+	}
+}

@@ -101,6 +101,11 @@ type Event struct {
 	// Bridged marks frame events at a bridge port: the frame is switched
 	// there, not handled by a namespace's stack.
 	Bridged bool
+	// Sync marks events emitted on a goroutine nsemu owns (a veth's receive
+	// loop, a bridge): a sink may block there (step-through). Events without
+	// it come from inside gVisor or a caller's goroutine, and a sink must
+	// never block on them.
+	Sync bool
 }
 
 // Clone returns a deep copy of e that the caller may keep.
