@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -235,6 +236,9 @@ func (ipt *iptables) checkTarget(t *table, r Rule) error {
 			if t.name != "nat" {
 				return ErrInvalid
 			}
+		}
+		if r.Target == "REJECT" && r.RejectWith == "tcp-reset" && (r.Proto != "tcp" || r.NotProto) {
+			return ErrInvalid // the kernel: "TCP_RESET invalid for non-tcp"
 		}
 		if (r.Target == "SNAT" || r.Target == "DNAT") && !r.ToAddr.IsValid() {
 			return fmt.Errorf("iptables v1.8.9 (legacy): %s: option \"--to-%s\" is required", r.Target, map[string]string{"SNAT": "source", "DNAT": "destination"}[r.Target])
@@ -523,7 +527,10 @@ func (ipt *iptables) commit(t *table) error {
 	n := 0
 	for _, c := range t.chains {
 		if t.name == "filter" && c.builtin && c.hook == gstack.Forward {
-			n += 2 // hidden rules
+			n += 3 // hidden rules
+		}
+		if t.name == "mangle" && c.builtin && c.hook == gstack.Prerouting {
+			n++ // hidden rule
 		}
 		start[c.name] = n
 		n += len(c.rules) + 1 // + policy or RETURN
@@ -533,10 +540,15 @@ func (ipt *iptables) commit(t *table) error {
 		if c.builtin {
 			g.BuiltinChains[c.hook] = len(g.Rules)
 		}
+		if t.name == "mangle" && c.hook == gstack.Prerouting && c.builtin {
+			// Hidden rule: see ttlExpiredMatcher.
+			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&ttlExpiredMatcher{st}}, Target: &expireTarget{next: len(g.Rules) + 1}})
+		}
 		if t.name == "filter" && c.hook == gstack.Forward && c.builtin {
 			// Hidden rules: local delivery through another device never
 			// traverses FORWARD on Linux; ip_forward=0 drops the rest.
 			g.Rules = append(g.Rules,
+				gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&holdMatcher{st}}, Target: &gstack.AcceptTarget{NetworkProtocol: proto}},
 				gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&localMatcher{st}}, Target: &gstack.AcceptTarget{NetworkProtocol: proto}},
 				gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&forwardOffMatcher{st}}, Target: &gstack.DropTarget{NetworkProtocol: proto}})
 		}
@@ -553,9 +565,22 @@ func (ipt *iptables) commit(t *table) error {
 			if c.policy == "DROP" {
 				target = &gstack.DropTarget{NetworkProtocol: proto}
 			}
-			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&countMatcher{c.pol}}, Target: target})
+			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Target: &policyTarget{c: c.pol, inner: target}})
 		} else {
 			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Target: &gstack.ReturnTarget{NetworkProtocol: proto}})
+		}
+	}
+	// gVisor runs a table at every hook it has the table for (mangle at
+	// POSTROUTING too) and indexes BuiltinChains unchecked: hooks without a
+	// chain here accept.
+	accept := -1
+	for h := range g.BuiltinChains {
+		if g.BuiltinChains[h] == gstack.HookUnset {
+			if accept < 0 {
+				accept = len(g.Rules)
+				g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Target: &gstack.AcceptTarget{NetworkProtocol: proto}})
+			}
+			g.BuiltinChains[h], g.Underflows[h] = accept, accept
 		}
 	}
 	g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Target: &gstack.ErrorTarget{NetworkProtocol: proto}})
@@ -636,7 +661,8 @@ func rejectWith(s string) (gstack.RejectIPv4WithICMPType, error) {
 	case "icmp-host-unreachable":
 		return gstack.RejectIPv4WithICMPHostUnreachable, nil
 	case "icmp-proto-unreachable":
-		return gstack.RejectIPv4WithICMPProtUnreachable, nil
+		// gVisor panics on it (SendRejectionError does not handle it).
+		return 0, fmt.Errorf("iptables: --reject-with %s is not emulated", s)
 	case "icmp-net-prohibited":
 		return gstack.RejectIPv4WithICMPNetProhibited, nil
 	case "icmp-host-prohibited":
@@ -719,6 +745,52 @@ func (m *l4Matcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) 
 	return true, false
 }
 
+// holdMatcher works around a use after free in gVisor's IPv4 forwarding:
+// forwardPacketWithRoute reads the TTL through a header slice taken before
+// DeepCopyForForwarding, which can release that slice's chunk (to a pool
+// another goroutine may reuse it from: a wrong TTL, a race report). It keeps
+// a reference to the packet's bytes until the next packet that comes in
+// through the same device reaches FORWARD (each device delivers one packet
+// at a time), or until the device or the stack goes. It never matches.
+type holdMatcher struct{ st *Stack }
+
+func (m *holdMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, _ string) (bool, bool) {
+	b := gstack.BufferSince(pkt.NetworkHeader())
+	m.st.holdMu.Lock()
+	if m.st.held == nil {
+		m.st.held = map[string]buffer.Buffer{}
+	}
+	old := m.st.held[in]
+	if m.st.holdDone {
+		old, b = b, buffer.Buffer{}
+	} else {
+		m.st.held[in] = b
+	}
+	m.st.holdMu.Unlock()
+	old.Release()
+	return false, false
+}
+
+// releaseHeld drops what holdMatcher keeps for device in, or for every
+// device when in is "" (the stack is closed: it keeps nothing more).
+func (st *Stack) releaseHeld(in string) {
+	st.holdMu.Lock()
+	if in == "" {
+		st.holdDone = true // the stack is closed
+	}
+	var rel []buffer.Buffer
+	for k, b := range st.held {
+		if in == "" || k == in {
+			rel = append(rel, b)
+			delete(st.held, k)
+		}
+	}
+	st.holdMu.Unlock()
+	for _, b := range rel {
+		b.Release()
+	}
+}
+
 // localMatcher matches packets for one of the namespace's own addresses
 // (gVisor sends them through FORWARD when they arrive on another device).
 type localMatcher struct{ st *Stack }
@@ -753,6 +825,52 @@ func (m *forwardOffMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, o
 		}
 	}
 	return true, false
+}
+
+// ttlExpiredMatcher matches, while ip_forward is 1, a unicast packet for
+// another host that arrives with TTL 1 or less: Linux drops it and answers
+// Time Exceeded. gVisor checks only for TTL 0 and would forward it with
+// TTL 0, so expireTarget zeroes its TTL before gVisor's forwarding sees it.
+type ttlExpiredMatcher struct{ st *Stack }
+
+func (m *ttlExpiredMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) (bool, bool) {
+	if !m.st.fwdOn.Load() {
+		return false, false
+	}
+	ip := header.IPv4(pkt.NetworkHeader().Slice())
+	if len(ip) < header.IPv4MinimumSize || ip.TTL() > 1 {
+		return false, false
+	}
+	dst := ip.DestinationAddress()
+	if dst == header.IPv4Broadcast || header.IsV4MulticastAddress(dst) {
+		return false, false
+	}
+	return m.st.s.CheckLocalAddress(0, ipv4.ProtocolNumber, dst) == 0, false
+}
+
+// expireTarget sets a packet's TTL to 0 and goes on with the next rule.
+type expireTarget struct{ next int }
+
+func (e *expireTarget) Action(pkt *gstack.PacketBuffer, _ gstack.Hook, _ *gstack.Route, _ gstack.AddressableEndpoint) (gstack.RuleVerdict, int) {
+	ip := header.IPv4(pkt.NetworkHeader().Slice())
+	ip.SetTTL(0)
+	ip.SetChecksum(0)
+	ip.SetChecksum(^ip.CalculateChecksum())
+	return gstack.RuleJump, e.next
+}
+
+// policyTarget is a built-in chain's policy. It counts packets itself:
+// when a RETURN leaves a built-in chain, gVisor runs the underflow rule's
+// target without its matchers (Linux counts the policy then too).
+type policyTarget struct {
+	c     *Counter
+	inner gstack.Target
+}
+
+func (p *policyTarget) Action(pkt *gstack.PacketBuffer, hook gstack.Hook, r *gstack.Route, ep gstack.AddressableEndpoint) (gstack.RuleVerdict, int) {
+	p.c.packets.Add(1)
+	p.c.bytes.Add(ipLen(pkt))
+	return p.inner.Action(pkt, hook, r, ep)
 }
 
 type jumpTarget struct{ to int }

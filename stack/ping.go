@@ -66,6 +66,8 @@ type Pinger struct {
 
 	mu     sync.Mutex
 	closed bool
+	// large sends probes that need fragments (see writeLarge).
+	large tcpip.Endpoint
 }
 
 // NewPinger opens an ICMP socket to dst. It fails with ErrNetworkUnreachable
@@ -140,6 +142,9 @@ func (p *Pinger) Close() {
 	if !p.closed {
 		p.closed = true
 		p.ep.Close()
+		if p.large != nil {
+			p.large.Close()
+		}
 	}
 }
 
@@ -169,7 +174,12 @@ func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
 
 	var r bytes.Reader
 	r.Reset(msg)
-	if _, err := p.ep.Write(&r, tcpip.WriteOptions{To: &tcpip.FullAddress{Addr: tcpAddr(p.dst)}}); err != nil {
+	to := tcpip.WriteOptions{To: &tcpip.FullAddress{Addr: tcpAddr(p.dst)}}
+	_, err := p.ep.Write(&r, to)
+	if _, tooLong := err.(*tcpip.ErrMessageTooLong); tooLong && !p.opts.DontFragment {
+		err = p.writeLarge(msg, to)
+	}
+	if err != nil {
 		switch err.(type) {
 		case *tcpip.ErrHostUnreachable, *tcpip.ErrNetworkUnreachable:
 			return PingReply{}, ErrNetworkUnreachable
@@ -207,6 +217,39 @@ func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
 			return PingReply{}, ctx.Err()
 		}
 	}
+}
+
+// writeLarge sends a probe larger than the route's MTU through an ICMP
+// datagram endpoint bound to the probe's ID: gVisor's raw endpoints refuse
+// to fragment (Linux's do), its ICMP endpoints let IP fragment. Replies are
+// still read from the raw endpoint.
+func (p *Pinger) writeLarge(msg []byte, to tcpip.WriteOptions) tcpip.Error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return &tcpip.ErrClosedForSend{}
+	}
+	if p.large == nil {
+		var wq waiter.Queue
+		ep, err := p.st.s.NewEndpoint(icmp.ProtocolNumber4, ipv4.ProtocolNumber, &wq)
+		if err != nil {
+			return err
+		}
+		if err := ep.Bind(tcpip.FullAddress{Port: p.opts.ID}); err != nil {
+			ep.Close()
+			return err
+		}
+		if p.opts.TTL != 0 {
+			_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(p.opts.TTL))
+		}
+		_ = ep.SetSockOptInt(tcpip.MTUDiscoverOption, int(tcpip.PMTUDiscoveryDont))
+		_ = ep.SocketOptions().SetBindToDevice(p.ep.SocketOptions().GetBindToDevice())
+		p.large = ep
+	}
+	var r bytes.Reader
+	r.Reset(msg)
+	_, err := p.large.Write(&r, to)
+	return err
 }
 
 func (p *Pinger) mtu() uint32 {

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/link/loopback"
@@ -136,6 +137,11 @@ type Stack struct {
 
 	klogMu    sync.Mutex
 	klogLines []KernelLogLine
+
+	// held is holdMatcher's: a forwarded packet's bytes per input device.
+	holdMu   sync.Mutex
+	held     map[string]buffer.Buffer
+	holdDone bool
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new
@@ -236,6 +242,7 @@ func (st *Stack) Close() {
 	st.s.Close()
 	st.s.Wait()
 	st.s.Destroy()
+	st.releaseHeld("")
 }
 
 func protoAddr(p netip.Prefix) tcpip.ProtocolAddress {
@@ -306,6 +313,7 @@ func (st *Stack) RemoveNIC(name string) error {
 		return fmt.Errorf("removing NIC %q: %s", name, err)
 	}
 	delete(st.nics, n.ID)
+	st.releaseHeld(name)
 	st.dropRoutesLocked(name)
 	st.syncRoutesLocked()
 	return st.syncForwardingLocked()
@@ -318,6 +326,9 @@ func (st *Stack) RenameNIC(old, name string) error {
 	n := st.nicByNameLocked(old)
 	if n == nil {
 		return noDevice(old)
+	}
+	if name == old {
+		return nil
 	}
 	if st.nicByNameLocked(name) != nil {
 		return &DeviceError{Dev: name, Err: ErrExists}
@@ -481,18 +492,27 @@ func (st *Stack) FlushAddresses(name string) error {
 	return nil
 }
 
-// connectedLocked returns the connected routes: one per address on an up
-// device, for the address's network.
+// connectedLocked returns the connected routes: one per network of the
+// addresses of an up device (a secondary address in the same network adds
+// none, as on Linux), devices by index so that ties break the same way
+// every time.
 func (st *Stack) connectedLocked() []Route {
-	var out []Route
+	nics := make([]*NIC, 0, len(st.nics))
 	for _, n := range st.nics {
-		if !n.Up {
-			continue
+		if n.Up && !n.Loopback {
+			nics = append(nics, n)
 		}
+	}
+	sort.Slice(nics, func(i, j int) bool { return nics[i].ID < nics[j].ID })
+	var out []Route
+	for _, n := range nics {
+	addrs:
 		for _, a := range n.Addrs {
 			r := Route{Dst: a.Masked(), Dev: n.Name, Src: a.Addr(), Kernel: true}
-			if n.Loopback {
-				continue
+			for _, o := range out {
+				if o.Dst == r.Dst && o.Dev == r.Dev {
+					continue addrs
+				}
 			}
 			out = append(out, r)
 		}
@@ -631,13 +651,20 @@ func (st *Stack) AddRoute(r Route) error {
 	return nil
 }
 
+// lookupConnectedLocked finds the on-link route to a gateway: longest
+// prefix among connected and device (gateway-less) routes, as Linux's
+// link-scope nexthop lookup does.
 func (st *Stack) lookupConnectedLocked(gw netip.Addr, dev string) (Route, bool) {
-	for _, c := range st.connectedLocked() {
-		if c.Dst.Contains(gw) && (dev == "" || c.Dev == dev) {
-			return c, true
+	best, found := Route{}, false
+	for _, c := range append(st.connectedLocked(), st.routes...) {
+		if c.Gateway.IsValid() || !c.Dst.Contains(gw) || (dev != "" && c.Dev != dev) {
+			continue
+		}
+		if !found || c.Dst.Bits() > best.Dst.Bits() || (c.Dst.Bits() == best.Dst.Bits() && c.Metric < best.Metric) {
+			best, found = c, true
 		}
 	}
-	return Route{}, false
+	return best, found
 }
 
 // DelRoute removes a static route matching r's destination (and gateway and
@@ -721,6 +748,9 @@ func (st *Stack) syncRoutesLocked() {
 				pieces = subtractPrefix(pieces, q)
 			}
 		}
+		// 127/8 is lo's (Linux's local table comes first), never a
+		// device's.
+		pieces = subtractPrefix(pieces, loopbackNet)
 		n := st.nicByNameLocked(r.Dev)
 		for _, piece := range pieces {
 			sub, err := tcpip.NewSubnet(tcpAddr(piece.Addr()), tcpip.MaskFromBytes(prefixMask(piece)))
@@ -746,6 +776,8 @@ func (st *Stack) syncRoutesLocked() {
 	}
 	st.s.SetRouteTable(table)
 }
+
+var loopbackNet = netip.MustParsePrefix("127.0.0.0/8")
 
 // subtractPrefix removes q from each prefix of ps, splitting as needed.
 func subtractPrefix(ps []netip.Prefix, q netip.Prefix) []netip.Prefix {
@@ -808,6 +840,12 @@ func (st *Stack) SetForwarding(on bool) error {
 	for _, n := range st.nics {
 		if fa, ok := n.Link.(forwardingAware); ok {
 			fa.SetSegmentOnReceive(on)
+		}
+	}
+	if on {
+		// Install mangle's hidden TTL rule (see ttlExpiredMatcher).
+		if err := st.ipt.recommit("mangle"); err != nil {
+			return err
 		}
 	}
 	return st.syncForwardingLocked()
@@ -915,13 +953,21 @@ func (st *Stack) DelNeighbor(dev string, a netip.Addr) error {
 }
 
 // FlushNeighbors empties a device's neighbour table (all devices when dev
-// is empty).
+// is empty) but for permanent entries, as `ip neigh flush` does.
 func (st *Stack) FlushNeighbors(dev string) error {
 	for _, n := range st.NICs() {
 		if n.Loopback || (dev != "" && n.Name != dev) {
 			continue
 		}
-		_ = st.s.ClearNeighbors(n.ID, ipv4.ProtocolNumber)
+		entries, err := st.s.Neighbors(n.ID, ipv4.ProtocolNumber)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if e.State != gstack.Static {
+				_ = st.s.RemoveNeighbor(n.ID, ipv4.ProtocolNumber, e.Addr)
+			}
+		}
 	}
 	if dev != "" {
 		if _, ok := st.LookupNIC(dev); !ok {
