@@ -389,7 +389,8 @@ func (s *Shell) hostFilter(ctx context.Context, args []string, stdin io.Reader, 
 // subshell runs a shell built-in (echo, test, ...) or `sh -c` text in
 // namespace ns.
 func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	sub := &Shell{W: s.W, Stdin: stdin, Stdout: stdout, Stderr: stderr, NS: ns}
+	sub := New(s.W, stdin, stdout, stderr)
+	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
 	r, err := sub.newRunner("sh", nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
@@ -424,7 +425,8 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 // RunString runs shell text in namespace ns (for `sh -c TEXT` and `ip netns
 // exec NS sh -c TEXT`).
 func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer) int {
-	sub := &Shell{W: s.W, Stdin: stdin, Stdout: stdout, Stderr: stderr, NS: ns}
+	sub := New(s.W, stdin, stdout, stderr)
+	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
 	r, err := sub.newRunner("sh", nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
