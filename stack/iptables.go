@@ -143,6 +143,7 @@ type iptables struct {
 var builtinTargets = map[string]bool{
 	"ACCEPT": true, "DROP": true, "REJECT": true, "RETURN": true,
 	"MASQUERADE": true, "SNAT": true, "DNAT": true, "LOG": true,
+	"TRACE": true, "NOTRACK": true,
 }
 
 func newIPTables(st *Stack) *iptables {
@@ -157,6 +158,9 @@ func newIPTables(st *Stack) *iptables {
 		"filter": mk("filter", gstack.FilterID, gstack.Input, gstack.Forward, gstack.Output),
 		"nat":    mk("nat", gstack.NATID, gstack.Prerouting, gstack.Input, gstack.Output, gstack.Postrouting),
 		"mangle": mk("mangle", gstack.MangleID, gstack.Prerouting, gstack.Output),
+		// gVisor has no raw table: raw's chains are compiled in front of
+		// mangle's (which gVisor runs first at both hooks).
+		"raw": mk("raw", gstack.MangleID, gstack.Prerouting, gstack.Output),
 	}}
 }
 
@@ -192,7 +196,7 @@ func (ipt *iptables) lookup(tbl, ch string) (*table, *chain, error) {
 }
 
 // IPTablesTables lists the tables.
-func (st *Stack) IPTablesTables() []string { return []string{"filter", "nat", "mangle"} }
+func (st *Stack) IPTablesTables() []string { return []string{"filter", "nat", "mangle", "raw"} }
 
 // IPTablesAppend appends a rule to a chain (`iptables -t T -A CHAIN ...`).
 func (st *Stack) IPTablesAppend(tbl, ch string, r Rule) error {
@@ -230,6 +234,15 @@ func (st *Stack) IPTablesInsert(tbl, ch string, pos int, r Rule) error {
 }
 
 func (ipt *iptables) checkTarget(t *table, r Rule) error {
+	if r.Target == "TRACE" || r.Target == "NOTRACK" {
+		if t.name != "raw" {
+			return ErrInvalid
+		}
+		return nil
+	}
+	if t.name == "raw" && r.Target != "" && !builtinTargets[r.Target] {
+		return fmt.Errorf("nsemu: iptables: user chains in the raw table: not supported yet")
+	}
 	if builtinTargets[r.Target] {
 		switch r.Target {
 		case "MASQUERADE", "SNAT", "DNAT":
@@ -475,6 +488,29 @@ func (ipt *iptables) recommit(name string) error {
 // in the rules, so they survive recompiles.
 func (ipt *iptables) commit(t *table) error {
 	st := ipt.st
+	if t.name == "raw" {
+		for _, c := range t.chains {
+			for _, r := range c.rules {
+				switch r.Target {
+				case "", "TRACE", "NOTRACK", "ACCEPT", "DROP", "RETURN", "LOG":
+				default:
+					return ErrInvalid
+				}
+			}
+		}
+		on := ipt.hasTrace(t)
+		st.traceOn.Store(on)
+		if on {
+			// Every table needs its trace sites installed (gVisor keeps
+			// its own default tables until we replace them).
+			for _, name := range []string{"nat", "filter"} {
+				if err := ipt.commit(ipt.tables[name]); err != nil {
+					return err
+				}
+			}
+		}
+		return ipt.commit(ipt.tables["mangle"])
+	}
 	// Validate target/hook combinations through jumps.
 	reach := map[string]map[gstack.Hook]bool{}
 	var walk func(c *chain, h gstack.Hook, depth int) error
@@ -532,6 +568,9 @@ func (ipt *iptables) commit(t *table) error {
 		if t.name == "mangle" && c.builtin && c.hook == gstack.Prerouting {
 			n++ // hidden rule
 		}
+		if t.name == "mangle" && c.builtin {
+			n += len(ipt.rawChain(c.hook).rules) + 1 // raw's rules and policy
+		}
 		start[c.name] = n
 		n += len(c.rules) + 1 // + policy or RETURN
 	}
@@ -552,11 +591,33 @@ func (ipt *iptables) commit(t *table) error {
 				gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&localMatcher{st}}, Target: &gstack.AcceptTarget{NetworkProtocol: proto}},
 				gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&forwardOffMatcher{st}}, Target: &gstack.DropTarget{NetworkProtocol: proto}})
 		}
-		for _, r := range c.rules {
+		if t.name == "mangle" && c.builtin {
+			raw := ipt.rawChain(c.hook)
+			// raw's ACCEPT and its policy go on with mangle's rules.
+			next := len(g.Rules) + len(raw.rules) + 1
+			for i, r := range raw.rules {
+				gr, err := ipt.compileRaw(raw, r, i, len(g.Rules), next)
+				if err != nil {
+					return err
+				}
+				g.Rules = append(g.Rules, gr)
+			}
+			var polTarget gstack.Target = &gstack.AcceptTarget{NetworkProtocol: proto}
+			if raw.policy == "DROP" {
+				polTarget = &gstack.DropTarget{NetworkProtocol: proto}
+			} else {
+				polTarget = &jumpTarget{to: next}
+			}
+			site := ipt.site("raw", raw.name, "policy", len(raw.rules)+1)
+			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&policyMatcher{site}},
+				Target: &policyTarget{c: raw.pol, inner: polTarget, tr: site}})
+		}
+		for i, r := range c.rules {
 			gr, err := ipt.compileRule(t, r, len(g.Rules), start)
 			if err != nil {
 				return err
 			}
+			setSite(gr, ipt.site(t.name, c.name, "rule", i+1))
 			g.Rules = append(g.Rules, gr)
 		}
 		if c.builtin {
@@ -565,9 +626,12 @@ func (ipt *iptables) commit(t *table) error {
 			if c.policy == "DROP" {
 				target = &gstack.DropTarget{NetworkProtocol: proto}
 			}
-			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Target: &policyTarget{c: c.pol, inner: target}})
+			site := ipt.site(t.name, c.name, "policy", len(c.rules)+1)
+			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&policyMatcher{site}},
+				Target: &policyTarget{c: c.pol, inner: target, tr: site}})
 		} else {
-			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Target: &gstack.ReturnTarget{NetworkProtocol: proto}})
+			g.Rules = append(g.Rules, gstack.Rule{Filter: gstack.EmptyFilter4(), Matchers: []gstack.Matcher{&countMatcher{c: &Counter{}, tr: ipt.site(t.name, c.name, "return", len(c.rules)+1)}},
+				Target: &gstack.ReturnTarget{NetworkProtocol: proto}})
 		}
 	}
 	// gVisor runs a table at every hook it has the table for (mangle at
@@ -614,7 +678,7 @@ func (ipt *iptables) compileRule(t *table, r *Rule, idx int, start map[string]in
 	if r.Proto != "" || r.SPort != nil || r.DPort != nil {
 		ms = append(ms, &l4Matcher{proto: r.Proto, not: r.NotProto, sport: r.SPort, dport: r.DPort})
 	}
-	ms = append(ms, &countMatcher{r.counters})
+	ms = append(ms, &countMatcher{c: r.counters})
 	var target gstack.Target
 	switch r.Target {
 	case "", "LOG":
@@ -680,11 +744,15 @@ func ipLen(pkt *gstack.PacketBuffer) uint64 {
 	return uint64(len(pkt.NetworkHeader().Slice()) + len(pkt.TransportHeader().Slice()) + pkt.Data().Size())
 }
 
-type countMatcher struct{ c *Counter }
+type countMatcher struct {
+	c  *Counter
+	tr *traceSite
+}
 
-func (m *countMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) (bool, bool) {
+func (m *countMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out string) (bool, bool) {
 	m.c.packets.Add(1)
 	m.c.bytes.Add(ipLen(pkt))
+	m.tr.log(pkt, in, out)
 	return true, false
 }
 
@@ -865,11 +933,13 @@ func (e *expireTarget) Action(pkt *gstack.PacketBuffer, _ gstack.Hook, _ *gstack
 type policyTarget struct {
 	c     *Counter
 	inner gstack.Target
+	tr    *traceSite
 }
 
 func (p *policyTarget) Action(pkt *gstack.PacketBuffer, hook gstack.Hook, r *gstack.Route, ep gstack.AddressableEndpoint) (gstack.RuleVerdict, int) {
 	p.c.packets.Add(1)
 	p.c.bytes.Add(ipLen(pkt))
+	p.tr.logHook(pkt, hook, r)
 	return p.inner.Action(pkt, hook, r, ep)
 }
 

@@ -138,6 +138,14 @@ type Stack struct {
 	klogMu    sync.Mutex
 	klogLines []KernelLogLine
 
+	// iptables TRACE (trace.go).
+	traceOn     atomic.Bool
+	traceMu     sync.Mutex
+	traced      map[flowKey]struct{}
+	tracedOrder []flowKey
+	// policyLogged: policies whose TRACE line the policy's matcher wrote.
+	policyLogged map[*gstack.PacketBuffer]struct{}
+
 	// held is holdMatcher's: a forwarded packet's bytes per input device.
 	holdMu   sync.Mutex
 	held     map[string]buffer.Buffer

@@ -1,0 +1,274 @@
+package stack
+
+import (
+	"fmt"
+	"strings"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+// iptables TRACE: `iptables -t raw -A PREROUTING|OUTPUT ... -j TRACE` marks
+// packets; every rule, policy and user-chain return they then match logs a
+// kernel-format line to the namespace's kernel log (dmesg):
+//
+//	TRACE: raw:PREROUTING:policy:2 IN=docker0 OUT= MAC=... SRC=172.17.0.2 DST=172.17.0.3 LEN=84 ... PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1
+//
+// A packet is known by its IPv4 source, destination, protocol and ID, so it
+// stays marked through the copies gVisor makes while forwarding.
+
+// flowKey identifies a traced packet.
+type flowKey struct {
+	src, dst tcpip.Address
+	proto    uint8
+	id       uint16
+}
+
+const maxTraced = 1024
+
+func keyOf(pkt *gstack.PacketBuffer) (flowKey, bool) {
+	ip := header.IPv4(pkt.NetworkHeader().Slice())
+	if len(ip) < header.IPv4MinimumSize {
+		return flowKey{}, false
+	}
+	return flowKey{src: ip.SourceAddress(), dst: ip.DestinationAddress(), proto: ip.Protocol(), id: ip.ID()}, true
+}
+
+func (st *Stack) markTraced(pkt *gstack.PacketBuffer) {
+	k, ok := keyOf(pkt)
+	if !ok {
+		return
+	}
+	st.traceMu.Lock()
+	defer st.traceMu.Unlock()
+	if st.traced == nil {
+		st.traced = map[flowKey]struct{}{}
+	}
+	if _, dup := st.traced[k]; dup {
+		return
+	}
+	if len(st.tracedOrder) >= maxTraced {
+		delete(st.traced, st.tracedOrder[0])
+		st.tracedOrder = st.tracedOrder[1:]
+	}
+	st.traced[k] = struct{}{}
+	st.tracedOrder = append(st.tracedOrder, k)
+}
+
+func (st *Stack) isTraced(pkt *gstack.PacketBuffer) bool {
+	if !st.traceOn.Load() {
+		return false
+	}
+	k, ok := keyOf(pkt)
+	if !ok {
+		return false
+	}
+	st.traceMu.Lock()
+	defer st.traceMu.Unlock()
+	_, yes := st.traced[k]
+	return yes
+}
+
+// traceSite is where in the tables a rule sits, for TRACE lines.
+type traceSite struct {
+	st                 *Stack
+	table, chain, kind string
+	num                int
+}
+
+func (ipt *iptables) site(table, chain, kind string, num int) *traceSite {
+	return &traceSite{st: ipt.st, table: table, chain: chain, kind: kind, num: num}
+}
+
+// setSite gives a compiled rule's counting matcher its trace site.
+func setSite(r gstack.Rule, s *traceSite) {
+	for _, m := range r.Matchers {
+		if cm, ok := m.(*countMatcher); ok {
+			cm.tr = s
+		}
+	}
+}
+
+// log writes the TRACE line for a matched rule if pkt is traced.
+func (s *traceSite) log(pkt *gstack.PacketBuffer, in, out string) {
+	if s == nil || !s.st.isTraced(pkt) {
+		return
+	}
+	s.st.klog(fmt.Sprintf("TRACE: %s:%s:%s:%d %s", s.table, s.chain, s.kind, s.num, kernelPacketLine(pkt, in, out)))
+}
+
+// policyMatcher sits on a policy rule: when gVisor reaches the policy by
+// walking the chain, it logs the TRACE line with the devices (which only
+// matchers are given) and tells the policy target not to log it again.
+type policyMatcher struct{ tr *traceSite }
+
+func (m *policyMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out string) (bool, bool) {
+	if m.tr.st.isTraced(pkt) {
+		m.tr.log(pkt, in, out)
+		m.tr.st.traceMu.Lock()
+		if m.tr.st.policyLogged == nil {
+			m.tr.st.policyLogged = map[*gstack.PacketBuffer]struct{}{}
+		}
+		m.tr.st.policyLogged[pkt] = struct{}{}
+		m.tr.st.traceMu.Unlock()
+	}
+	return true, false
+}
+
+// logHook is log for a policy reached by a RETURN, which gVisor runs as a
+// bare target: the devices come from the packet and the route.
+func (s *traceSite) logHook(pkt *gstack.PacketBuffer, hook gstack.Hook, r *gstack.Route) {
+	if s == nil || !s.st.isTraced(pkt) {
+		return
+	}
+	s.st.traceMu.Lock()
+	_, done := s.st.policyLogged[pkt]
+	delete(s.st.policyLogged, pkt)
+	s.st.traceMu.Unlock()
+	if done {
+		return
+	}
+	var in, out string
+	switch hook {
+	case gstack.Prerouting, gstack.Input, gstack.Forward:
+		in = s.st.s.FindNICNameFromID(pkt.NICID)
+	}
+	if r != nil {
+		switch hook {
+		case gstack.Output, gstack.Postrouting, gstack.Forward:
+			out = s.st.s.FindNICNameFromID(r.NICID())
+		}
+	}
+	s.log(pkt, in, out)
+}
+
+// kernelPacketLine renders a packet as the kernel's nf_log does.
+func kernelPacketLine(pkt *gstack.PacketBuffer, in, out string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "IN=%s OUT=%s ", in, out)
+	if lh := pkt.LinkHeader().Slice(); in != "" && len(lh) >= header.EthernetMinimumSize {
+		b.WriteString("MAC=")
+		for i, c := range lh[:header.EthernetMinimumSize] {
+			if i > 0 {
+				b.WriteByte(':')
+			}
+			fmt.Fprintf(&b, "%02x", c)
+		}
+		b.WriteByte(' ')
+	}
+	ip := header.IPv4(pkt.NetworkHeader().Slice())
+	if len(ip) < header.IPv4MinimumSize {
+		return strings.TrimSpace(b.String())
+	}
+	tos, _ := ip.TOS()
+	fmt.Fprintf(&b, "SRC=%s DST=%s LEN=%d TOS=0x%02X PREC=0x%02X TTL=%d ID=%d ", ip.SourceAddress(), ip.DestinationAddress(), ip.TotalLength(), tos&0x1f, tos&0xe0, ip.TTL(), ip.ID())
+	if ip.Flags()&header.IPv4FlagDontFragment != 0 {
+		b.WriteString("DF ")
+	}
+	th := pkt.TransportHeader().Slice()
+	if len(th) == 0 {
+		th, _ = pkt.Data().PullUp(min(pkt.Data().Size(), 20))
+	}
+	switch tcpip.TransportProtocolNumber(ip.Protocol()) {
+	case header.ICMPv4ProtocolNumber:
+		b.WriteString("PROTO=ICMP")
+		if len(th) >= header.ICMPv4MinimumSize {
+			ic := header.ICMPv4(th)
+			fmt.Fprintf(&b, " TYPE=%d CODE=%d", ic.Type(), ic.Code())
+			if ic.Type() == header.ICMPv4Echo || ic.Type() == header.ICMPv4EchoReply {
+				fmt.Fprintf(&b, " ID=%d SEQ=%d", ic.Ident(), ic.Sequence())
+			}
+		}
+	case header.TCPProtocolNumber:
+		b.WriteString("PROTO=TCP")
+		if len(th) >= header.TCPMinimumSize {
+			t := header.TCP(th)
+			fmt.Fprintf(&b, " SPT=%d DPT=%d SEQ=%d ACK=%d WINDOW=%d RES=0x00", t.SourcePort(), t.DestinationPort(), t.SequenceNumber(), t.AckNumber(), t.WindowSize())
+			for _, f := range []struct {
+				bit  header.TCPFlags
+				name string
+			}{{header.TCPFlagUrg, "URG"}, {header.TCPFlagAck, "ACK"}, {header.TCPFlagPsh, "PSH"}, {header.TCPFlagRst, "RST"}, {header.TCPFlagSyn, "SYN"}, {header.TCPFlagFin, "FIN"}} {
+				if t.Flags()&f.bit != 0 {
+					b.WriteString(" " + f.name)
+				}
+			}
+			b.WriteString(" URGP=0")
+		}
+	case header.UDPProtocolNumber:
+		b.WriteString("PROTO=UDP")
+		if len(th) >= header.UDPMinimumSize {
+			u := header.UDP(th)
+			fmt.Fprintf(&b, " SPT=%d DPT=%d LEN=%d", u.SourcePort(), u.DestinationPort(), u.Length())
+		}
+	default:
+		fmt.Fprintf(&b, "PROTO=%d", ip.Protocol())
+	}
+	return b.String()
+}
+
+// traceTarget is TRACE: it marks the packet and goes on.
+type traceTarget struct {
+	st   *Stack
+	next int
+}
+
+func (t *traceTarget) Action(pkt *gstack.PacketBuffer, _ gstack.Hook, _ *gstack.Route, _ gstack.AddressableEndpoint) (gstack.RuleVerdict, int) {
+	t.st.markTraced(pkt)
+	return gstack.RuleJump, t.next
+}
+
+// rawChain returns raw's chain for a hook (raw has PREROUTING and OUTPUT).
+func (ipt *iptables) rawChain(h gstack.Hook) *chain {
+	for _, c := range ipt.tables["raw"].chains {
+		if c.builtin && c.hook == h {
+			return c
+		}
+	}
+	return &chain{name: hookName(h), builtin: true, hook: h, policy: "ACCEPT", pol: &Counter{}}
+}
+
+func (ipt *iptables) hasTrace(t *table) bool {
+	for _, c := range t.chains {
+		for _, r := range c.rules {
+			if r.Target == "TRACE" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// compileRaw compiles rule i of a raw chain placed at index idx; next is
+// where mangle's own rules start (raw's ACCEPT goes on there).
+func (ipt *iptables) compileRaw(c *chain, r *Rule, i, idx, next int) (gstack.Rule, error) {
+	st := ipt.st
+	plain := *r
+	plain.Target = ""
+	gr, err := ipt.compileRule(ipt.tables["raw"], &plain, idx, nil)
+	if err != nil {
+		return gr, err
+	}
+	// compileRule counted into plain's (nil) counters: use r's.
+	for _, m := range gr.Matchers {
+		if cm, ok := m.(*countMatcher); ok {
+			cm.c = r.counters
+			cm.tr = ipt.site("raw", c.name, "rule", i+1)
+		}
+	}
+	proto := ipv4.ProtocolNumber
+	switch r.Target {
+	case "TRACE":
+		gr.Target = &traceTarget{st: st, next: idx + 1}
+	case "ACCEPT", "NOTRACK":
+		gr.Target = &jumpTarget{to: next}
+	case "RETURN":
+		gr.Target = &jumpTarget{to: next - 1} // raw's policy
+	case "DROP":
+		gr.Target = &gstack.DropTarget{NetworkProtocol: proto}
+	case "LOG":
+		gr.Target = &logTarget{st: st, prefix: r.LogPrefix, next: idx + 1, log: true}
+	}
+	return gr, nil
+}
