@@ -1,0 +1,121 @@
+package emu
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"weak"
+)
+
+// Sysctl errors.
+var (
+	// ErrNoSysctl is returned for a key nsemu does not have.
+	ErrNoSysctl = errors.New("No such file or directory")
+	// ErrSysctlValue is returned for a value the kernel would refuse.
+	ErrSysctlValue = errors.New("Invalid argument")
+)
+
+// sysctlDefaults are the keys a namespace has, with their initial values.
+// net.ipv4.ip_forward and its conf.{all,default}.forwarding aliases live in
+// the stack (Stack.Forwarding); the bridge keys are stored values only:
+// nsemu's bridges never hand frames to iptables, whatever they say.
+var sysctlDefaults = map[string]string{
+	"net.ipv4.ip_forward":                 "",
+	"net.ipv4.conf.all.forwarding":        "",
+	"net.ipv4.conf.default.forwarding":    "",
+	"net.bridge.bridge-nf-call-arptables": "0",
+	"net.bridge.bridge-nf-call-ip6tables": "0",
+	"net.bridge.bridge-nf-call-iptables":  "0",
+}
+
+func isForwardingKey(key string) bool {
+	switch key {
+	case "net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding", "net.ipv4.conf.default.forwarding":
+		return true
+	}
+	return false
+}
+
+// sysctlStore holds the stored keys of each namespace that set one. It
+// does not keep a namespace alive: an entry goes when its namespace is
+// garbage collected.
+var sysctlStore = struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[Namespace]]map[string]string
+}{m: map[weak.Pointer[Namespace]]map[string]string{}}
+
+// SysctlKeys lists the sysctl keys every namespace has, sorted (as
+// `sysctl -a` lists them).
+func SysctlKeys() []string {
+	keys := make([]string, 0, len(sysctlDefaults))
+	for k := range sysctlDefaults {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Sysctl reads a key (dotted, as `sysctl` names it). It returns
+// ErrNoSysctl for a key nsemu does not have.
+func (n *Namespace) Sysctl(key string) (string, error) {
+	def, ok := sysctlDefaults[key]
+	if !ok {
+		return "", ErrNoSysctl
+	}
+	if isForwardingKey(key) {
+		if n.st.Forwarding() {
+			return "1", nil
+		}
+		return "0", nil
+	}
+	sysctlStore.mu.Lock()
+	defer sysctlStore.mu.Unlock()
+	if v, ok := sysctlStore.m[weak.Make(n)][key]; ok {
+		return v, nil
+	}
+	return def, nil
+}
+
+// SetSysctl writes a key. Values are integers, as for the kernel's
+// proc_dointvec (surrounding white space is allowed); the keys nsemu has are
+// booleans, so any non-zero value is stored as 1. It returns ErrNoSysctl or
+// ErrSysctlValue, and then changes nothing.
+func (n *Namespace) SetSysctl(key, value string) error {
+	if _, ok := sysctlDefaults[key]; !ok {
+		return ErrNoSysctl
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(value), 10, 32)
+	if err != nil {
+		return ErrSysctlValue
+	}
+	on := v != 0
+	if isForwardingKey(key) {
+		if err := n.st.SetForwarding(on); err != nil {
+			return fmt.Errorf("setting %s: %w", key, err)
+		}
+		return nil
+	}
+	stored := "0"
+	if on {
+		stored = "1"
+	}
+	wp := weak.Make(n)
+	sysctlStore.mu.Lock()
+	defer sysctlStore.mu.Unlock()
+	m, ok := sysctlStore.m[wp]
+	if !ok {
+		m = map[string]string{}
+		sysctlStore.m[wp] = m
+		runtime.AddCleanup(n, func(wp weak.Pointer[Namespace]) {
+			sysctlStore.mu.Lock()
+			delete(sysctlStore.m, wp)
+			sysctlStore.mu.Unlock()
+		}, wp)
+	}
+	m[key] = stored
+	return nil
+}
