@@ -145,6 +145,8 @@ type Stack struct {
 	tracedOrder []flowKey
 	// policyLogged: policies whose TRACE line the policy's matcher wrote.
 	policyLogged map[*gstack.PacketBuffer]struct{}
+	// phys: the bridge ports of packets in br_netfilter (brnf.go).
+	phys map[*gstack.PacketBuffer][2]string
 
 	// held is holdMatcher's: a forwarded packet's bytes per input device.
 	holdMu   sync.Mutex

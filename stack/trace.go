@@ -96,7 +96,20 @@ func (s *traceSite) log(pkt *gstack.PacketBuffer, in, out string) {
 	if s == nil || !s.st.isTraced(pkt) {
 		return
 	}
-	s.st.klog(fmt.Sprintf("TRACE: %s:%s:%s:%d %s", s.table, s.chain, s.kind, s.num, kernelPacketLine(pkt, in, out)))
+	line := kernelPacketLine(pkt, in, out)
+	if pin, pout, ok := s.st.physOf(pkt); ok {
+		// br_netfilter: the bridge ports, after IN= OUT=.
+		phys := "PHYSIN=" + pin + " "
+		if out != "" {
+			phys += "PHYSOUT=" + pout + " "
+		}
+		if i := strings.Index(line, " MAC="); i >= 0 {
+			line = line[:i+1] + phys + line[i+1:]
+		} else if i := strings.Index(line, " SRC="); i >= 0 {
+			line = line[:i+1] + phys + line[i+1:]
+		}
+	}
+	s.st.klog(fmt.Sprintf("TRACE: %s:%s:%s:%d %s", s.table, s.chain, s.kind, s.num, line))
 }
 
 // policyMatcher sits on a policy rule: when gVisor reaches the policy by

@@ -181,6 +181,9 @@ type Bridge struct {
 	_                           [64 - 24]byte
 
 	snap atomic.Pointer[snapshot]
+	// netfilter, when set, is consulted for frames switched between two
+	// ports (br_netfilter); see SetNetfilter.
+	netfilter atomic.Pointer[Netfilter]
 
 	// Owned by the bridge goroutine. member indexes ports once there are
 	// too many to scan per frame.
@@ -581,6 +584,20 @@ func (b *Bridge) drop(in *vethsim.End, pkt *stack.PacketBuffer, reason string) {
 	pkt.DecRef()
 }
 
+// Netfilter decides whether a frame switched from port in to port out may
+// go on (br_netfilter: the owning namespace's iptables). It runs on the
+// bridge goroutine and must not keep pkt.
+type Netfilter func(pkt *stack.PacketBuffer, in, out *vethsim.End) bool
+
+// SetNetfilter installs (or, with nil, removes) the br_netfilter hook.
+func (b *Bridge) SetNetfilter(f Netfilter) {
+	if f == nil {
+		b.netfilter.Store(nil)
+		return
+	}
+	b.netfilter.Store(&f)
+}
+
 // verdict is what the bridge decided for a frame, before acting on it.
 type verdict struct {
 	// drop is the reason to drop, "" otherwise; early drops happen before
@@ -624,6 +641,9 @@ func (b *Bridge) decide(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 				// Linux forwards only to ports in the forwarding state; the
 				// frame is not flooded either.
 				return verdict{drop: "egress port is disabled"}
+			}
+			if nf := b.netfilter.Load(); nf != nil && in != b.self && out != b.self && !(*nf)(it.pkt, in, out) {
+				return verdict{drop: "iptables dropped it (bridge-nf-call-iptables)"}
 			}
 			return verdict{out: out}
 		}
