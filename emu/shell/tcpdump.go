@@ -161,9 +161,26 @@ func runTcpdump(c *Cmd) int {
 		fmt.Fprintf(c.Diag, "\n%d packets captured\n%d packets received by filter\n%d packets dropped by kernel\n",
 			captured, sink.received.Load(), sink.dropped.Load())
 	}()
+	stopping := false
 	for f.count < 0 || captured < f.count {
-		select {
-		case e := <-sink.ch:
+		var e *trace.Event
+		if stopping {
+			// Interrupted: print what was already captured, as tcpdump
+			// does on SIGINT, then stop.
+			select {
+			case e = <-sink.ch:
+			default:
+				return 0
+			}
+		} else {
+			select {
+			case e = <-sink.ch:
+			case <-c.Ctx.Done():
+				stopping = true
+				continue
+			}
+		}
+		{
 			captured++
 			if pw != nil {
 				dir := capture.DirIn
@@ -184,8 +201,6 @@ func runTcpdump(c *Cmd) int {
 				line += e.Dev + " " + dir + " "
 			}
 			c.Printf("%s%s\n", line, capture.Summary(e.Frame, f.ether))
-		case <-c.Ctx.Done():
-			return 0
 		}
 	}
 	return 0
