@@ -37,7 +37,9 @@ ip netns add ns1
 ip netns add ns2
 ip netns add ns3
 ip netns ls
-ip netns exec ns1 route -n
+# A new namespace has no IPv4 routing table yet: route prints the header only
+# and exits 1 (as net-tools does on Linux), hence the `!`.
+! ip netns exec ns1 route -n
 ip netns exec ns1 ip addr
 
 # --- step 2: the virtual switch and the cables ---

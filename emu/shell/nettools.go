@@ -498,7 +498,28 @@ func ntHex(a netip.Addr) string {
 	return fmt.Sprintf("%02X%02X%02X%02X", b[3], b[2], b[1], b[0])
 }
 
+// fibExists reports whether the kernel would have created the namespace's
+// IPv4 routing table yet: once an address is configured (lo's 127.0.0.1
+// counts while lo is up). Until then /proc/net/route is empty and route(8)
+// exits 1, as on Linux.
+func fibExists(ns *emu.Namespace) bool {
+	for _, n := range ns.Stack().NICs() {
+		if n.Loopback && !n.Up {
+			continue
+		}
+		for _, a := range n.Addrs {
+			if a.Addr().Is4() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func procNetRoute(ns *emu.Namespace) string {
+	if !fibExists(ns) {
+		return ""
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")
 	for _, r := range ns.Stack().Routes() {
@@ -562,6 +583,9 @@ func runRoute(c *Cmd) int {
 	}
 	if len(args) == 0 {
 		c.Printf("%s", ntRouteTable(c.NS.Stack(), numeric, min(ext, 3)))
+		if !fibExists(c.NS) {
+			return 1
+		}
 		return 0
 	}
 	switch args[0] {
