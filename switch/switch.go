@@ -180,7 +180,12 @@ type Bridge struct {
 	forwarded, flooded, dropped atomic.Uint64
 	_                           [64 - 24]byte
 
-	snap atomic.Pointer[snapshot]
+	// mirror is what readers outside the bridge goroutine see (Ports,
+	// HasPort, FDB): the ports and the CAM rows, updated by the goroutine
+	// one change at a time. Ages are read live from the entries.
+	mirrorMu    sync.RWMutex
+	mirrorPorts []*vethsim.End
+	mirrorCAM   map[macKey]snapEntry
 	// netfilter, when set, is consulted for frames switched between two
 	// ports (br_netfilter); see SetNetfilter.
 	netfilter atomic.Pointer[Netfilter]
@@ -237,8 +242,10 @@ func New(cfg Config) (*Bridge, error) {
 	b.ageing.Store(int64(DefaultAgeing))
 	b.ports = []*vethsim.End{b.self}
 	b.member[b.self] = struct{}{}
-	b.cam[keyOfLink(b.selfNIC.LinkAddress())] = &entry{port: b.self, local: true}
-	b.publish()
+	selfKey := keyOfLink(b.selfNIC.LinkAddress())
+	b.cam[selfKey] = &entry{port: b.self, local: true}
+	b.mirrorCAM = map[macKey]snapEntry{}
+	b.mirrorSet(selfKey, b.cam[selfKey])
 	// Arm the sweep timer before the goroutine that re-arms it starts, so
 	// that b.timer is never read before it is written.
 	b.timer = b.clock.AfterFunc(sweepInterval, b.onTick)
@@ -326,9 +333,13 @@ func (b *Bridge) AddPort(p *vethsim.End) error {
 		}
 		b.ports = append(b.ports, p)
 		b.member[p] = struct{}{}
-		b.cam[keyOfLink(p.LinkAddress())] = &entry{port: p, local: true}
+		k := keyOfLink(p.LinkAddress())
+		b.cam[k] = &entry{port: p, local: true}
 		p.SetReceiver(b)
-		b.publish()
+		b.mirrorSet(k, b.cam[k])
+		b.mirrorMu.Lock()
+		b.mirrorPorts = append(b.mirrorPorts, p)
+		b.mirrorMu.Unlock()
 	}); e != nil {
 		return e
 	}
@@ -355,9 +366,12 @@ func (b *Bridge) RemovePort(p *vethsim.End) error {
 		for mac, en := range b.cam {
 			if en.port == p {
 				delete(b.cam, mac)
+				b.mirrorDel(mac)
 			}
 		}
-		b.publish()
+		b.mirrorMu.Lock()
+		b.mirrorPorts = append([]*vethsim.End(nil), b.ports[1:]...)
+		b.mirrorMu.Unlock()
 	}); e != nil {
 		return e
 	}
@@ -365,15 +379,14 @@ func (b *Bridge) RemovePort(p *vethsim.End) error {
 }
 
 // Ports lists the enslaved ports (not the self interface), in the order they
-// were added. It reads a snapshot: it never waits for the bridge's
+// were added. It reads the mirror: it never waits for the bridge's
 // goroutine (a step-through may hold that goroutine on an event).
 func (b *Bridge) Ports() []PortInfo {
+	b.mirrorMu.RLock()
+	ports := append([]*vethsim.End(nil), b.mirrorPorts...)
+	b.mirrorMu.RUnlock()
 	var out []PortInfo
-	snap := b.snap.Load()
-	if snap == nil {
-		return nil
-	}
-	for _, p := range snap.ports {
+	for _, p := range ports {
 		st := "disabled"
 		if p.Carrier() {
 			st = "forwarding"
@@ -385,46 +398,39 @@ func (b *Bridge) Ports() []PortInfo {
 
 // HasPort reports whether p is enslaved to this bridge.
 func (b *Bridge) HasPort(p *vethsim.End) bool {
-	if snap := b.snap.Load(); snap != nil {
-		for _, x := range snap.ports {
-			if x == p {
-				return true
-			}
+	b.mirrorMu.RLock()
+	defer b.mirrorMu.RUnlock()
+	for _, x := range b.mirrorPorts {
+		if x == p {
+			return true
 		}
 	}
 	return false
 }
 
-// snapshot is what readers outside the bridge goroutine see: the ports and
-// the CAM rows, republished whenever they change shape (a MAC learned,
-// moved, aged or flushed; a port added or removed). Ages are read live
-// from the entries.
-type snapshot struct {
-	ports []*vethsim.End
-	cam   []snapEntry
+// mirrorSet records a CAM row for readers; bridge goroutine only.
+func (b *Bridge) mirrorSet(mac macKey, en *entry) {
+	b.mirrorMu.Lock()
+	b.mirrorCAM[mac] = snapEntry{mac: mac, port: en.port, local: en.local, en: en}
+	b.mirrorMu.Unlock()
 }
 
-// publish republishes the snapshot; bridge goroutine only.
-func (b *Bridge) publish() {
-	sn := &snapshot{ports: append([]*vethsim.End(nil), b.ports[1:]...)}
-	for mac, en := range b.cam {
-		sn.cam = append(sn.cam, snapEntry{mac: mac, port: en.port, local: en.local, en: en})
-	}
-	b.snap.Store(sn)
+// mirrorDel forgets a CAM row for readers; bridge goroutine only.
+func (b *Bridge) mirrorDel(mac macKey) {
+	b.mirrorMu.Lock()
+	delete(b.mirrorCAM, mac)
+	b.mirrorMu.Unlock()
 }
 
 // FDB returns a snapshot of the forwarding database, sorted by port then
 // MAC, without expired entries. Like Ports, it never waits for the
 // bridge's goroutine.
 func (b *Bridge) FDB() []Entry {
-	var out []Entry
-	snap := b.snap.Load()
-	if snap == nil {
-		return nil
-	}
 	now := b.clock.NowMonotonic()
 	ageing := b.Ageing()
-	for _, r := range snap.cam {
+	var out []Entry
+	b.mirrorMu.RLock()
+	for _, r := range b.mirrorCAM {
 		age := time.Duration(0)
 		if !r.local {
 			age = now.Sub(r.en.lastSeen())
@@ -434,6 +440,7 @@ func (b *Bridge) FDB() []Entry {
 		}
 		out = append(out, Entry{MAC: r.mac.MAC(), Port: b.portName(r.port), Local: r.local, Age: age})
 	}
+	b.mirrorMu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Port != out[j].Port {
 			return out[i].Port < out[j].Port
@@ -449,9 +456,9 @@ func (b *Bridge) FlushFDB() {
 		for mac, en := range b.cam {
 			if !en.local {
 				delete(b.cam, mac)
+				b.mirrorDel(mac)
 			}
 		}
-		b.publish()
 	})
 }
 
@@ -465,7 +472,9 @@ func (b *Bridge) Stop() {
 			}
 			b.ports = nil
 			clear(b.member)
-			b.snap.Store(&snapshot{})
+			b.mirrorMu.Lock()
+			b.mirrorPorts, b.mirrorCAM = nil, map[macKey]snapEntry{}
+			b.mirrorMu.Unlock()
 		})
 		// Closed first: a Receive racing with Stop either queues before
 		// the drain below or releases its frame itself.
@@ -560,18 +569,14 @@ func (b *Bridge) emit(ev trace.Event) {
 func (b *Bridge) sweep() {
 	now := b.clock.NowMonotonic()
 	ageing := b.Ageing()
-	changed := false
 	for mac, en := range b.cam {
 		if !en.local && now.Sub(en.lastSeen()) >= ageing {
 			delete(b.cam, mac)
-			changed = true
+			b.mirrorDel(mac)
 			if b.bus.Enabled() {
 				b.emit(trace.Event{Kind: trace.Aged, MAC: mac.String(), Port: b.portName(en.port)})
 			}
 		}
-	}
-	if changed {
-		b.publish()
 	}
 }
 
@@ -711,7 +716,7 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 			en.touch(now)
 			b.cam[src] = en
 		}
-		b.publish()
+		b.mirrorSet(src, en)
 		if b.bus.Enabled() {
 			b.emit(trace.Event{Kind: trace.Learned, MAC: src.String(), Port: b.portName(in)})
 		}
@@ -721,7 +726,7 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 				b.emit(trace.Event{Kind: trace.Moved, MAC: src.String(), Port: b.portName(in), OldPort: b.portName(en.port)})
 			}
 			en.port = in
-			b.publish()
+			b.mirrorSet(src, en)
 		}
 		en.touch(now)
 	}
