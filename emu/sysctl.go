@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"weak"
 )
 
@@ -21,8 +22,9 @@ var (
 
 // sysctlDefaults are the keys a namespace has, with their initial values.
 // net.ipv4.ip_forward and its conf.{all,default}.forwarding aliases live in
-// the stack (Stack.Forwarding); the bridge keys are stored values only:
-// nsemu's bridges never hand frames to iptables, whatever they say.
+// the stack (Stack.Forwarding); the bridge keys are stored here.
+// bridge-nf-call-iptables=1 sends bridged frames through iptables (see
+// bridgeNetfilter); the arptables and ip6tables ones are stored only.
 var sysctlDefaults = map[string]string{
 	"net.ipv4.ip_forward":                 "",
 	"net.ipv4.conf.all.forwarding":        "",
@@ -42,10 +44,12 @@ func isForwardingKey(key string) bool {
 
 // sysctlStore holds the stored keys of each namespace that set one. It
 // does not keep a namespace alive: an entry goes when its namespace is
-// garbage collected.
+// garbage collected. Bridges read bridge-nf-call-iptables for every frame,
+// so until some namespace writes a stored key (set), reads take no lock.
 var sysctlStore = struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[Namespace]]map[string]string
+	set atomic.Bool
+	mu  sync.RWMutex
+	m   map[weak.Pointer[Namespace]]map[string]string
 }{m: map[weak.Pointer[Namespace]]map[string]string{}}
 
 // SysctlKeys lists the sysctl keys every namespace has, sorted (as
@@ -72,8 +76,11 @@ func (n *Namespace) Sysctl(key string) (string, error) {
 		}
 		return "0", nil
 	}
-	sysctlStore.mu.Lock()
-	defer sysctlStore.mu.Unlock()
+	if !sysctlStore.set.Load() {
+		return def, nil
+	}
+	sysctlStore.mu.RLock()
+	defer sysctlStore.mu.RUnlock()
 	if v, ok := sysctlStore.m[weak.Make(n)][key]; ok {
 		return v, nil
 	}
@@ -117,5 +124,6 @@ func (n *Namespace) SetSysctl(key, value string) error {
 		}, wp)
 	}
 	m[key] = stored
+	sysctlStore.set.Store(true)
 	return nil
 }

@@ -211,9 +211,9 @@ var (
 // nsemu emulates have options above or none.
 var (
 	iptEmulatedTargets = map[string]bool{"ACCEPT": true, "DROP": true, "RETURN": true, "REJECT": true,
-		"LOG": true, "MASQUERADE": true, "SNAT": true, "DNAT": true}
+		"LOG": true, "MASQUERADE": true, "SNAT": true, "DNAT": true, "TRACE": true, "NOTRACK": true}
 	iptOtherTargets = map[string]bool{"QUEUE": true, "REDIRECT": true, "MARK": true, "CONNMARK": true,
-		"TRACE": true, "NOTRACK": true, "CT": true, "TCPMSS": true, "NFLOG": true, "NFQUEUE": true, "ULOG": true,
+		"CT": true, "TCPMSS": true, "NFLOG": true, "NFQUEUE": true, "ULOG": true,
 		"TEE": true, "CLASSIFY": true, "DSCP": true, "TOS": true, "TTL": true, "CHECKSUM": true, "SET": true,
 		"AUDIT": true, "NETMAP": true, "CLUSTERIP": true, "ECN": true, "HMARK": true, "IDLETIMER": true,
 		"LED": true, "RATEEST": true, "SECMARK": true, "CONNSECMARK": true, "SYNPROXY": true, "TPROXY": true,

@@ -260,8 +260,8 @@ func runIfconfig(c *Cmd) int {
 	return ifconfigSet(c, d, args[1:])
 }
 
-// ntParseHost parses an IPv4 address as inet_aton and net-tools' resolver
-// see it; failures use net-tools' words.
+// ntParseHost parses an IPv4 address as net-tools does; nsemu has no name
+// service, so any other name is an "Unknown host".
 func ntParseHost(s string) (netip.Addr, error) {
 	if a, err := netip.ParseAddr(s); err == nil && a.Is4() {
 		return a, nil
@@ -269,16 +269,7 @@ func ntParseHost(s string) (netip.Addr, error) {
 	if s == "localhost" {
 		return netip.AddrFrom4([4]byte{127, 0, 0, 1}), nil
 	}
-	looksNumeric := s != ""
-	for i := 0; i < len(s); i++ {
-		if !ntIsDigit(s[i]) && s[i] != '.' {
-			looksNumeric = false
-		}
-	}
-	if looksNumeric {
-		return netip.Addr{}, fmt.Errorf("%s: Unknown host", s)
-	}
-	return netip.Addr{}, fmt.Errorf("%s: Host name lookup failure", s)
+	return netip.Addr{}, fmt.Errorf("%s: Unknown host", s)
 }
 
 // ntClassfulBits is inet_abc_len: the prefix SIOCSIFADDR gives an address.

@@ -14,9 +14,10 @@ func init() {
 		Usage: "sysctl [-n] [-N] [-q] [-e] [-w] KEY[=VALUE] ... | sysctl -a [-r PATTERN]",
 		Help: `Reads and writes the current namespace's kernel parameters. nsemu has
 net.ipv4.ip_forward (also net.ipv4.conf.{all,default}.forwarding), which turns
-routing between devices on, and net.bridge.bridge-nf-call-{iptables,ip6tables,
-arptables}, stored 0/1 values (nsemu's bridges never hand frames to
-iptables). Errors exit with status 255, as procps-ng 3.3 does.`,
+routing between devices on, and net.bridge.bridge-nf-call-iptables (1: frames
+a bridge switches pass the namespace's iptables), -ip6tables and -arptables
+(stored only). Values are integers; keys hold 0 or 1. Errors exit with
+status 255, as procps-ng 3.3 does.`,
 		Run: runSysctl,
 	})
 }
