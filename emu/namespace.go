@@ -27,6 +27,7 @@ type Namespace struct {
 	root    bool
 	created int64
 	st      *stack.Stack
+	hidden  bool // see anon.go
 
 	mu   sync.Mutex // guards devs
 	devs map[string]*Device
@@ -446,12 +447,7 @@ func (w *World) deleteVethLocked(d *Device) {
 
 // deviceOf finds the device holding a veth end, in any namespace.
 func (w *World) deviceOf(e *vethsim.End) *Device {
-	w.mu.Lock()
-	all := []*Namespace{w.host}
-	for _, n := range w.ns {
-		all = append(all, n)
-	}
-	w.mu.Unlock()
+	all := w.AllNamespaces()
 	for _, n := range all {
 		n.mu.Lock()
 		for _, d := range n.devs {
@@ -486,6 +482,7 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 // destroy deletes every device and the stack (namespace deletion, or the
 // world closing).
 func (n *Namespace) destroy() {
+	n.runDestroyHooks()
 	n.w.topo.Lock()
 	n.mu.Lock()
 	if n.dead {

@@ -86,6 +86,9 @@ type World struct {
 	ns        map[string]*Namespace
 	nextIndex int
 	closed    bool
+
+	// anon: hidden namespaces and destroy hooks (anon.go).
+	anon anonState
 }
 
 // New makes a world with the host's root namespace in it.
@@ -128,6 +131,9 @@ func (w *World) Close() {
 	w.mu.Unlock()
 	for _, n := range all {
 		n.destroy()
+	}
+	for _, n := range w.hiddenNamespaces() {
+		_ = w.DelHiddenNamespace(n)
 	}
 	w.warpMu.Lock()
 	if w.warpStop != nil {

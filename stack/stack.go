@@ -122,8 +122,10 @@ type Stack struct {
 	s     *gstack.Stack
 	ipt   *iptables
 
-	mu         sync.Mutex
-	nics       map[tcpip.NICID]*NIC
+	mu   sync.Mutex
+	nics map[tcpip.NICID]*NIC
+	// nicNames maps NIC IDs to names for nicName (written under mu).
+	nicNames   sync.Map
 	routes     []Route // static routes; connected ones are derived
 	forwarding bool
 	closed     bool
@@ -303,6 +305,7 @@ func (st *Stack) addNIC(name string, link Link, lo bool) error {
 		return fmt.Errorf("creating NIC %q: %s", name, err)
 	}
 	st.nics[id] = &NIC{ID: id, Name: name, Link: link, Loopback: lo}
+	st.nicNames.Store(id, name)
 	if fa, ok := link.(forwardingAware); ok {
 		fa.SetSegmentOnReceive(st.forwarding)
 	}
@@ -323,6 +326,7 @@ func (st *Stack) RemoveNIC(name string) error {
 		return fmt.Errorf("removing NIC %q: %s", name, err)
 	}
 	delete(st.nics, n.ID)
+	st.nicNames.Delete(n.ID)
 	st.releaseHeld(name)
 	st.dropRoutesLocked(name)
 	st.syncRoutesLocked()
@@ -347,6 +351,7 @@ func (st *Stack) RenameNIC(old, name string) error {
 		return fmt.Errorf("renaming %q: %s", old, err)
 	}
 	n.Name = name
+	st.nicNames.Store(n.ID, name)
 	for i := range st.routes {
 		if st.routes[i].Dev == old {
 			st.routes[i].Dev = name
@@ -987,11 +992,12 @@ func (st *Stack) FlushNeighbors(dev string) error {
 	return nil
 }
 
+// nicName names a NIC without taking st.mu: gVisor calls the neighbour
+// dispatcher synchronously from RemoveNIC and DisableNIC, which run under
+// st.mu.
 func (st *Stack) nicName(id tcpip.NICID) string {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if n := st.nics[id]; n != nil {
-		return n.Name
+	if v, ok := st.nicNames.Load(id); ok {
+		return v.(string)
 	}
 	return ""
 }

@@ -453,7 +453,7 @@ func netnsList(ip *ipCmd, w *emu.World) error {
 func netnsListID(ip *ipCmd, w *emu.World) error {
 	for _, n := range creationOrder(w) {
 		if id := ip.nsids().of(n); id >= 0 {
-			if n.IsHost() {
+			if n.IsHost() || n.Hidden() {
 				ip.printf("nsid %d \n", id)
 			} else {
 				ip.printf("nsid %d (iproute2 netns name: %s)\n", id, n.Name())
@@ -463,14 +463,10 @@ func netnsListID(ip *ipCmd, w *emu.World) error {
 	return nil
 }
 
-// creationOrder lists the host namespace and the named ones, oldest first.
+// creationOrder lists every namespace (the host's, the named ones and
+// Docker's hidden ones), oldest first.
 func creationOrder(w *emu.World) []*emu.Namespace {
-	named := w.Namespaces() // newest first
-	out := []*emu.Namespace{w.Host()}
-	for i := len(named) - 1; i >= 0; i-- {
-		out = append(out, named[i])
-	}
-	return out
+	return w.AllNamespaces()
 }
 
 // peerNamespace returns the namespace holding the other end of veth d, or
@@ -479,16 +475,18 @@ func peerNamespace(d *emu.Device) *emu.Namespace {
 	if d.Kind != emu.KindVeth || d.End() == nil {
 		return nil
 	}
-	name := d.End().Peer().Namespace()
-	w := d.Namespace().World()
-	if name == emu.HostName {
-		return w.Host()
+	// Fast path: the peer's namespace by the name its end carries.
+	peer := d.End().Peer()
+	if n, err := d.Namespace().World().Namespace(peer.Namespace()); err == nil {
+		if pd, err := n.Link(peer.Name()); err == nil && pd.End() == peer {
+			return n
+		}
 	}
-	n, err := w.Namespace(name)
-	if err != nil {
-		return nil
+	// A hidden namespace (a Docker container's), or a name taken twice.
+	if p := d.Peer(); p != nil {
+		return p.Namespace()
 	}
-	return n
+	return nil
 }
 
 // nsids are the ids a namespace gives the namespaces it shares a veth pair
