@@ -260,16 +260,54 @@ func runIfconfig(c *Cmd) int {
 	return ifconfigSet(c, d, args[1:])
 }
 
-// ntParseHost parses an IPv4 address as net-tools does; nsemu has no name
-// service, so any other name is an "Unknown host".
+// ntParseHost parses an IPv4 address as net-tools does (inet_aton: "0",
+// "10.1" and 0x forms too); nsemu has no name service, so any other name is
+// an "Unknown host".
 func ntParseHost(s string) (netip.Addr, error) {
-	if a, err := netip.ParseAddr(s); err == nil && a.Is4() {
+	if a, ok := ntInetAton(s); ok {
 		return a, nil
 	}
 	if s == "localhost" {
 		return netip.AddrFrom4([4]byte{127, 0, 0, 1}), nil
 	}
 	return netip.Addr{}, fmt.Errorf("%s: Unknown host", s)
+}
+
+// ntInetAton is inet_aton: one to four numbers (C bases); the last fills
+// the bytes that remain.
+func ntInetAton(s string) (netip.Addr, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var v [4]uint64
+	for i, p := range parts {
+		if p == "" || p[0] == '+' || p[0] == '-' || p[0] == ' ' {
+			return netip.Addr{}, false
+		}
+		n, ok := iptStrtoul(p, 0)
+		if !ok {
+			return netip.Addr{}, false
+		}
+		v[i] = n
+	}
+	last := len(parts) - 1
+	limit := uint64(1)<<(8*(4-last)) - 1
+	if v[last] > limit {
+		return netip.Addr{}, false
+	}
+	var b [4]byte
+	for i := 0; i < last; i++ {
+		if v[i] > 255 {
+			return netip.Addr{}, false
+		}
+		b[i] = byte(v[i])
+	}
+	for i := 3; i >= last; i-- {
+		b[i] = byte(v[last])
+		v[last] >>= 8
+	}
+	return netip.AddrFrom4(b), true
 }
 
 // ntClassfulBits is inet_abc_len: the prefix SIOCSIFADDR gives an address.

@@ -185,10 +185,16 @@ func runSysctl(c *Cmd) int {
 		}
 	}
 	if f.load {
-		// -p reads /etc/sysctl.conf (or the file named): nsemu has no such
-		// files, and an absent default file is not an error.
-		if f.loadFile != "" && f.loadFile != "/etc/sysctl.conf" {
-			return c.Fail(sysctlStatus, "sysctl: cannot open \"%s\": No such file or directory", f.loadFile)
+		// -p reads /etc/sysctl.conf, or the files named: nsemu has none,
+		// and the default one missing is no error.
+		files := vars
+		if f.loadFile != "" {
+			files = append([]string{f.loadFile}, files...)
+		}
+		for _, file := range files {
+			if file != "/etc/sysctl.conf" {
+				return c.Fail(sysctlStatus, "sysctl: cannot open \"%s\": No such file or directory", file)
+			}
 		}
 		return 0
 	}
