@@ -15,14 +15,15 @@ func init() {
 	Register(&Builtin{
 		Name:  "iptables",
 		Usage: "iptables [-t TABLE] -A|-I|-R|-D|-C|-L|-S|-F|-Z|-N|-X|-E|-P ... (iptables v1.8.9 syntax)",
-		Help: `Edits the current namespace's iptables: tables filter, nat and mangle, with
-counters (and raw). Matches: -s -d -p tcp|udp|icmp -i -o --sport --dport (-m tcp/-m udp),
-each may be negated with !. Targets: ACCEPT DROP REJECT [--reject-with] RETURN
-LOG [--log-prefix] MASQUERADE SNAT --to-source ADDR[:PORT]
-DNAT --to-destination ADDR[:PORT], TRACE and NOTRACK (raw table), user chains. Listing: -L [-n] [-v] [-x]
-[--line-numbers], -S. Messages and exit statuses are iptables' own; what nsemu
-does not model (other matches and targets, ranges) is refused, never ignored.
--n lists protocols by name, as every iptables but 1.8.9 does.`,
+		Help: `Edits the current namespace's iptables: tables filter, nat, mangle and raw,
+with counters. Matches: -s -d -p tcp|udp|icmp -i -o --sport --dport (-m tcp,
+-m udp), each may be negated with !. Targets: ACCEPT DROP RETURN, REJECT
+[--reject-with], LOG [--log-prefix], MASQUERADE, SNAT --to-source ADDR[:PORT],
+DNAT --to-destination ADDR[:PORT], TRACE and NOTRACK (raw), user chains.
+Listing: -L [-n] [-v] [-x] [--line-numbers], -S. Messages and exit statuses
+are iptables v1.8.9's; what nsemu does not model (other matches and targets,
+ranges) is refused, never ignored. -n lists protocols by name, as every
+iptables but 1.8.9 does.`,
 		Run: runIPTables,
 	})
 	Register(&Builtin{
