@@ -91,7 +91,8 @@ func ReadEmuFile(ns *emu.Namespace, name string) ([]byte, error) {
 	return f.Read()
 }
 
-func staticFile(s string) *EmuFile {
+// StaticFile is a read-only file with fixed contents.
+func StaticFile(s string) *EmuFile {
 	return &EmuFile{Read: func() ([]byte, error) { return []byte(s), nil }}
 }
 

@@ -231,7 +231,7 @@ func TestCat(t *testing.T) {
 		if p != "/etc/nsemu-test" {
 			return nil, false, false
 		}
-		return staticFile("hello from " + ns.Name() + "\n"), false, true
+		return StaticFile("hello from " + ns.Name() + "\n"), false, true
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
