@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/teach"
 )
 
 func scripts(t *testing.T) []string {
@@ -191,4 +193,69 @@ func oneLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return strings.ReplaceAll(s, "\n", " ⏎ ")
+}
+
+// TestScenariosTeach runs every scenario with --explain's narrator and
+// --step's stepper attached (the stepper gets Enter three times, then c):
+// each must narrate ARP, the bridged ones MAC learning, and the stepper
+// must pause; the run must still succeed.
+func TestScenariosTeach(t *testing.T) {
+	for _, f := range scripts(t) {
+		t.Run(f, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := emu.New(emu.Options{})
+			defer w.Close()
+			var narration, out syncBuf
+			cats, _ := teach.ParseCategories("")
+			n := teach.NewNarrator(&narration, cats)
+			detachN := w.Bus().Attach(n)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			st := teach.NewStepper(w, &out, teach.LineKeys(strings.NewReader("\n\n\nc\n")), cancel)
+			detachS := w.Bus().Attach(st)
+			sh := shell.New(w, nil, &out, &out)
+			sh.OnCommand = st.BeforeCommand
+			sh.BeforeOutput(n.Flush)
+			err = sh.RunScript(ctx, f, bytes.NewReader(src), nil)
+			detachS()
+			detachN()
+			n.Close()
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out.String())
+			}
+			text := narration.String()
+			if !strings.Contains(text, "→ ARP who-has") {
+				t.Errorf("no ARP narrated")
+			}
+			if bytes.Contains(src, []byte("type bridge")) || bytes.Contains(src, []byte("docker run")) {
+				if !strings.Contains(text, " learns ") {
+					t.Errorf("no MAC learning narrated")
+				}
+			}
+			if c := strings.Count(out.String(), "▶ "); c < 3 {
+				t.Errorf("the stepper paused %d times, want at least 3", c)
+			}
+		})
+	}
+}
+
+// syncBuf is a goroutine-safe buffer.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
