@@ -68,6 +68,14 @@ type Rule struct {
 	LogPrefix string
 	// RejectWith is REJECT's --reject-with (default icmp-port-unreachable).
 	RejectWith string
+	// CtState is conntrack's --ctstate (state's --state): states joined by
+	// commas, among INVALID NEW RELATED ESTABLISHED UNTRACKED; "" matches
+	// every packet. DstType is addrtype's --dst-type: LOCAL, or "". See
+	// iptables_ext.go.
+	CtState    string
+	NotCtState bool
+	DstType    string
+	NotDstType bool
 
 	counters *Counter
 }
@@ -213,6 +221,9 @@ func (st *Stack) IPTablesInsert(tbl, ch string, pos int, r Rule) error {
 		return err
 	}
 	if err := ipt.checkTarget(t, r); err != nil {
+		return err
+	}
+	if err := checkExtMatches(r); err != nil {
 		return err
 	}
 	r.counters = &Counter{}
@@ -678,6 +689,7 @@ func (ipt *iptables) compileRule(t *table, r *Rule, idx int, start map[string]in
 	if r.Proto != "" || r.SPort != nil || r.DPort != nil {
 		ms = append(ms, &l4Matcher{proto: r.Proto, not: r.NotProto, sport: r.SPort, dport: r.DPort})
 	}
+	ms = append(ms, extMatchers(st, r)...)
 	ms = append(ms, &countMatcher{c: r.counters})
 	var target gstack.Target
 	switch r.Target {

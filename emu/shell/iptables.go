@@ -414,6 +414,7 @@ func iptRuleLine(rs stack.RuleStat, num int, cmd *IPTablesCmd) string {
 		b.WriteString(iptPortsL("spt", r.SPort, mp, cmd.Numeric))
 		b.WriteString(iptPortsL("dpt", r.DPort, mp, cmd.Numeric))
 	}
+	b.WriteString(iptExtL(r))
 	switch r.Target {
 	case "LOG":
 		if cmd.Numeric {
@@ -586,6 +587,7 @@ func IPTablesRuleArgs(r stack.Rule, counters *[2]uint64) []string {
 		ports("--sport", r.SPort)
 		ports("--dport", r.DPort)
 	}
+	a = append(a, iptExtArgs(r)...)
 	if counters != nil {
 		a = append(a, "-c", fmt.Sprint(counters[0]), fmt.Sprint(counters[1]))
 	}

@@ -619,6 +619,8 @@ type iptParser struct {
 	targetSet bool
 	// tOnce records target options given.
 	tOnce map[string]bool
+	// ext: the conntrack and addrtype matches (iptables_ext.go).
+	ext iptExtMatches
 }
 
 // ParseIPTables parses an iptables command line (without the program name).
@@ -658,6 +660,7 @@ func (p *iptParser) activeLong() []iptOpt {
 	if p.targetSet {
 		opts = append(opts, iptTargetOpt[p.target]...)
 	}
+	opts = append(opts, p.ext.opts()...)
 	return opts
 }
 
@@ -1080,6 +1083,9 @@ func (p *iptParser) option(code string, arg *string, raw string) *IPTablesError 
 				p.match = argv
 			}
 		default:
+			if p.ext.load(argv) {
+				break
+			}
 			if iptOtherMatches[argv] {
 				return iptNotEmulated("the " + argv + " match")
 			}
@@ -1150,6 +1156,9 @@ func (p *iptParser) option(code string, arg *string, raw string) *IPTablesError 
 // extOption handles a tcp/udp/icmp match option or a target option.
 func (p *iptParser) extOption(code, arg, raw string) *IPTablesError {
 	o := &p.out
+	if ok, err := p.ext.option(&o.Rule, code, arg, p.invert); ok {
+		return err
+	}
 	switch code {
 	case "sport", "dport":
 		long := map[string]string{"sport": "source-port", "dport": "destination-port"}[code]

@@ -86,7 +86,7 @@ func TestIPTablesParse(t *testing.T) {
 		{args: "-L -s 1.2.3.4", err: "Illegal option `-s' with this command", status: 2},
 		{args: "-D INPUT 0", err: "Invalid rule number `0'", status: 2},
 		{args: "-N ACCEPT", err: "chain name may not clash with target name", status: 2},
-		{args: "-m conntrack --ctstate NEW -A INPUT", err: "the conntrack match is not emulated by nsemu", status: 2},
+		{args: "-m state --state NEW -A INPUT", err: "the state match is not emulated by nsemu", status: 2},
 		{args: "-A INPUT -j REDIRECT", err: "the REDIRECT target is not emulated by nsemu", status: 2},
 		{args: "-A INPUT -p gre", err: "protocol gre is not emulated by nsemu", status: 2},
 		{args: "-A INPUT -s 1.2.3.4,5.6.7.8", err: "address list", status: 2},
