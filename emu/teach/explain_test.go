@@ -118,16 +118,22 @@ func TestParseCategories(t *testing.T) {
 }
 
 func TestNarratorNeverBlocks(t *testing.T) {
-	n := NewNarrator(blockingWriter{}, map[string]bool{"drop": true})
-	for i := 0; i < maxQueued+100; i++ {
+	release := make(chan struct{})
+	n := NewNarrator(blockingWriter{release}, map[string]bool{"drop": true})
+	for i := 0; i < 3*maxQueued; i++ {
 		n.Emit(&trace.Event{Kind: trace.Dropped, NS: "ns1", Reason: "test"})
 	}
 	if n.Dropped() == 0 {
-		t.Fatal("a full queue did not drop")
+		t.Error("a full queue did not drop")
 	}
+	close(release)
+	n.Close()
 }
 
-// blockingWriter blocks forever, like a pipe nobody reads.
-type blockingWriter struct{}
+// blockingWriter blocks until released, like a pipe nobody reads.
+type blockingWriter struct{ release chan struct{} }
 
-func (blockingWriter) Write(p []byte) (int, error) { select {} }
+func (b blockingWriter) Write(p []byte) (int, error) {
+	<-b.release
+	return len(p), nil
+}
