@@ -11,7 +11,9 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
+	"gvisor.dev/gvisor/pkg/tcpip"
 	"mvdan.cc/sh/v3/interp"
 
 	"github.com/nsemu/nsemu/emu"
@@ -40,7 +42,7 @@ type FileLookup func(ns *emu.Namespace, path string) (f *EmuFile, dir bool, ok b
 
 var (
 	fileLookupsMu sync.Mutex
-	fileLookups   = []FileLookup{procSysFiles, procNetFiles, sysClassNetFiles}
+	fileLookups   = []FileLookup{procSysFiles, procNetFiles, sysClassNetFiles, kernelLogFiles}
 )
 
 // RegisterFiles adds emulated files; lookups registered later are asked
@@ -89,6 +91,43 @@ func ReadEmuFile(ns *emu.Namespace, name string) ([]byte, error) {
 		return nil, err
 	}
 	return f.Read()
+}
+
+// emulatedPrefixes are the paths a script sees in the emulated world, never
+// on the host: /proc and /sys, the files Docker writes for a container, the
+// kernel log, and the namespaces' mount points.
+var emulatedPrefixes = []string{"/proc", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname",
+	"/var/log/syslog", "/var/log/kern.log", "/var/log/messages", "/run/netns", "/var/run/netns"}
+
+// IsEmulatedPath reports whether an absolute, clean path belongs to the
+// emulated world (reads and writes never reach the host there).
+func IsEmulatedPath(p string) bool {
+	for _, e := range emulatedPrefixes {
+		if p == e || strings.HasPrefix(p, e+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// kernelLogFiles serves /var/log/syslog, kern.log and messages: the
+// namespace's kernel log in syslog format.
+func kernelLogFiles(ns *emu.Namespace, p string) (*EmuFile, bool, bool) {
+	switch p {
+	case "/var/log/syslog", "/var/log/kern.log", "/var/log/messages":
+	default:
+		return nil, false, false
+	}
+	return &EmuFile{Read: func() ([]byte, error) {
+		clock := ns.World().Clock()
+		var b strings.Builder
+		for _, l := range ns.Stack().KernelLog() {
+			since := l.Time.Sub(tcpip.MonotonicTime{})
+			fmt.Fprintf(&b, "%s nsemu kernel: [%5d.%06d] %s\n", wallOf(clock.Now(), clock.NowMonotonic(), l.Time).Format("Jan _2 15:04:05"),
+				since/time.Second, (since%time.Second)/time.Microsecond, l.Text)
+		}
+		return []byte(b.String()), nil
+	}}, false, true
 }
 
 // StaticFile is a read-only file with fixed contents.
@@ -417,7 +456,7 @@ func (s *Shell) OpenHandler(ctx context.Context, name string, flag int, perm os.
 		}
 	}
 	p = path.Clean("/" + p)
-	if p != "/proc" && p != "/sys" && !strings.HasPrefix(p, "/proc/") && !strings.HasPrefix(p, "/sys/") {
+	if !IsEmulatedPath(p) {
 		return interp.DefaultOpenHandler()(ctx, name, flag, perm)
 	}
 	pathErr := func(err error) error { return &fs.PathError{Op: "open", Path: name, Err: err} }

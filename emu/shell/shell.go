@@ -17,7 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -246,6 +248,9 @@ func (s *Shell) newRunner(name string, args []string) (*interp.Runner, error) {
 		interp.Env(env),
 		interp.ExecHandlers(s.execMiddleware),
 		interp.CallHandler(s.callHandler),
+		// Redirections to /proc, /sys, /etc/hosts... reach the emulated
+		// world, never the host (echo 1 > /proc/sys/net/ipv4/ip_forward).
+		interp.OpenHandler(s.OpenHandler),
 	)
 }
 
@@ -340,7 +345,7 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 	}
 	for _, f := range HostFilters {
 		if args[0] == f {
-			return s.hostFilter(ctx, args, stdin, stdout, stderr)
+			return s.hostFilter(ctx, ns, args, stdin, stdout, stderr)
 		}
 	}
 	for _, sb := range shellBuiltins {
@@ -366,13 +371,19 @@ func runBuiltin(b *Builtin, c *Cmd) (status int) {
 	return b.Run(c)
 }
 
-func (s *Shell) hostFilter(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func (s *Shell) hostFilter(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	path, err := exec.LookPath(args[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "nsemu: %s: not installed on this machine\n", args[0])
 		return 127
 	}
-	cmd := exec.CommandContext(ctx, path, args[1:]...)
+	argv, cleanup, err := s.emulatedArgs(ns, args[1:])
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
+		return 2
+	}
+	defer cleanup()
+	cmd := exec.CommandContext(ctx, path, argv...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"}
 	if err := cmd.Run(); err != nil {
@@ -585,3 +596,36 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 
 // Exited reports whether the interactive shell ran `exit`.
 func (s *Shell) Exited() bool { return s.runner != nil && s.runner.Exited() }
+
+// emulatedArgs replaces the arguments of a host filter that name emulated
+// files (grep TRACE /var/log/syslog, tail /proc/net/arp) by temporary copies
+// of their emulated contents: a host program never reads the host's own.
+func (s *Shell) emulatedArgs(ns *emu.Namespace, args []string) ([]string, func(), error) {
+	var tmp []string
+	cleanup := func() {
+		for _, f := range tmp {
+			os.Remove(f)
+		}
+	}
+	out := append([]string(nil), args...)
+	for i, a := range out {
+		if !strings.HasPrefix(a, "/") || !IsEmulatedPath(filepath.Clean(a)) {
+			continue
+		}
+		data, err := ReadEmuFile(ns, filepath.Clean(a))
+		if err != nil {
+			cleanup()
+			return nil, func() {}, fmt.Errorf("%s: %v", a, err)
+		}
+		f, err := os.CreateTemp("", "nsemu-file-*")
+		if err != nil {
+			cleanup()
+			return nil, func() {}, err
+		}
+		tmp = append(tmp, f.Name())
+		f.Write(data)
+		f.Close()
+		out[i] = f.Name()
+	}
+	return out, cleanup, nil
+}

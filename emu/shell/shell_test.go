@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -79,5 +80,23 @@ func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
 		if out != c.wantOut || strings.Contains(errs, c.notStderr) {
 			t.Errorf("%q: stdout %q stderr %q", c.src, out, errs)
 		}
+	}
+}
+
+// TestRedirectsStayInTheEmulator: redirections to /proc or /sys reach the
+// emulated world, never the host's files, and host filters read the
+// emulated files too.
+func TestRedirectsStayInTheEmulator(t *testing.T) {
+	before, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
+	out, errs, err := runScript(t, "echo 1 > /proc/sys/net/ipv4/ip_forward\nsysctl net.ipv4.ip_forward\ngrep -c 1 /proc/sys/net/ipv4/ip_forward\n! cat /var/log/nosuch.log\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	if out != "net.ipv4.ip_forward = 1\n1\n" {
+		t.Errorf("stdout %q", out)
+	}
+	after, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
+	if string(before) != string(after) {
+		t.Fatalf("the host's ip_forward changed from %q to %q", before, after)
 	}
 }
