@@ -887,6 +887,11 @@ func (m *localMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ strin
 type forwardOffMatcher struct{ st *Stack }
 
 func (m *forwardOffMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out string) (bool, bool) {
+	if _, _, bridged := m.st.physOf(pkt); bridged {
+		// br_netfilter: a switched frame, not a routed one; ip_forward
+		// does not apply (and it is not a route decision).
+		return false, false
+	}
 	if m.st.fwdOn.Load() {
 		if m.st.bus.Enabled() {
 			ip := header.IPv4(pkt.NetworkHeader().Slice())
