@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/gopacket/pcapgo"
 )
 
 func nsemu(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -75,5 +78,101 @@ func TestCLI(t *testing.T) {
 				t.Error("the shell ran a line after exit")
 			}
 		})
+	}
+}
+
+const pingScript = `ip netns add ns1
+ip netns add ns2
+ip link add v1 type veth peer name v2 netns ns2
+ip link set v1 netns ns1
+ip netns exec ns1 ip addr add 10.0.0.1/24 dev v1
+ip netns exec ns2 ip addr add 10.0.0.2/24 dev v2
+ip netns exec ns1 ip link set v1 up
+ip netns exec ns2 ip link set v2 up
+ip netns exec ns1 ping -c 1 10.0.0.2
+`
+
+// pcapInterfaces reads a pcapng file back and returns its interface names
+// and packet count.
+func pcapInterfaces(t *testing.T, path string) (names []string, packets int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatalf("%s is not a valid pcapng file: %v", path, err)
+	}
+	for {
+		if _, _, err := r.ReadPacketData(); err != nil {
+			break
+		}
+		packets++
+	}
+	for i := 0; i < r.NInterfaces(); i++ {
+		in, _ := r.Interface(i)
+		names = append(names, in.Name)
+	}
+	return names, packets
+}
+
+func TestCLIPcap(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name    string
+		flags   []string
+		script  string
+		code    int
+		ifaces  string
+		packets int
+	}{
+		{name: "all tap points", script: pingScript, ifaces: "ns1/v1,ns2/v2", packets: 8},
+		{name: "restricted", flags: []string{"--capture", "ns2/v2"}, script: pingScript, ifaces: "ns2/v2", packets: 4},
+		{name: "valid after a failure", script: pingScript + "ip link set nosuch up\n", code: 1, ifaces: "ns1/v1,ns2/v2", packets: 8},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pcap := filepath.Join(dir, fmt.Sprintf("%d.pcapng", i))
+			args := append(append([]string{"run", "--pcap", pcap}, c.flags...), writeScript(t, c.script))
+			code, out, errs := nsemu(t, "", args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s\n%s", code, c.code, out, errs)
+			}
+			names, n := pcapInterfaces(t, pcap)
+			if strings.Join(names, ",") != c.ifaces || n < c.packets {
+				t.Errorf("interfaces %v, %d packets; want %s, at least %d", names, n, c.ifaces, c.packets)
+			}
+		})
+	}
+	if code, _, errs := nsemu(t, "", "run", "--capture", "ns1/v1", writeScript(t, "true\n")); code != 2 || !strings.Contains(errs, "--capture needs --pcap") {
+		t.Errorf("--capture without --pcap: exit %d, %s", code, errs)
+	}
+}
+
+func TestCLIExplain(t *testing.T) {
+	code, out, errs := nsemu(t, "", "run", "--explain=arp", writeScript(t, pingScript))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"ns1 v1         → ARP who-has 10.0.0.2 tell 10.0.0.1 (broadcast)", "ns2 v2         → ARP reply 10.0.0.2 is-at ", "1 packets transmitted, 1 received"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, errs := nsemu(t, "", "run", "--explain=bogus", writeScript(t, "true\n")); code != 2 || !strings.Contains(errs, `unknown --explain category "bogus"`) {
+		t.Errorf("--explain=bogus: exit %d, %s", code, errs)
+	}
+}
+
+func TestCLIStep(t *testing.T) {
+	// Keys: two Enters, then q.
+	code, out, errs := nsemu(t, "\n\nq\n", "run", "--step", writeScript(t, pingScript))
+	if code != 130 || !strings.Contains(errs, "interrupted") {
+		t.Fatalf("exit %d (want 130, interrupted)\n%s\n%s", code, out, errs)
+	}
+	if c := strings.Count(out, "▶ "); c != 3 {
+		t.Errorf("paused %d times, want 3:\n%s", c, out)
 	}
 }
