@@ -1,23 +1,10 @@
 package emu
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
-	"go.uber.org/goleak"
-	"gvisor.dev/gvisor/pkg/refs"
+	"github.com/nsemu/nsemu/emu/leakcheck"
 )
 
-func TestMain(m *testing.M) {
-	refs.SetLeakMode(refs.LeaksPanic)
-	code := m.Run()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintf(os.Stderr, "goroutine leak: %v\n", err)
-			code = 1
-		}
-	}
-	refs.DoLeakCheck()
-	os.Exit(code)
-}
+// TestMain runs the tests with the PacketBuffer and goroutine leak checks.
+func TestMain(m *testing.M) { leakcheck.Main(m) }

@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
 	"gvisor.dev/gvisor/pkg/buffer"
-	"gvisor.dev/gvisor/pkg/refs"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
 	"gvisor.dev/gvisor/pkg/tcpip/checksum"
@@ -28,23 +25,12 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
 
 	"github.com/nsemu/nsemu/emu/clock"
+	"github.com/nsemu/nsemu/emu/leakcheck"
 	"github.com/nsemu/nsemu/emu/trace"
 )
 
-// TestMain runs the tests with gVisor's reference leak checker (a leaked
-// PacketBuffer or buffer chunk panics) and a goroutine leak check.
-func TestMain(m *testing.M) {
-	refs.SetLeakMode(refs.LeaksPanic)
-	code := m.Run()
-	// Goroutines first: a receive goroutine that is ending still releases
-	// the frames it holds.
-	if err := goleak.Find(); err != nil {
-		fmt.Fprintf(os.Stderr, "goroutine leak: %v\n", err)
-		code = 1
-	}
-	refs.DoLeakCheck()
-	os.Exit(code)
-}
+// TestMain runs the tests with the PacketBuffer and goroutine leak checks.
+func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // --- helpers ---
 

@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/leakcheck"
 	"go.uber.org/goleak"
 	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+// TestMain runs the tests with the PacketBuffer and goroutine leak checks.
+func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // waitFor polls cond for up to 2 s. It never asserts on timing: it only
 // bounds how long a test waits for something asynchronous to happen.
