@@ -1,0 +1,156 @@
+package docker
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+
+	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/nsemu/nsemu/emu"
+)
+
+// The embedded DNS server: on user-defined networks, every container's
+// namespace has a server at 127.0.0.11:53 that answers the names (and
+// short IDs) of the containers sharing a network with it. Docker forwards
+// other names to the host's resolvers; the emulated host has none, so they
+// get NXDOMAIN.
+
+// DNSAddr is the embedded DNS server's address.
+var DNSAddr = netip.MustParseAddrPort("127.0.0.11:53")
+
+type dnsRecord struct {
+	sb    *sandbox
+	names []string // lower case
+	ip    netip.Addr
+}
+
+// dnsAdd publishes a container's names on a network.
+func (e *Engine) dnsAdd(n *Network, c *Container, ep *Endpoint) {
+	e.dnsMu.Lock()
+	defer e.dnsMu.Unlock()
+	names := []string{strings.ToLower(c.Name), c.ID[:12]}
+	if c.hostname != "" && c.hostname != c.ID[:12] {
+		names = append(names, strings.ToLower(c.hostname))
+	}
+	e.dnsNames[n] = append(e.dnsNames[n], dnsRecord{sb: c.sb, names: names, ip: ep.IP})
+}
+
+// dnsRemove withdraws a container's names from a network.
+func (e *Engine) dnsRemove(n *Network, c *Container) {
+	e.dnsMu.Lock()
+	defer e.dnsMu.Unlock()
+	rs := e.dnsNames[n]
+	kept := rs[:0]
+	for _, r := range rs {
+		if r.sb != c.sb || c.sb == nil {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		delete(e.dnsNames, n)
+	} else {
+		e.dnsNames[n] = kept
+	}
+}
+
+// dnsLookup answers a name for the containers of sandbox sb: the records
+// of the networks sb is on; "NAME.NETWORK" names one network. ok is false
+// when the name is unknown.
+func (e *Engine) dnsLookup(sb *sandbox, name string) ([]netip.Addr, bool) {
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	e.dnsMu.RLock()
+	defer e.dnsMu.RUnlock()
+	var out []netip.Addr
+	found := false
+	for n, rs := range e.dnsNames {
+		on := false
+		for _, r := range rs {
+			on = on || r.sb == sb
+		}
+		if !on {
+			continue
+		}
+		for _, r := range rs {
+			for _, nm := range r.names {
+				if nm == name || nm+"."+strings.ToLower(n.Name) == name {
+					found = true
+					out = append(out, r.ip)
+				}
+			}
+		}
+	}
+	return out, found
+}
+
+// dnsServer is one namespace's embedded DNS server.
+type dnsServer struct {
+	pc   net.PacketConn
+	done chan struct{}
+}
+
+func startDNS(ns *emu.Namespace, lookup func(string) ([]netip.Addr, bool)) (*dnsServer, error) {
+	pc, err := ns.ListenUDP(DNSAddr)
+	if err != nil {
+		return nil, daemonErr("embedded DNS server: %v", err)
+	}
+	d := &dnsServer{pc: pc, done: make(chan struct{})}
+	go d.serve(lookup)
+	return d, nil
+}
+
+func (d *dnsServer) close() {
+	d.pc.Close()
+	<-d.done
+}
+
+func (d *dnsServer) serve(lookup func(string) ([]netip.Addr, bool)) {
+	defer close(d.done)
+	buf := make([]byte, 1500)
+	for {
+		n, from, err := d.pc.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		if resp := answer(buf[:n], lookup); resp != nil {
+			d.pc.WriteTo(resp, from)
+		}
+	}
+}
+
+// answer builds the reply to one query; nil for what is not a query.
+func answer(q []byte, lookup func(string) ([]netip.Addr, bool)) []byte {
+	var p dnsmessage.Parser
+	h, err := p.Start(q)
+	if err != nil || h.Response {
+		return nil
+	}
+	qs, err := p.AllQuestions()
+	if err != nil || len(qs) != 1 {
+		return nil
+	}
+	qq := qs[0]
+	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: false, RecursionDesired: h.RecursionDesired, RecursionAvailable: true}
+	addrs, ok := lookup(qq.Name.String())
+	if !ok {
+		rh.RCode = dnsmessage.RCodeNameError
+	}
+	b := dnsmessage.NewBuilder(nil, rh)
+	b.EnableCompression()
+	if b.StartQuestions() != nil || b.Question(qq) != nil || b.StartAnswers() != nil {
+		return nil
+	}
+	if ok && qq.Type == dnsmessage.TypeA && qq.Class == dnsmessage.ClassINET {
+		for _, a := range addrs {
+			rr := dnsmessage.ResourceHeader{Name: qq.Name, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET, TTL: 600}
+			if b.AResource(rr, dnsmessage.AResource{A: a.As4()}) != nil {
+				return nil
+			}
+		}
+	}
+	out, err := b.Finish()
+	if err != nil {
+		return nil
+	}
+	return out
+}
