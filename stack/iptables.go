@@ -213,35 +213,30 @@ func (st *Stack) IPTablesAppend(tbl, ch string, r Rule) error {
 
 // IPTablesInsert inserts a rule at 1-based position pos; pos < 0 appends.
 func (st *Stack) IPTablesInsert(tbl, ch string, pos int, r Rule) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, c, err := ipt.lookup(tbl, ch)
-	if err != nil {
-		return err
-	}
-	if err := ipt.checkTarget(t, r); err != nil {
-		return err
-	}
-	if err := checkExtMatches(r); err != nil {
-		return err
-	}
-	r.counters = &Counter{}
-	rp := &r
-	old := c.rules
-	switch {
-	case pos < 0:
-		c.rules = append(append([]*Rule(nil), old...), rp)
-	case pos == 0 || pos > len(old)+1:
-		return ErrIndex
-	default:
-		c.rules = append(append(append([]*Rule(nil), old[:pos-1]...), rp), old[pos-1:]...)
-	}
-	if err := ipt.commit(t); err != nil {
-		c.rules = old
-		return err
-	}
-	return nil
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		if err := ipt.checkTarget(t, r); err != nil {
+			return err
+		}
+		if err := checkExtMatches(r); err != nil {
+			return err
+		}
+		r.counters = &Counter{}
+		rp := &r
+		old := c.rules
+		switch {
+		case pos < 0:
+			c.rules = append(append([]*Rule(nil), old...), rp)
+		case pos == 0 || pos > len(old)+1:
+			return ErrIndex
+		default:
+			c.rules = append(append(append([]*Rule(nil), old[:pos-1]...), rp), old[pos-1:]...)
+		}
+		if err := ipt.commit(t); err != nil {
+			c.rules = old
+			return err
+		}
+		return nil
+	})
 }
 
 func (ipt *iptables) checkTarget(t *table, r Rule) error {
@@ -279,8 +274,9 @@ func (ipt *iptables) checkTarget(t *table, r Rule) error {
 	return nil
 }
 
-// IPTablesDelete deletes the first rule equal to r.
-func (st *Stack) IPTablesDelete(tbl, ch string, r Rule) error {
+// withChain runs f under the iptables lock on table tbl and its chain ch
+// (ch "" for the table alone), or returns the lookup's error.
+func (st *Stack) withChain(tbl, ch string, f func(ipt *iptables, t *table, c *chain) error) error {
 	ipt := st.ipt
 	ipt.mu.Lock()
 	defer ipt.mu.Unlock()
@@ -288,27 +284,29 @@ func (st *Stack) IPTablesDelete(tbl, ch string, r Rule) error {
 	if err != nil {
 		return err
 	}
-	for i, x := range c.rules {
-		if x.Equal(r) {
-			return ipt.deleteAt(t, c, i)
+	return f(ipt, t, c)
+}
+
+// IPTablesDelete deletes the first rule equal to r.
+func (st *Stack) IPTablesDelete(tbl, ch string, r Rule) error {
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		for i, x := range c.rules {
+			if x.Equal(r) {
+				return ipt.deleteAt(t, c, i)
+			}
 		}
-	}
-	return ErrBadRule
+		return ErrBadRule
+	})
 }
 
 // IPTablesDeleteNum deletes the rule at 1-based position n.
 func (st *Stack) IPTablesDeleteNum(tbl, ch string, n int) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, c, err := ipt.lookup(tbl, ch)
-	if err != nil {
-		return err
-	}
-	if n < 1 || n > len(c.rules) {
-		return errors.New("iptables: Index of deletion too big.")
-	}
-	return ipt.deleteAt(t, c, n-1)
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		if n < 1 || n > len(c.rules) {
+			return errors.New("iptables: Index of deletion too big.")
+		}
+		return ipt.deleteAt(t, c, n-1)
+	})
 }
 
 func (ipt *iptables) deleteAt(t *table, c *chain, i int) error {
@@ -323,106 +321,86 @@ func (ipt *iptables) deleteAt(t *table, c *chain, i int) error {
 
 // IPTablesFlush empties a chain, or every chain of the table when ch is "".
 func (st *Stack) IPTablesFlush(tbl, ch string) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, c, err := ipt.lookup(tbl, ch)
-	if err != nil {
-		return err
-	}
-	for _, x := range t.chains {
-		if c == nil || x == c {
-			x.rules = nil
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		for _, x := range t.chains {
+			if c == nil || x == c {
+				x.rules = nil
+			}
 		}
-	}
-	return ipt.commit(t)
+		return ipt.commit(t)
+	})
 }
 
 // IPTablesZero zeroes the counters of a chain (all chains when ch is "").
 func (st *Stack) IPTablesZero(tbl, ch string) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, c, err := ipt.lookup(tbl, ch)
-	if err != nil {
-		return err
-	}
-	for _, x := range t.chains {
-		if c == nil || x == c {
-			if x.pol != nil {
-				x.pol.zero()
-			}
-			for _, r := range x.rules {
-				r.counters.zero()
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		for _, x := range t.chains {
+			if c == nil || x == c {
+				if x.pol != nil {
+					x.pol.zero()
+				}
+				for _, r := range x.rules {
+					r.counters.zero()
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // IPTablesNewChain creates a user chain.
 func (st *Stack) IPTablesNewChain(tbl, ch string) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, _, err := ipt.lookup(tbl, "")
-	if err != nil {
-		return err
-	}
-	if t.chain(ch) != nil || builtinTargets[ch] {
-		return ErrChainExists
-	}
-	if ch == "" || len(ch) > 28 || strings.ContainsAny(ch, " \t!") || strings.HasPrefix(ch, "-") {
-		return fmt.Errorf("iptables v1.8.9 (legacy): Invalid chain name `%s'", ch)
-	}
-	t.chains = append(t.chains, &chain{name: ch})
-	return nil
+	return st.withChain(tbl, "", func(ipt *iptables, t *table, _ *chain) error {
+		if t.chain(ch) != nil || builtinTargets[ch] {
+			return ErrChainExists
+		}
+		if ch == "" || len(ch) > 28 || strings.ContainsAny(ch, " \t!") || strings.HasPrefix(ch, "-") {
+			return fmt.Errorf("iptables v1.8.9 (legacy): Invalid chain name `%s'", ch)
+		}
+		t.chains = append(t.chains, &chain{name: ch})
+		return nil
+	})
 }
 
 // IPTablesDeleteChain deletes an empty, unreferenced user chain; with ch ""
 // it deletes every user chain of the table.
 func (st *Stack) IPTablesDeleteChain(tbl, ch string) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, c, err := ipt.lookup(tbl, ch)
-	if err != nil {
-		return err
-	}
-	victims := []*chain{c}
-	if c == nil {
-		victims = nil
-		for _, x := range t.chains {
-			if !x.builtin {
-				victims = append(victims, x)
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		victims := []*chain{c}
+		if c == nil {
+			victims = nil
+			for _, x := range t.chains {
+				if !x.builtin {
+					victims = append(victims, x)
+				}
 			}
 		}
-	}
-	for _, v := range victims {
-		if v.builtin {
-			return ErrInvalid
-		}
-		if len(v.rules) > 0 {
-			return ErrChainNotEmpty
-		}
-		if ipt.references(t, v.name) > 0 {
-			return ErrChainInUse
-		}
-	}
-	kept := t.chains[:0]
-	for _, x := range t.chains {
-		del := false
 		for _, v := range victims {
-			if x == v {
-				del = true
+			if v.builtin {
+				return ErrInvalid
+			}
+			if len(v.rules) > 0 {
+				return ErrChainNotEmpty
+			}
+			if ipt.references(t, v.name) > 0 {
+				return ErrChainInUse
 			}
 		}
-		if !del {
-			kept = append(kept, x)
+		kept := t.chains[:0]
+		for _, x := range t.chains {
+			del := false
+			for _, v := range victims {
+				if x == v {
+					del = true
+				}
+			}
+			if !del {
+				kept = append(kept, x)
+			}
 		}
-	}
-	t.chains = kept
-	return ipt.commit(t)
+		t.chains = kept
+		return ipt.commit(t)
+	})
 }
 
 func (ipt *iptables) references(t *table, name string) int {
@@ -439,26 +417,21 @@ func (ipt *iptables) references(t *table, name string) int {
 
 // IPTablesPolicy sets a built-in chain's policy (ACCEPT or DROP).
 func (st *Stack) IPTablesPolicy(tbl, ch, target string) error {
-	ipt := st.ipt
-	ipt.mu.Lock()
-	defer ipt.mu.Unlock()
-	t, c, err := ipt.lookup(tbl, ch)
-	if err != nil {
-		return err
-	}
-	if !c.builtin {
-		return ErrBadBuiltin
-	}
-	if target != "ACCEPT" && target != "DROP" {
-		return ErrBadBuiltin
-	}
-	old := c.policy
-	c.policy = target
-	if err := ipt.commit(t); err != nil {
-		c.policy = old
-		return err
-	}
-	return nil
+	return st.withChain(tbl, ch, func(ipt *iptables, t *table, c *chain) error {
+		if !c.builtin {
+			return ErrBadBuiltin
+		}
+		if target != "ACCEPT" && target != "DROP" {
+			return ErrBadBuiltin
+		}
+		old := c.policy
+		c.policy = target
+		if err := ipt.commit(t); err != nil {
+			c.policy = old
+			return err
+		}
+		return nil
+	})
 }
 
 // IPTablesList returns a table's chains with rules and counters, built-in
