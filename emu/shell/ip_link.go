@@ -69,7 +69,7 @@ func viewLink(ids *nsids, d *emu.Device) *linkView {
 			l.mdown = !pe.IsUp()
 		default:
 			l.peer = fmt.Sprintf("@if%d", pe.Index())
-			if pns != nil && !pns.IsHost() {
+			if pns != nil && !pns.IsHost() && !pns.Hidden() {
 				l.netnsRef = " link-netns " + pns.Name()
 			} else if id := ids.of(pns); id >= 0 {
 				l.netnsRef = fmt.Sprintf(" link-netnsid %d", id)

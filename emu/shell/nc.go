@@ -101,7 +101,7 @@ func runNc(c *Cmd) int {
 	}
 	dst, err := resolveHost(c, f.args[0])
 	if err != nil {
-		return c.Errorf("nc: getaddrinfo for host \"%s\" port %s: Name or service not known", f.args[0], f.args[1])
+		return c.Errorf("nc: getaddrinfo for host \"%s\" port %s: %v", f.args[0], f.args[1], err)
 	}
 	port, err := ncPort(f.args[1])
 	if err != nil {

@@ -136,7 +136,7 @@ func runPing(c *Cmd) int {
 	}
 	dst, err := resolveHost(c, f.dst)
 	if err != nil {
-		return c.Fail(2, "ping: %s: Name or service not known", f.dst)
+		return c.Fail(2, "ping: %s: %v", f.dst, err)
 	}
 	if f.count < 0 && f.deadline == 0 && c.Sh.Interactive == nil {
 		f.count = 4
@@ -257,13 +257,9 @@ func rttStats(rtts []time.Duration) string {
 }
 
 // resolveHost turns a ping/nc argument into an address: a literal IPv4
-// address, or localhost.
+// address, or a name from the namespace's /etc/hosts or its name servers
+// (resolve.go). The error says "Name or service not known" or "Temporary
+// failure in name resolution".
 func resolveHost(c *Cmd, host string) (netip.Addr, error) {
-	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
-		return a, nil
-	}
-	if host == "localhost" {
-		return netip.MustParseAddr("127.0.0.1"), nil
-	}
-	return netip.Addr{}, fmt.Errorf("%s: Name or service not known", host)
+	return lookupHost(c, host)
 }
