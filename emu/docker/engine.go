@@ -70,8 +70,9 @@ func NoSuchContainer(ref string) error {
 type Runner interface {
 	// Runnable reports whether a command name can run.
 	Runnable(name string) bool
-	// Run runs a command and returns its exit status.
-	Run(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	// Run runs a command and returns its exit status. env is the
+	// container's environment (KEY=VALUE), for shell text to read.
+	Run(ctx context.Context, ns *emu.Namespace, args, env []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
 var (

@@ -103,6 +103,7 @@ func (e *Engine) processLocked(c *Container, aio AttachIO) func(ctx context.Cont
 	stderr := c.logs.writer("stderr", now, aio.Stderr)
 	attached := aio.Stdout != nil
 	cmd := c.command()
+	env := c.env()
 	switch {
 	case aio.Main != nil:
 		return func(ctx context.Context, ready func()) int {
@@ -119,7 +120,7 @@ func (e *Engine) processLocked(c *Container, aio AttachIO) func(ctx context.Cont
 		return func(ctx context.Context, ready func()) int {
 			ready()
 			text, _ := io.ReadAll(aio.Stdin)
-			return r.Run(ctx, ns, []string{"sh", "-c", string(text)}, nil, stdout, stderr)
+			return r.Run(ctx, ns, []string{"sh", "-c", string(text)}, env, nil, stdout, stderr)
 		}
 	case c.program == "shell" && attached:
 		// A shell without standard input ends at once.
@@ -139,8 +140,21 @@ func (e *Engine) processLocked(c *Container, aio AttachIO) func(ctx context.Cont
 	}
 	return func(ctx context.Context, ready func()) int {
 		ready()
-		return r.Run(ctx, ns, cmd, stdin, stdout, stderr)
+		return r.Run(ctx, ns, cmd, env, stdin, stdout, stderr)
 	}
+}
+
+// env is the container's environment: PATH, HOSTNAME, then -e.
+func (c *Container) env() []string {
+	return append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + c.hostname}, c.opts.Env...)
+}
+
+// Env returns the container's environment (what docker exec's commands
+// see).
+func (c *Container) Env() []string {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	return c.env()
 }
 
 // command is what the container runs, without the image's entrypoint

@@ -16,6 +16,8 @@ import (
 	"text/template"
 	"time"
 
+	"mvdan.cc/sh/v3/syntax"
+
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/docker"
 )
@@ -50,10 +52,31 @@ type shellRunner struct{}
 
 func (shellRunner) Runnable(name string) bool { return runnable(name) }
 
-func (shellRunner) Run(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func (shellRunner) Run(ctx context.Context, ns *emu.Namespace, args, env []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sh := &Shell{W: ns.World(), Stdin: stdin, Stdout: stdout, Stderr: stderr, NS: ns}
-	args = append([]string{docker.CmdName(args[0])}, args[1:]...)
+	args = withEnv(append([]string{docker.CmdName(args[0])}, args[1:]...), env)
 	return sh.Exec(ctx, ns, args, stdin, stdout, stderr)
+}
+
+// withEnv gives shell text (sh -c TEXT) a container's environment: the
+// built-ins read none, but $HOSTNAME and -e variables are the shell's.
+func withEnv(args, env []string) []string {
+	if len(args) < 3 || !isShellName(args[0]) || args[1] != "-c" || len(env) == 0 {
+		return args
+	}
+	var b strings.Builder
+	for _, kv := range env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || strings.ContainsAny(k, " \t\n'\"$;=") {
+			continue
+		}
+		q, err := syntax.Quote(v, syntax.LangBash)
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(&b, "export %s=%s\n", k, q)
+	}
+	return append([]string{args[0], "-c", b.String() + args[2]}, args[3:]...)
 }
 
 // runnable reports whether a command name would run in a namespace.
@@ -336,7 +359,8 @@ func dockerExec(d *dockerCmd, e *docker.Engine, args []string) int {
 			return c.Sh.Interactive(&Cmd{Sh: c.Sh, NS: ns, Args: cmd, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr, Diag: c.Diag, Ctx: ctx})
 		case f.bool("interactive") && c.Stdin != nil:
 			text, _ := io.ReadAll(c.Stdin)
-			return c.Sh.RunString(ctx, ns, string(text), nil, c.Stdout, c.Stderr)
+			cmd = withEnv([]string{"sh", "-c", string(text)}, append(ctr.Env(), f.all("env")...))
+			return c.Sh.Exec(ctx, ns, cmd, nil, c.Stdout, c.Stderr)
 		}
 		return 0
 	}
@@ -352,6 +376,7 @@ func dockerExec(d *dockerCmd, e *docker.Engine, args []string) int {
 	if f.bool("interactive") {
 		stdin = c.Stdin
 	}
+	cmd = withEnv(cmd, append(ctr.Env(), f.all("env")...))
 	return c.Sh.Exec(ctx, ns, cmd, stdin, c.Stdout, c.Stderr)
 }
 

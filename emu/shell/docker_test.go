@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -164,6 +165,15 @@ func TestDockerCLIOutputs(t *testing.T) {
 		{line: "docker run -i --rm busybox sh <<'EOF'\nhostname -I\nip -o link | wc -l\nEOF", status: 0, out: "172.17.0.6 \n2\n", exact: true},
 		{line: "docker exec -i named sh <<'EOF'\nhostname\nEOF", status: 0, out: "web1\n", exact: true},
 		{line: "docker pull nginx", status: 0, out: "Status: Image is up to date for nginx:latest\n"},
+		{line: "docker run --rm -e GREETING=hi --hostname h1 busybox sh -c 'echo $GREETING from $HOSTNAME'", status: 0, out: "hi from h1\n", exact: true},
+		{line: "id=$(docker ps -q --filter name=nginx-1); [ \"$(docker ps -q --filter id=${id%????})\" = \"$id\" ]", status: 0},
+		{line: "docker exec $(docker ps -q --filter name=named | cut -c1-4) hostname", status: 0, out: "web1\n", exact: true},
+		{line: "docker network create --subnet 10.9.0.0/24 extra >/dev/null && docker network connect --ip 10.9.0.5 extra named", status: 0},
+		{line: "docker exec named ip -o -4 addr show eth1", status: 0, out: "inet 10.9.0.5/24"},
+		{line: "docker network connect extra named", status: 1, err: "Error response from daemon: endpoint with name named already exists in network extra\n"},
+		{line: "docker network disconnect extra named && docker exec named ip link show eth1", status: 1, err: "Device \"eth1\" does not exist."},
+		{line: "docker network disconnect extra named", status: 1, err: "is not connected to network extra\n"},
+		{line: "docker network rm extra", status: 0, out: "extra\n", exact: true},
 	})
 }
 
@@ -255,4 +265,71 @@ func TestCurl(t *testing.T) {
 		{line: "wget -q 172.17.0.3/nope", status: 1, err: "wget: server returned error: HTTP/1.1 404 Not Found\n"},
 		{line: "docker logs web 2>&1 | grep -c 'open() \"/usr/share/nginx/html/nope\" failed'", status: 0, out: "3\n"},
 	})
+}
+
+// TestDockerInteractive: in nsemu shell, `docker exec -it C sh` (and
+// bash, /bin/bash) opens a sub-shell in the container's namespace, and
+// `docker run -it IMAGE` makes that sub-shell the container's main
+// process: the container exits with it.
+func TestDockerInteractive(t *testing.T) {
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	var out bytes.Buffer
+	sh := New(w, nil, &out, &out)
+	var opened []*emu.Namespace
+	sh.Interactive = func(c *Cmd) int {
+		opened = append(opened, c.NS)
+		h := &Shell{W: w, Stdout: c.Stdout, Stderr: c.Stderr, NS: c.NS}
+		return h.RunLine(c.Ctx, "hostname; exit 4")
+	}
+	ctx := context.Background()
+	if st := sh.RunLine(ctx, "docker run -d --name b --hostname box busybox >/dev/null"); st != 0 {
+		t.Fatal(out.String())
+	}
+	for _, cmd := range []string{"sh", "bash", "/bin/bash"} {
+		out.Reset()
+		if st := sh.RunLine(ctx, "docker exec -it b "+cmd); st != 4 || out.String() != "box\n" {
+			t.Fatalf("docker exec -it b %s: status %d, %q", cmd, st, out.String())
+		}
+	}
+	for _, ns := range opened {
+		if ns == w.Host() || !ns.Hidden() {
+			t.Fatal("the sub-shell did not run in the container's namespace")
+		}
+	}
+	out.Reset()
+	if st := sh.RunLine(ctx, "docker run -it --name it --hostname itbox busybox"); st != 4 || out.String() != "itbox\n" {
+		t.Fatalf("docker run -it: status %d, %q", st, out.String())
+	}
+	out.Reset()
+	sh.RunLine(ctx, "docker ps -a --filter name=it --format '{{.Status}}'")
+	if !strings.HasPrefix(out.String(), "Exited (4)") {
+		t.Fatalf("after the sub-shell exits: %q", out.String())
+	}
+}
+
+// TestReadmeDockerExample runs the README's Docker example as a script.
+func TestReadmeDockerExample(t *testing.T) {
+	src, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(src), "\n## Docker\n")
+	if !ok {
+		t.Fatal("the README has no Docker section")
+	}
+	_, block, ok := strings.Cut(sec, "```sh\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("the Docker section has no sh example")
+	}
+	out, errOut, err := runScript(t, block)
+	if err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	for _, want := range []string{"<title>Welcome to nginx!</title>", "eth0@if", "-j DNAT --to-destination 172.17.0.3:80", "Welcome to nginx!"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the example's output lacks %q:\n%s", want, out)
+		}
+	}
 }
