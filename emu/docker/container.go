@@ -464,8 +464,8 @@ func (e *Engine) setupNetworkLocked(c *Container) error {
 	if c.mode == modeNone {
 		return nil
 	}
-	for i, a := range c.attach {
-		if err := e.joinLocked(c, a, i); err != nil {
+	for _, a := range c.attach {
+		if err := e.joinLocked(c, a); err != nil {
 			return err
 		}
 	}
@@ -484,7 +484,7 @@ func (c *Container) removed() bool {
 // joinLocked attaches a running container to a network: a veth pair from
 // the network's bridge to ethN in its namespace, an address, a MAC derived
 // from it, and (for the first interface) the default route.
-func (e *Engine) joinLocked(c *Container, a *attachment, _ int) error {
+func (e *Engine) joinLocked(c *Container, a *attachment) error {
 	n, sb := a.net, c.sb
 	ip, err := n.allocate(a.ip)
 	if err != nil {

@@ -238,7 +238,8 @@ func (e *Engine) networkByName(name string) *Network {
 	return &Network{}
 }
 
-// imageDigest is a stable made-up image ID for an image name.
+// imageDigest is a stable made-up 64-hex digest of a string (an image's
+// ID, a host-mode endpoint's ID).
 func imageDigest(image string) string {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(image); i++ {
@@ -329,13 +330,11 @@ func (e *Engine) InspectNetwork(n *Network) NetworkJSON {
 			j.Containers[c.ID] = NetworkContainer{Name: c.Name, EndpointID: ep.ID, MacAddress: ep.MAC.String(),
 				IPv4Address: fmt.Sprintf("%s/%d", ep.IP, n.Subnet.Bits())}
 		} else if (n.Driver == "host" && c.mode == modeHost) || (n.Driver == "null" && c.mode == modeNone) {
-			j.Containers[c.ID] = NetworkContainer{Name: c.Name, EndpointID: randHexFor(c.ID)}
+			j.Containers[c.ID] = NetworkContainer{Name: c.Name, EndpointID: imageDigest(c.ID)}
 		}
 	}
 	return j
 }
-
-func randHexFor(id string) string { return imageDigest(id) }
 
 // ContainerNetworks names the networks a container is attached to, sorted
 // (docker ps's NETWORKS).

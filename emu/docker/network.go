@@ -373,7 +373,7 @@ func (e *Engine) Connect(netRef, ctrRef string, ip netip.Addr) error {
 	att := &attachment{net: n, ip: ip}
 	c.attach = append(c.attach, att)
 	if c.state == StateRunning {
-		if err := e.joinLocked(c, att, len(c.endpoints)); err != nil {
+		if err := e.joinLocked(c, att); err != nil {
 			c.attach = c.attach[:len(c.attach)-1]
 			return err
 		}
@@ -424,19 +424,4 @@ func checkUserIP(n *Network, ip netip.Addr) error {
 		return daemonErr("Invalid address %s: It does not belong to any of this network's subnets", ip)
 	}
 	return nil
-}
-
-// NetworkContainers lists the running containers with an endpoint on n,
-// by address.
-func (e *Engine) NetworkContainers(n *Network) []*Container {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []*Container
-	for _, c := range e.containers {
-		if c.state == StateRunning && c.endpointOn(n) != nil {
-			out = append(out, c)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].endpointOn(n).IP.Less(out[j].endpointOn(n).IP) })
-	return out
 }

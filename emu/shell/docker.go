@@ -147,6 +147,10 @@ var dockerSubs = map[string]func(d *dockerCmd, e *docker.Engine, args []string) 
 var containerAliases = map[string]string{"ls": "ps", "list": "ps", "remove": "rm"}
 
 func runDocker(c *Cmd) int {
+	if c.NS.Hidden() {
+		// Inside a container: images do not ship the docker CLI.
+		return c.Fail(127, "nsemu: docker: command not found")
+	}
 	args := c.Args[1:]
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		b, _ := Lookup("docker")
@@ -169,6 +173,7 @@ func runDocker(c *Cmd) int {
 	if !ok {
 		return c.Fail(1, "docker: '%s' is not a docker command.\nSee 'docker --help'", sub)
 	}
+
 	e, err := docker.For(c.NS)
 	if err != nil {
 		return c.Errorf("%v", err)

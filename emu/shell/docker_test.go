@@ -93,6 +93,9 @@ func TestDockerCLIErrors(t *testing.T) {
 		{line: "docker exec web nosuchcmd", status: 126, err: `OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown`},
 		{line: "docker rm web", status: 1, err: "Error response from daemon: You cannot remove a running container "},
 		{line: "docker bogus", status: 1, err: "docker: 'bogus' is not a docker command."},
+		// No docker CLI inside a container (no docker-in-docker engine).
+		{line: "docker exec web docker ps", status: 127, err: "docker: command not found"},
+		{line: "docker exec web ip -o link show docker0", status: 1},
 		// A refused network leaves no bridge.
 		{line: "docker network create --subnet 172.17.5.0/24 clash", status: 1, err: "Error response from daemon: Pool overlaps with other one on this address space\n"},
 		{line: "docker network create --gateway 10.1.0.1 nogw", status: 1, err: "Error response from daemon: every ip-range or gateway must have a corresponding subnet\n"},
