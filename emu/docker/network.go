@@ -338,19 +338,29 @@ func (e *Engine) RemoveNetwork(ref string) error {
 	return nil
 }
 
+// netAndContainerLocked finds the network and the container that
+// connect and disconnect name.
+func (e *Engine) netAndContainerLocked(netRef, ctrRef string) (*Network, *Container, error) {
+	if err := e.checkLocked(); err != nil {
+		return nil, nil, err
+	}
+	n, err := e.networkLocked(netRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := e.containerLocked(ctrRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, c, nil
+}
+
 // Connect is docker network connect: the container joins the network now
 // if it runs, else when it starts.
 func (e *Engine) Connect(netRef, ctrRef string, ip netip.Addr) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err := e.checkLocked(); err != nil {
-		return err
-	}
-	n, err := e.networkLocked(netRef)
-	if err != nil {
-		return err
-	}
-	c, err := e.containerLocked(ctrRef)
+	n, c, err := e.netAndContainerLocked(netRef, ctrRef)
 	if err != nil {
 		return err
 	}
@@ -385,14 +395,7 @@ func (e *Engine) Connect(netRef, ctrRef string, ip netip.Addr) error {
 func (e *Engine) Disconnect(netRef, ctrRef string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err := e.checkLocked(); err != nil {
-		return err
-	}
-	n, err := e.networkLocked(netRef)
-	if err != nil {
-		return err
-	}
-	c, err := e.containerLocked(ctrRef)
+	n, c, err := e.netAndContainerLocked(netRef, ctrRef)
 	if err != nil {
 		return err
 	}
