@@ -231,15 +231,27 @@ func imageCmd(base string) (entry, cmd []string) {
 	return nil, []string{"/bin/sh"}
 }
 
-func isShell(args []string) bool {
-	if len(args) != 1 {
+// IsShell reports whether a command is a shell alone (sh, bash,
+// /bin/bash, ...): what a container idles in, or what opens a sub-shell.
+func IsShell(cmd []string) bool {
+	if len(cmd) != 1 {
 		return false
 	}
-	switch path.Base(args[0]) {
+	switch path.Base(cmd[0]) {
 	case "sh", "bash", "ash", "dash", "zsh":
 		return true
 	}
 	return false
+}
+
+// Command is what a container of an image runs: cmd, or the image's
+// default command.
+func Command(image string, cmd []string) []string {
+	if len(cmd) > 0 {
+		return cmd
+	}
+	_, c := imageCmd(ImageBase(image))
+	return c
 }
 
 // Create is docker create: it checks the options and records the
@@ -333,7 +345,7 @@ func (e *Engine) createLocked(o RunOptions) (*Container, error) {
 		c.program = "nginx"
 	case base == "httpd" && (cmd[0] == "httpd-foreground" || path.Base(cmd[0]) == "httpd"):
 		c.program = "httpd"
-	case isShell(cmd):
+	case IsShell(cmd):
 		c.program = "shell"
 	default:
 		c.program = "command"

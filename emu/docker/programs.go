@@ -159,13 +159,7 @@ func (c *Container) Env() []string {
 
 // command is what the container runs, without the image's entrypoint
 // (which only execs it).
-func (c *Container) command() []string {
-	if len(c.opts.Cmd) > 0 {
-		return c.opts.Cmd
-	}
-	_, cmd := imageCmd(ImageBase(c.Image))
-	return cmd
-}
+func (c *Container) command() []string { return Command(c.Image, c.opts.Cmd) }
 
 // serve runs an HTTP server on port 80 of ns until ctx ends.
 func serve(ctx context.Context, l net.Listener, h http.Handler) {

@@ -61,7 +61,7 @@ func (shellRunner) Run(ctx context.Context, ns *emu.Namespace, args, env []strin
 // withEnv gives shell text (sh -c TEXT) a container's environment: the
 // built-ins read none, but $HOSTNAME and -e variables are the shell's.
 func withEnv(args, env []string) []string {
-	if len(args) < 3 || !isShellName(args[0]) || args[1] != "-c" || len(env) == 0 {
+	if len(args) < 3 || !docker.IsShell(args[:1]) || args[1] != "-c" || len(env) == 0 {
 		return args
 	}
 	var b strings.Builder
@@ -287,7 +287,7 @@ func dockerRun(d *dockerCmd, e *docker.Engine, args []string) int {
 		if o.Interactive {
 			aio.Stdin = c.Stdin
 		}
-		if o.Interactive && o.TTY && c.Sh.Interactive != nil && isShellCmd(o) {
+		if o.Interactive && o.TTY && c.Sh.Interactive != nil && docker.IsShell(docker.Command(o.Image, o.Cmd)) {
 			aio.Main = func(ctx context.Context, ns *emu.Namespace) int {
 				return c.Sh.Interactive(&Cmd{Sh: c.Sh, NS: ns, Args: []string{"sh"}, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr, Diag: c.Diag, Ctx: ctx})
 			}
@@ -309,24 +309,6 @@ func dockerRun(d *dockerCmd, e *docker.Engine, args []string) int {
 		code, _ = e.Wait(context.Background(), ctr)
 	}
 	return code
-}
-
-func isShellCmd(o docker.RunOptions) bool {
-	if len(o.Cmd) == 0 {
-		switch docker.ImageBase(o.Image) {
-		case "nginx", "httpd":
-			return false
-		}
-		return true
-	}
-	if len(o.Cmd) != 1 {
-		return false
-	}
-	switch docker.CmdName(o.Cmd[0]) {
-	case "sh", "bash", "ash", "dash", "zsh":
-		return true
-	}
-	return false
 }
 
 // ---- docker exec ----
@@ -358,7 +340,7 @@ func dockerExec(d *dockerCmd, e *docker.Engine, args []string) int {
 	if !runnable(cmd[0]) {
 		return c.Fail(126, "OCI runtime exec failed: exec failed: unable to start container process: exec: %q: executable file not found in $PATH: unknown", f.args[1])
 	}
-	if len(cmd) == 1 && isShellName(cmd[0]) {
+	if docker.IsShell(cmd) {
 		switch {
 		case f.bool("interactive") && f.bool("tty") && c.Sh.Interactive != nil:
 			return c.Sh.Interactive(&Cmd{Sh: c.Sh, NS: ns, Args: cmd, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr, Diag: c.Diag, Ctx: ctx})
@@ -383,14 +365,6 @@ func dockerExec(d *dockerCmd, e *docker.Engine, args []string) int {
 	}
 	cmd = withEnv(cmd, append(ctr.Env(), f.all("env")...))
 	return c.Sh.Exec(ctx, ns, cmd, stdin, c.Stdout, c.Stderr)
-}
-
-func isShellName(s string) bool {
-	switch s {
-	case "sh", "bash", "ash", "dash", "zsh":
-		return true
-	}
-	return false
 }
 
 // ---- docker ps ----
