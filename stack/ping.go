@@ -66,6 +66,8 @@ type Pinger struct {
 
 	mu     sync.Mutex
 	closed bool
+	// sentAt holds when each outstanding probe left, for RTTs.
+	sentAt map[uint16]tcpip.MonotonicTime
 	// large sends probes that need fragments (see writeLarge).
 	large tcpip.Endpoint
 }
@@ -151,13 +153,28 @@ func (p *Pinger) Close() {
 // Ping sends echo request seq and waits for its reply, an ICMP error about
 // it, the timeout (ErrTimeout) or ctx. Time is the emulator clock's.
 func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
+	if err := p.Send(seq); err != nil {
+		return PingReply{}, err
+	}
+	for {
+		r, err := p.Recv(ctx, p.opts.Timeout)
+		if err != nil || r.Seq == seq || (r.Error != "" && r.Seq == 0) {
+			if r.Seq == 0 {
+				r.Seq = seq
+			}
+			return r, err
+		}
+	}
+}
+
+// Send sends echo request seq without waiting.
+func (p *Pinger) Send(seq uint16) error {
 	clock := p.st.clock
 	msg := make([]byte, header.ICMPv4MinimumSize+p.opts.Size)
 	icmpHdr := header.ICMPv4(msg)
 	icmpHdr.SetType(header.ICMPv4Echo)
 	icmpHdr.SetIdent(p.opts.ID)
 	icmpHdr.SetSequence(seq)
-	sent := clock.NowMonotonic()
 	data := msg[header.ICMPv4MinimumSize:]
 	if len(data) >= 8 {
 		binary.BigEndian.PutUint64(data, uint64(clock.Now().UnixNano()))
@@ -167,10 +184,12 @@ func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
 	}
 	icmpHdr.SetChecksum(0)
 	icmpHdr.SetChecksum(^checksum.Checksum(msg, 0))
-
-	we, ch := waiter.NewChannelEntry(waiter.ReadableEvents)
-	p.wq.EventRegister(&we)
-	defer p.wq.EventUnregister(&we)
+	p.mu.Lock()
+	if p.sentAt == nil {
+		p.sentAt = map[uint16]tcpip.MonotonicTime{}
+	}
+	p.sentAt[seq] = clock.NowMonotonic()
+	p.mu.Unlock()
 
 	var r bytes.Reader
 	r.Reset(msg)
@@ -182,21 +201,41 @@ func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
 	if err != nil {
 		switch err.(type) {
 		case *tcpip.ErrHostUnreachable, *tcpip.ErrNetworkUnreachable:
-			return PingReply{}, ErrNetworkUnreachable
+			return ErrNetworkUnreachable
 		case *tcpip.ErrMessageTooLong:
-			return PingReply{}, fmt.Errorf("ping: local error: message too long, mtu=%d", p.mtu())
+			return fmt.Errorf("ping: local error: message too long, mtu=%d", p.mtu())
 		}
-		return PingReply{}, fmt.Errorf("ping: sendmsg: %s", err)
+		return fmt.Errorf("ping: sendmsg: %s", err)
 	}
+	return nil
+}
 
+// Recv waits up to timeout (on the emulator clock) for the next answer to
+// any probe sent: an echo reply or an ICMP error quoting a probe. Replies
+// that come late, after later probes were sent, are returned too, as ping
+// counts them.
+func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, error) {
+	clock := p.st.clock
+	we, ch := waiter.NewChannelEntry(waiter.ReadableEvents)
+	p.wq.EventRegister(&we)
+	defer p.wq.EventUnregister(&we)
 	expired := make(chan struct{})
-	t := clock.AfterFunc(p.opts.Timeout, func() { close(expired) })
+	t := clock.AfterFunc(timeout, func() { close(expired) })
 	defer t.Stop()
 	for {
 		var buf bytes.Buffer
 		_, err := p.ep.Read(&buf, tcpip.ReadOptions{})
 		if err == nil {
-			if rep, ok := p.match(buf.Bytes(), seq); ok {
+			if rep, ok := p.match(buf.Bytes()); ok {
+				p.mu.Lock()
+				sent, known := p.sentAt[rep.Seq]
+				if known && rep.Error == "" {
+					delete(p.sentAt, rep.Seq)
+				}
+				p.mu.Unlock()
+				if !known {
+					continue // an answer to no probe of ours (a duplicate)
+				}
 				rep.RTT = clock.NowMonotonic().Sub(sent)
 				return rep, nil
 			}
@@ -205,7 +244,7 @@ func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
 		if _, wb := err.(*tcpip.ErrWouldBlock); !wb {
 			switch err.(type) {
 			case *tcpip.ErrHostUnreachable:
-				return PingReply{From: p.src, Seq: seq, Error: "Destination Host Unreachable"}, nil
+				return PingReply{From: p.src, Error: "Destination Host Unreachable"}, nil
 			}
 			return PingReply{}, fmt.Errorf("ping: recvmsg: %s", err)
 		}
@@ -266,7 +305,7 @@ func (p *Pinger) mtu() uint32 {
 
 // match parses an IPv4 packet read from the raw socket and reports whether
 // it answers probe seq.
-func (p *Pinger) match(pkt []byte, seq uint16) (PingReply, bool) {
+func (p *Pinger) match(pkt []byte) (PingReply, bool) {
 	ip := header.IPv4(pkt)
 	if len(pkt) < header.IPv4MinimumSize || !ip.IsValid(len(pkt)) {
 		return PingReply{}, false
@@ -279,7 +318,8 @@ func (p *Pinger) match(pkt []byte, seq uint16) (PingReply, bool) {
 	from := netAddr(ip.SourceAddress())
 	switch ic.Type() {
 	case header.ICMPv4EchoReply:
-		if ic.Ident() != p.opts.ID || ic.Sequence() != seq {
+		seq := ic.Sequence()
+		if ic.Ident() != p.opts.ID {
 			return PingReply{}, false
 		}
 		return PingReply{From: from, Seq: seq, TTL: ip.TTL(), Bytes: len(body)}, true
@@ -291,7 +331,8 @@ func (p *Pinger) match(pkt []byte, seq uint16) (PingReply, bool) {
 			return PingReply{}, false
 		}
 		q := header.ICMPv4(inner[iip.HeaderLength():])
-		if q.Type() != header.ICMPv4Echo || q.Ident() != p.opts.ID || q.Sequence() != seq {
+		seq := q.Sequence()
+		if q.Type() != header.ICMPv4Echo || q.Ident() != p.opts.ID {
 			return PingReply{}, false
 		}
 		return PingReply{From: from, Seq: seq, TTL: ip.TTL(), Bytes: len(body), Error: icmpErrorText(ic)}, true

@@ -158,52 +158,70 @@ func runPing(c *Cmd) int {
 	start := clock.NowMonotonic()
 	var sent, received, errs int
 	var rtts []time.Duration
+	outstanding := map[uint16]bool{}
+	interrupted := false
+	// take handles one answer, whichever probe it is for (a late reply
+	// counts, as in iputils).
+	take := func(r stack.PingReply) {
+		if r.Error != "" {
+			errs++
+			delete(outstanding, r.Seq)
+			if !f.quiet {
+				c.Printf("From %s icmp_seq=%d %s\n", r.From, r.Seq, r.Error)
+			}
+			return
+		}
+		received++
+		delete(outstanding, r.Seq)
+		rtts = append(rtts, r.RTT)
+		if !f.quiet {
+			c.Printf("%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms\n", r.Bytes, r.From, r.Seq, r.TTL, fmtMs(r.RTT))
+		}
+	}
 	for seq := 1; f.count < 0 || seq <= f.count; seq++ {
 		if f.deadline > 0 && clock.NowMonotonic().Sub(start) >= f.deadline {
 			break
 		}
 		last := f.count > 0 && seq == f.count
-		wait := f.interval
-		if last || f.timeout < wait {
-			wait = f.timeout
-		}
-		if f.deadline > 0 {
-			if left := f.deadline - clock.NowMonotonic().Sub(start); left < wait {
-				wait = left
-			}
-		}
 		probeStart := clock.NowMonotonic()
-		p.SetTimeout(wait)
-		sent++
-		r, err := p.Ping(c.Ctx, uint16(seq))
-		switch {
-		case err == nil && r.Error == "":
-			received++
-			rtts = append(rtts, r.RTT)
-			if !f.quiet {
-				c.Printf("%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms\n", r.Bytes, r.From, seq, r.TTL, fmtMs(r.RTT))
+		if err := p.Send(uint16(seq)); err != nil {
+			if errors.Is(err, stack.ErrNetworkUnreachable) {
+				return c.Fail(2, "ping: connect: Network is unreachable")
 			}
-		case err == nil:
-			errs++
-			if !f.quiet {
-				c.Printf("From %s icmp_seq=%d %s\n", r.From, seq, r.Error)
-			}
-		case errors.Is(err, stack.ErrTimeout):
-		case c.Ctx.Err() != nil:
-			f.count = seq // interrupted: print the summary
-		case errors.Is(err, stack.ErrNetworkUnreachable):
-			return c.Fail(2, "ping: connect: Network is unreachable")
-		default:
 			return c.Fail(2, "%v", err)
 		}
-		if c.Ctx.Err() != nil || last {
-			break
+		sent++
+		outstanding[uint16(seq)] = true
+		// Take answers until the next probe is due; after the last one,
+		// until every probe is answered or -W passes.
+		until := f.interval
+		if last {
+			until = f.timeout
 		}
-		// Wait out the rest of the interval.
-		if rest := f.interval - clock.NowMonotonic().Sub(probeStart); rest > 0 {
-			if c.Sleep(rest) != nil {
+		for {
+			left := until - clock.NowMonotonic().Sub(probeStart)
+			if f.deadline > 0 {
+				left = min(left, f.deadline-clock.NowMonotonic().Sub(start))
+			}
+			if left <= 0 || (last && len(outstanding) == 0) {
 				break
 			}
+			r, err := p.Recv(c.Ctx, left)
+			if err != nil {
+				if c.Ctx.Err() != nil {
+					interrupted = true
+				} else if !errors.Is(err, stack.ErrTimeout) {
+					return c.Fail(2, "%v", err)
+				}
+				break
+			}
+			if r.Seq == 0 {
+				r.Seq = uint16(seq)
+			}
+			take(r)
+		}
+		if interrupted || last {
+			break
 		}
 	}
 	total := clock.NowMonotonic().Sub(start)
