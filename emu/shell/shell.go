@@ -511,7 +511,23 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: "interrupted", Status: 130}
 		}
 		s.lastFail = failure{}
-		err := r.Run(ctx, st)
+		var err error
+		if st.Negated {
+			// `! CMD`: run CMD without -e (a failure inside it is the
+			// expected outcome, not a stop) and invert its status here.
+			st.Negated = false
+			_ = interp.Params("+e")(r)
+			err = r.Run(ctx, st)
+			_ = interp.Params("-e")(r)
+			st.Negated = true
+			if status, ok := interp.IsExitStatus(err); err == nil || (ok && status == 0) {
+				err = interp.NewExitStatus(1)
+			} else if ok {
+				err = nil
+			}
+		} else {
+			err = r.Run(ctx, st)
+		}
 		if ctx.Err() != nil {
 			s.flushPending()
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: "interrupted", Status: 130}

@@ -100,3 +100,21 @@ func TestRedirectsStayInTheEmulator(t *testing.T) {
 		t.Fatalf("the host's ip_forward changed from %q to %q", before, after)
 	}
 }
+
+func TestNegatedPipelines(t *testing.T) {
+	for _, c := range []struct {
+		src, wantOut, wantErr string
+	}{
+		{src: "! false | grep -q x\necho ok\n", wantOut: "ok\n"},
+		{src: "! echo a | grep -q a\necho no\n", wantErr: "test.sh:1: ! echo a | grep -q a: succeeded, but the script asserts"},
+		{src: "! ip link show nosuch\necho ok\n", wantOut: "ok\n"},
+	} {
+		out, _, err := runScript(t, c.src, "x")
+		if out != c.wantOut {
+			t.Errorf("%q: stdout %q, want %q", c.src, out, c.wantOut)
+		}
+		if (err == nil) != (c.wantErr == "") || (err != nil && !strings.Contains(err.Error(), c.wantErr)) {
+			t.Errorf("%q: error %v, want %q", c.src, err, c.wantErr)
+		}
+	}
+}
