@@ -19,7 +19,7 @@ func init() {
 	Register(&Builtin{
 		Name:  "sleep",
 		Usage: "sleep SECONDS",
-		Help:  "Waits on the emulator's clock. While nothing is in flight the clock jumps ahead, so a sleep costs no wall time.",
+		Help:  "Waits on the emulator's clock. The first 50 ms pass in real time (background commands such as tcpdump & get ready); beyond that, while nothing is in flight, the clock jumps ahead, so a long sleep costs no wall time.",
 		Run:   runSleep,
 	})
 	Register(&Builtin{
@@ -72,7 +72,18 @@ func runSleep(c *Cmd) int {
 		}
 		total += d
 	}
-	if err := c.Sleep(total); err != nil {
+	// The first moments pass in real time: a script sleeps to let a
+	// command it started in the background (tcpdump &, nc -l &) get ready,
+	// and that takes the scheduler real time. The rest is emulated time,
+	// skipped while nothing happens.
+	settle := min(total, 50*time.Millisecond)
+	start := time.Now()
+	select {
+	case <-time.After(settle):
+	case <-c.Ctx.Done():
+		return 130
+	}
+	if err := c.Sleep(total - time.Since(start)); err != nil {
 		return 130
 	}
 	return 0
