@@ -17,7 +17,6 @@ import (
 
 	"github.com/nsemu/nsemu/capture"
 	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/stack"
 )
 
 // world builds ns1 and ns2 (10.0.0.1, .2) on a host bridge br0, with a
@@ -226,5 +225,3 @@ func BenchmarkCaptureOverhead(b *testing.B) {
 		})
 	}
 }
-
-var _ = stack.ErrTimeout

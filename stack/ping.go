@@ -29,8 +29,7 @@ type PingOptions struct {
 	Size int
 	// TTL of the probes (ping -t); 64 when 0.
 	TTL uint8
-	// Timeout per probe (ping -W); 1 s when 0... iputils waits 10 s for the
-	// last reply; callers choose.
+	// Timeout is how long Ping waits for its reply (ping -W); 1 s when 0.
 	Timeout time.Duration
 	// Dev binds the probes to a device (ping -I).
 	Dev string
@@ -130,9 +129,6 @@ func describeRoute(r Route) string {
 	}
 	return fmt.Sprintf("%s dev %s (connected)", r.Dst, r.Dev)
 }
-
-// SetTimeout changes how long Ping waits for each reply.
-func (p *Pinger) SetTimeout(d time.Duration) { p.opts.Timeout = d }
 
 // Source returns the source address the probes use.
 func (p *Pinger) Source() netip.Addr { return p.src }

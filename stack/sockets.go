@@ -2,7 +2,6 @@ package stack
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/netip"
 
@@ -32,7 +31,7 @@ func (st *Stack) DialTCP(ctx context.Context, dst netip.AddrPort) (net.Conn, err
 	}
 	c, err := gonet.DialContextTCP(ctx, st.s, fullAddr(dst), ipv4.ProtocolNumber)
 	if err != nil {
-		return nil, translateNetErr(err)
+		return nil, err
 	}
 	return c, nil
 }
@@ -42,7 +41,7 @@ func (st *Stack) DialTCP(ctx context.Context, dst netip.AddrPort) (net.Conn, err
 func (st *Stack) ListenTCP(addr netip.AddrPort) (net.Listener, error) {
 	l, err := gonet.ListenTCP(st.s, fullAddr(addr), ipv4.ProtocolNumber)
 	if err != nil {
-		return nil, translateNetErr(err)
+		return nil, err
 	}
 	return l, nil
 }
@@ -55,7 +54,7 @@ func (st *Stack) DialUDP(dst netip.AddrPort) (*gonet.UDPConn, error) {
 	ra := fullAddr(dst)
 	c, err := gonet.DialUDP(st.s, nil, &ra, ipv4.ProtocolNumber)
 	if err != nil {
-		return nil, translateNetErr(err)
+		return nil, err
 	}
 	return c, nil
 }
@@ -65,16 +64,7 @@ func (st *Stack) ListenUDP(addr netip.AddrPort) (*gonet.UDPConn, error) {
 	la := fullAddr(addr)
 	c, err := gonet.DialUDP(st.s, &la, nil, ipv4.ProtocolNumber)
 	if err != nil {
-		return nil, translateNetErr(err)
+		return nil, err
 	}
 	return c, nil
-}
-
-// translateNetErr keeps gonet's *net.OpError (it names the operation and
-// the address) and adds the Linux wording where gVisor's differs.
-func translateNetErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%w", err)
 }

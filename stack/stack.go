@@ -22,7 +22,6 @@ import (
 
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
-	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/link/loopback"
 	"gvisor.dev/gvisor/pkg/tcpip/network/arp"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -1046,5 +1045,3 @@ func (d *nudDispatcher) OnNeighborChanged(id tcpip.NICID, e gstack.NeighborEntry
 func (d *nudDispatcher) OnNeighborRemoved(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, "DELETED")
 }
-
-var _ = header.IPv4ProtocolNumber

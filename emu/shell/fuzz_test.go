@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/nsemu/nsemu/emu"
 )
 
 // FuzzDispatch feeds arbitrary command lines to the built-in dispatcher on
@@ -67,5 +65,3 @@ func FuzzDispatch(f *testing.F) {
 		}
 	})
 }
-
-var _ = emu.HostName

@@ -170,6 +170,23 @@ func (p *args) next() (string, error) {
 	return p.a[p.i], nil
 }
 
+// nextIPv4 takes the next word as an IPv4 address (`via GW`, `src ADDR`);
+// skip is a keyword that may stand before it (`via inet GW`).
+func (p *args) nextIPv4(skip string) (netip.Addr, error) {
+	s, err := p.next()
+	if err == nil && skip != "" && s == skip {
+		s, err = p.next()
+	}
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	a, ok := parseIPv4(s)
+	if !ok {
+		return netip.Addr{}, errAddress(s)
+	}
+	return a, nil
+}
+
 // ipOpts are ip's global options.
 type ipOpts struct {
 	oneline bool

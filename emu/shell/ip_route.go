@@ -126,13 +126,9 @@ func (ip *ipCmd) parseRouteFilter(a *args) (*routeFilter, error) {
 				f.none = true
 			}
 		case v == "via":
-			s, err := a.next()
+			g, err := a.nextIPv4("")
 			if err != nil {
 				return nil, err
-			}
-			g, ok := parseIPv4(s)
-			if !ok {
-				return nil, errAddress(s)
 			}
 			f.via = g
 		case v == "type":
@@ -333,28 +329,15 @@ func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
 		v := a.cur()
 		switch {
 		case v == "src":
-			s, err := a.next()
+			addr, err := a.nextIPv4("")
 			if err != nil {
 				return nil, err
-			}
-			addr, ok := parseIPv4(s)
-			if !ok {
-				return nil, errAddress(s)
 			}
 			r.src = addr
 		case v == "via":
-			s, err := a.next()
+			g, err := a.nextIPv4("inet")
 			if err != nil {
 				return nil, err
-			}
-			if s == "inet" {
-				if s, err = a.next(); err != nil {
-					return nil, err
-				}
-			}
-			g, ok := parseIPv4(s)
-			if !ok {
-				return nil, errAddress(s)
 			}
 			r.gw = g
 		case v == "as", v == "from", v == "nexthop", v == "nhid", v == "encap":
