@@ -209,8 +209,10 @@ func ncListen(c *Cmd, f ncFlags) int {
 func ncCopy(c *Cmd, conn net.Conn, f ncFlags) int {
 	var wg sync.WaitGroup
 	wg.Add(1)
+	sent := make(chan struct{})
 	go func() {
 		defer wg.Done()
+		defer close(sent)
 		if c.Stdin != nil {
 			io.Copy(conn, c.Stdin)
 		}
@@ -244,6 +246,13 @@ func ncCopy(c *Cmd, conn net.Conn, f ncFlags) int {
 		if err != nil {
 			break
 		}
+	}
+	// The peer finished sending; ours may still be on its way (echo hi |
+	// nc ...): let it go out before closing, as nc does, for a while.
+	select {
+	case <-sent:
+	case <-c.Ctx.Done():
+	case <-time.After(2 * time.Second):
 	}
 	close(stop)
 	conn.Close()
