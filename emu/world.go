@@ -414,16 +414,54 @@ func (d *Device) OperState() string {
 	return "UP"
 }
 
-// Counters returns the device's statistics.
+// Counters returns the device's statistics; lo's come from its NIC.
 func (d *Device) Counters() vethsim.Counters {
 	switch d.Kind {
 	case KindVeth:
 		return d.end.Counters()
 	case KindBridge:
-		c := d.br.Self().Counters()
-		return c
+		return d.br.Self().Counters()
 	}
-	return vethsim.Counters{}
+	st := d.ns.Stack()
+	nic, ok := st.LookupNIC(d.Name())
+	if !ok {
+		return vethsim.Counters{}
+	}
+	info, ok := st.Gstack().NICInfo()[nic.ID]
+	if !ok {
+		return vethsim.Counters{}
+	}
+	s := info.Stats
+	return vethsim.Counters{
+		RxPackets: s.Rx.Packets.Value(), RxBytes: s.Rx.Bytes.Value(),
+		TxPackets: s.Tx.Packets.Value(), TxBytes: s.Tx.Bytes.Value(),
+	}
+}
+
+// Interface flags, as linux/if.h numbers them.
+const (
+	IffUp        = 0x1
+	IffBroadcast = 0x2
+	IffLoopback  = 0x8
+	IffRunning   = 0x40
+	IffMulticast = 0x1000
+)
+
+// Flags are the device's flags as SIOCGIFFLAGS reports them (Iff...).
+func (d *Device) Flags() int {
+	f := 0
+	if d.Kind == KindLoopback {
+		f |= IffLoopback
+	} else {
+		f |= IffBroadcast | IffMulticast
+	}
+	if d.IsUp() {
+		f |= IffUp
+		if d.Carrier() {
+			f |= IffRunning
+		}
+	}
+	return f
 }
 
 // isL3 reports whether the device is a NIC of its namespace's stack.

@@ -89,26 +89,6 @@ func runSleep(c *Cmd) int {
 	return 0
 }
 
-// Sleep waits d on the emulator clock, letting the clock jump ahead while
-// the world is idle. It returns the context's error if interrupted.
-func (c *Cmd) Sleep(d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	w := c.World()
-	stop := w.Warp()
-	defer stop()
-	done := make(chan struct{})
-	t := w.Clock().AfterFunc(d, func() { close(done) })
-	defer t.Stop()
-	select {
-	case <-done:
-		return nil
-	case <-c.Ctx.Done():
-		return c.Ctx.Err()
-	}
-}
-
 func runHelp(c *Cmd) int {
 	if len(c.Args) > 1 {
 		b, ok := Lookup(c.Args[1])

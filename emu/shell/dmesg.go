@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/vfs"
 	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
@@ -37,17 +38,12 @@ func runDmesg(c *Cmd) int {
 	for _, l := range c.NS.Stack().KernelLog() {
 		since := l.Time.Sub(tcpip.MonotonicTime{})
 		if human {
-			c.Printf("[%s] %s\n", wallOf(clock.Now(), clock.NowMonotonic(), l.Time).Format("Mon Jan  2 15:04:05 2006"), l.Text)
+			c.Printf("[%s] %s\n", vfs.WallTime(clock.Now(), clock.NowMonotonic(), l.Time).Format("Mon Jan  2 15:04:05 2006"), l.Text)
 			continue
 		}
 		c.Printf("[%5d.%06d] %s\n", since/time.Second, (since%time.Second)/time.Microsecond, l.Text)
 	}
 	return 0
-}
-
-// wallOf turns a monotonic reading into wall time, on the emulator clock.
-func wallOf(now time.Time, nowMono, t tcpip.MonotonicTime) time.Time {
-	return now.Add(-nowMono.Sub(t))
 }
 
 func runJournalctl(c *Cmd) int {
@@ -80,7 +76,7 @@ func runJournalctl(c *Cmd) int {
 		lines = lines[len(lines)-n:]
 	}
 	for _, l := range lines {
-		c.Printf("%s nsemu kernel: %s\n", wallOf(clock.Now(), clock.NowMonotonic(), l.Time).Format("Jan 02 15:04:05"), l.Text)
+		c.Printf("%s nsemu kernel: %s\n", vfs.WallTime(clock.Now(), clock.NowMonotonic(), l.Time).Format("Jan 02 15:04:05"), l.Text)
 	}
 	return 0
 }

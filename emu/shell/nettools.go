@@ -14,8 +14,8 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/vfs"
 	"github.com/nsemu/nsemu/stack"
-	"github.com/nsemu/nsemu/vethsim"
 )
 
 func init() {
@@ -47,58 +47,12 @@ MAC, up or down. IPv6 addresses are not emulated, so no inet6 lines.`,
 	})
 }
 
-// Interface flags (linux/if.h).
-const (
-	ntIffUp        = 0x1
-	ntIffBroadcast = 0x2
-	ntIffLoopback  = 0x8
-	ntIffRunning   = 0x40
-	ntIffMulticast = 0x1000
-)
-
-// ntIffFlags are a device's flags as SIOCGIFFLAGS reports them.
-func ntIffFlags(d *emu.Device) int {
-	f := 0
-	if d.Kind == emu.KindLoopback {
-		f |= ntIffLoopback
-	} else {
-		f |= ntIffBroadcast | ntIffMulticast
-	}
-	if d.IsUp() {
-		f |= ntIffUp
-		if d.Carrier() {
-			f |= ntIffRunning
-		}
-	}
-	return f
-}
-
 var ntFlagNames = []struct {
 	bit  int
 	name string
 }{{0x1, "UP"}, {0x2, "BROADCAST"}, {0x4, "DEBUG"}, {0x8, "LOOPBACK"}, {0x10, "POINTOPOINT"},
 	{0x20, "NOTRAILERS"}, {0x40, "RUNNING"}, {0x80, "NOARP"}, {0x100, "PROMISC"}, {0x200, "ALLMULTI"},
 	{0x400, "MASTER"}, {0x800, "SLAVE"}, {0x1000, "MULTICAST"}, {0x8000, "DYNAMIC"}}
-
-// ntCounters returns a device's statistics; lo's come from its NIC.
-func ntCounters(ns *emu.Namespace, d *emu.Device) vethsim.Counters {
-	if d.Kind != emu.KindLoopback {
-		return d.Counters()
-	}
-	nic, ok := ns.Stack().LookupNIC(d.Name())
-	if !ok {
-		return vethsim.Counters{}
-	}
-	info, ok := ns.Stack().Gstack().NICInfo()[nic.ID]
-	if !ok {
-		return vethsim.Counters{}
-	}
-	s := info.Stats
-	return vethsim.Counters{
-		RxPackets: s.Rx.Packets.Value(), RxBytes: s.Rx.Bytes.Value(),
-		TxPackets: s.Tx.Packets.Value(), TxBytes: s.Tx.Bytes.Value(),
-	}
-}
 
 // ntPrimary4 is the address ifconfig shows: the device's first IPv4
 // address (lo has none while down, as in a new namespace).
@@ -158,7 +112,7 @@ func ntBytes(n uint64) string {
 // ntIfconfigBlock renders one device as ifconfig does.
 func ntIfconfigBlock(ns *emu.Namespace, d *emu.Device) string {
 	var b strings.Builder
-	flags := ntIffFlags(d)
+	flags := d.Flags()
 	var names []string
 	for _, f := range ntFlagNames {
 		if flags&f.bit != 0 {
@@ -168,7 +122,7 @@ func ntIfconfigBlock(ns *emu.Namespace, d *emu.Device) string {
 	fmt.Fprintf(&b, "%s: flags=%d<%s>  mtu %d\n", d.Name(), flags, strings.Join(names, ","), d.MTU())
 	if p, ok := ntPrimary4(d); ok {
 		fmt.Fprintf(&b, "        inet %s  netmask %s", p.Addr(), ntMask(p.Bits()))
-		if flags&ntIffBroadcast != 0 {
+		if flags&emu.IffBroadcast != 0 {
 			fmt.Fprintf(&b, "  broadcast %s", ntBroadcast(p))
 		}
 		b.WriteString("\n")
@@ -178,7 +132,7 @@ func ntIfconfigBlock(ns *emu.Namespace, d *emu.Device) string {
 	} else {
 		fmt.Fprintf(&b, "        ether %s  txqueuelen 1000  (Ethernet)\n", d.MAC())
 	}
-	c := ntCounters(ns, d)
+	c := d.Counters()
 	fmt.Fprintf(&b, "        RX packets %d  bytes %d (%s)\n", c.RxPackets, c.RxBytes, ntBytes(c.RxBytes))
 	fmt.Fprintf(&b, "        RX errors 0  dropped %d  overruns 0  frame 0\n", c.RxDropped)
 	fmt.Fprintf(&b, "        TX packets %d  bytes %d (%s)\n", c.TxPackets, c.TxBytes, ntBytes(c.TxBytes))
@@ -470,17 +424,6 @@ func ntErrText(err error) error {
 
 // ---- routes ----
 
-func ntRouteFlags(r stack.Route) (string, int) {
-	s, v := "U", 1
-	if r.Gateway.IsValid() {
-		s, v = s+"G", v|2
-	}
-	if r.Dst.Bits() == 32 {
-		s, v = s+"H", v|4
-	}
-	return s, v
-}
-
 // ntRouteTable prints the routing table: ext 1 is route's default
 // columns, 2 netstat's (MSS Window irtt), 3 both.
 func ntRouteTable(st *stack.Stack, numeric bool, ext int) string {
@@ -507,7 +450,7 @@ func ntRouteTable(st *stack.Stack, numeric bool, ext int) string {
 			gw = r.Gateway.String()
 		}
 		mask := ntMask(r.Dst.Bits()).String()
-		flags, _ := ntRouteFlags(r)
+		flags, _ := vfs.RouteFlags(r)
 		switch ext {
 		case 1:
 			fmt.Fprintf(&b, "%-15s %-15s %-15s %-5s %-6d %-2d %7d %s\n", dst, gw, mask, flags, r.Metric, 0, 0, r.Dev)
@@ -516,53 +459,6 @@ func ntRouteTable(st *stack.Stack, numeric bool, ext int) string {
 		default:
 			fmt.Fprintf(&b, "%-15s %-15s %-15s %-5s %-6d %-3d %6d %-6.6s   %-5d %-6d %d\n", dst, gw, mask, flags, r.Metric, 0, 0, r.Dev, 0, 0, 0)
 		}
-	}
-	return b.String()
-}
-
-// ntHex is an IPv4 address as /proc/net/route prints it: the network-order
-// word read as a little-endian integer.
-func ntHex(a netip.Addr) string {
-	b := a.As4()
-	return fmt.Sprintf("%02X%02X%02X%02X", b[3], b[2], b[1], b[0])
-}
-
-// fibExists reports whether the kernel would have created the namespace's
-// IPv4 routing table yet: once an address is configured (lo's 127.0.0.1
-// counts while lo is up). Until then /proc/net/route is empty and route(8)
-// exits 1, as on Linux.
-func fibExists(ns *emu.Namespace) bool {
-	for _, n := range ns.Stack().NICs() {
-		if n.Loopback && !n.Up {
-			continue
-		}
-		for _, a := range n.Addrs {
-			if a.Addr().Is4() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func procNetRoute(ns *emu.Namespace) string {
-	if !fibExists(ns) {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")
-	for _, r := range ns.Stack().Routes() {
-		if !r.Dst.Addr().Is4() {
-			continue
-		}
-		gw := netip.AddrFrom4([4]byte{})
-		if r.Gateway.IsValid() {
-			gw = r.Gateway
-		}
-		_, flags := ntRouteFlags(r)
-		line := fmt.Sprintf("%s\t%s\t%s\t%04X\t%d\t%d\t%d\t%s\t%d\t%d\t%d",
-			r.Dev, ntHex(r.Dst.Addr()), ntHex(gw), flags, 0, 0, r.Metric, ntHex(ntMask(r.Dst.Bits())), 0, 0, 0)
-		fmt.Fprintf(&b, "%-127s\n", line)
 	}
 	return b.String()
 }
@@ -612,7 +508,7 @@ func runRoute(c *Cmd) int {
 	}
 	if len(args) == 0 {
 		c.Printf("%s", ntRouteTable(c.NS.Stack(), numeric, min(ext, 3)))
-		if !fibExists(c.NS) {
+		if !vfs.FIBExists(c.NS) {
 			return 1
 		}
 		return 0
@@ -782,62 +678,6 @@ func runNetstat(c *Cmd) int {
 
 // ---- neighbours ----
 
-// ntARPEntry is a row of /proc/net/arp.
-type ntARPEntry struct {
-	addr  netip.Addr
-	mac   tcpip.LinkAddress
-	dev   string
-	flags int // ATF_COM 0x2, ATF_PERM 0x4
-}
-
-func ntARPEntries(ns *emu.Namespace) []ntARPEntry {
-	var out []ntARPEntry
-	for _, n := range ns.Stack().Neighbors() {
-		e := ntARPEntry{addr: n.Addr, mac: n.MAC, dev: n.Dev}
-		switch n.State {
-		case "PERMANENT":
-			e.flags = 0x6
-		case "REACHABLE", "STALE", "DELAY", "PROBE":
-			e.flags = 0x2
-		case "INCOMPLETE", "FAILED":
-			e.mac = ""
-		default:
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-func ntMAC(m tcpip.LinkAddress) string {
-	if len(m) != 6 {
-		return "00:00:00:00:00:00"
-	}
-	return net.HardwareAddr(m).String()
-}
-
-func procNetARP(ns *emu.Namespace) string {
-	var b strings.Builder
-	b.WriteString("IP address       HW type     Flags       HW address            Mask     Device\n")
-	for _, e := range ntARPEntries(ns) {
-		fmt.Fprintf(&b, "%-16s 0x%-10x0x%-10x%-17s     %-8s %s\n", e.addr, 1, e.flags, ntMAC(e.mac), "*", e.dev)
-	}
-	return b.String()
-}
-
-func procNetDev(ns *emu.Namespace) string {
-	var b strings.Builder
-	b.WriteString("Inter-|   Receive                                                |  Transmit\n")
-	b.WriteString(" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n")
-	for _, d := range ns.Links() {
-		c := ntCounters(ns, d)
-		fmt.Fprintf(&b, "%6s: %7d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n",
-			d.Name(), c.RxBytes, c.RxPackets, 0, c.RxDropped, 0, 0, 0, 0,
-			c.TxBytes, c.TxPackets, 0, c.TxDropped, 0, 0, 0, 0)
-	}
-	return b.String()
-}
-
 const ntArpUsage = `Usage:
   arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]             <-Display ARP cache
   arp [-v]          [-i <if>] -d  <host> [pub]               <-Delete ARP entry
@@ -948,41 +788,41 @@ func runArp(c *Cmd) int {
 		}
 		want = a
 	}
-	entries := ntARPEntries(c.NS)
+	entries := vfs.ARPEntries(c.NS)
 	shown := 0
 	for _, e := range entries {
-		if (dev != "" && e.dev != dev) || (want.IsValid() && e.addr != want) {
+		if (dev != "" && e.Dev != dev) || (want.IsValid() && e.Addr != want) {
 			continue
 		}
 		if bsd {
-			c.Printf("? (%s) at ", e.addr)
-			if e.flags&0x2 == 0 {
+			c.Printf("? (%s) at ", e.Addr)
+			if e.Flags&0x2 == 0 {
 				c.Printf("<incomplete> ")
 			} else {
-				c.Printf("%s [ether] ", ntMAC(e.mac))
+				c.Printf("%s [ether] ", vfs.MACString(e.MAC))
 			}
-			if e.flags&0x4 != 0 {
+			if e.Flags&0x4 != 0 {
 				c.Printf("PERM ")
 			}
-			c.Printf("on %s\n", e.dev)
+			c.Printf("on %s\n", e.Dev)
 		} else {
 			if shown == 0 {
 				c.Printf("Address                  HWtype  HWaddress           Flags Mask            Iface\n")
 			}
 			flags := ""
-			if e.flags&0x2 != 0 {
+			if e.Flags&0x2 != 0 {
 				flags += "C"
 			}
-			if e.flags&0x4 != 0 {
+			if e.Flags&0x4 != 0 {
 				flags += "M"
 			}
-			c.Printf("%-23.23s  ", e.addr.String())
-			if e.flags&0x2 == 0 {
+			c.Printf("%-23.23s  ", e.Addr.String())
+			if e.Flags&0x2 == 0 {
 				c.Printf("%-8.8s%-20.20s", "", "(incomplete)")
 			} else {
-				c.Printf("%-8.8s%-20.20s", "ether", ntMAC(e.mac))
+				c.Printf("%-8.8s%-20.20s", "ether", vfs.MACString(e.MAC))
 			}
-			c.Printf("%-6.6s%-15.15s %s\n", flags, "", e.dev)
+			c.Printf("%-6.6s%-15.15s %s\n", flags, "", e.Dev)
 		}
 		shown++
 	}

@@ -14,6 +14,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 // ntSeedAfterPing is ntSeedWorld after ns1 pinged the host's vbridge
@@ -227,11 +228,11 @@ func TestCat(t *testing.T) {
 		{name: "proc dev", src: "cat /proc/net/dev | head -3 | tail -1\n", out: "    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n"},
 		{name: "custom file", src: "cat /etc/nsemu-test\n", out: "hello from host\n"},
 	}
-	RegisterFiles(func(ns *emu.Namespace, p string) (*EmuFile, bool, bool) {
+	vfs.Register(func(ns *emu.Namespace, p string) (*vfs.File, bool, bool) {
 		if p != "/etc/nsemu-test" {
 			return nil, false, false
 		}
-		return StaticFile("hello from " + ns.Name() + "\n"), false, true
+		return vfs.Static("hello from " + ns.Name() + "\n"), false, true
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

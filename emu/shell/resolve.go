@@ -12,6 +12,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/docker"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 // Names: each namespace's /etc/hosts, /etc/resolv.conf and /etc/hostname
@@ -22,7 +23,6 @@ import (
 // embedded server at 127.0.0.11).
 
 func init() {
-	RegisterFiles(etcFiles)
 	Register(&Builtin{
 		Name:  "hostname",
 		Usage: "hostname [-i|-I|-s|-f]",
@@ -33,48 +33,8 @@ host name (from /etc/hosts), -I every address of the namespace.`,
 	})
 }
 
-const machineHosts = "127.0.0.1\tlocalhost\n127.0.1.1\t" + docker.HostHostname + "\n\n" +
-	"# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\nfe00::0 ip6-localnet\nff00::0 ip6-mcastprefix\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n"
-
-// etcFiles serves /etc/hosts, /etc/resolv.conf and /etc/hostname.
-func etcFiles(ns *emu.Namespace, p string) (*EmuFile, bool, bool) {
-	switch p {
-	case "/etc":
-		return nil, true, true
-	case "/etc/hosts", "/etc/resolv.conf", "/etc/hostname":
-	default:
-		return nil, false, false
-	}
-	f, inContainer := docker.Files(ns)
-	var s string
-	switch {
-	case p == "/etc/hosts" && inContainer:
-		s = f.Hosts
-	case p == "/etc/hosts":
-		s = machineHosts
-	case p == "/etc/hostname" && inContainer:
-		s = f.Hostname
-	case p == "/etc/hostname":
-		s = docker.HostHostname + "\n"
-	case inContainer:
-		s = f.ResolvConf
-	default:
-		// The emulated machine has no name server.
-		return nil, false, true
-	}
-	return StaticFile(s), false, true
-}
-
-// hostnameOf is the host name processes in ns see.
-func hostnameOf(ns *emu.Namespace) string {
-	if h, ok := docker.Hostname(ns); ok {
-		return h
-	}
-	return docker.HostHostname
-}
-
 func runHostname(c *Cmd) int {
-	name := hostnameOf(c.NS)
+	name := vfs.Hostname(c.NS)
 	if len(c.Args) == 1 {
 		c.Printf("%s\n", name)
 		return 0
@@ -117,7 +77,7 @@ func runHostname(c *Cmd) int {
 
 // hostsLookup returns the IPv4 addresses /etc/hosts of ns gives a name.
 func hostsLookup(ns *emu.Namespace, name string) []netip.Addr {
-	data, err := ReadEmuFile(ns, "/etc/hosts")
+	data, err := vfs.ReadFile(ns, "/etc/hosts")
 	if err != nil {
 		return nil
 	}
@@ -173,7 +133,7 @@ func lookupHost(c *Cmd, host string) (netip.Addr, error) {
 	if strings.EqualFold(host, "localhost") {
 		return netip.MustParseAddr("127.0.0.1"), nil
 	}
-	conf, err := ReadEmuFile(ns, "/etc/resolv.conf")
+	conf, err := vfs.ReadFile(ns, "/etc/resolv.conf")
 	if err != nil {
 		return netip.Addr{}, &resolveError{host: host}
 	}

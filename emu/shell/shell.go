@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,100 +30,11 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 // HostFilters are the host programs a script may run (in pipes).
 var HostFilters = []string{"grep", "head", "tail", "wc", "sort", "uniq", "cut", "awk", "sed", "tr"}
-
-// Cmd is one invocation of a built-in command.
-type Cmd struct {
-	Sh     *Shell
-	NS     *emu.Namespace
-	Args   []string
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
-	// Diag is standard error unbuffered, for progress messages of
-	// long-running commands (tcpdump's "listening on ..."). Stderr itself is
-	// held until the command ends, to become the error line if it fails.
-	Diag io.Writer
-	Ctx  context.Context
-}
-
-// heldStderr holds a command's standard error until it ends; direct is
-// the real standard error.
-type heldStderr struct {
-	bytes.Buffer
-	direct io.Writer
-}
-
-// World returns the emulated world.
-func (c *Cmd) World() *emu.World { return c.Sh.W }
-
-// Printf writes to the command's standard output.
-func (c *Cmd) Printf(format string, a ...any) { fmt.Fprintf(c.Stdout, format, a...) }
-
-// Errorf writes a line to standard error and returns exit status 1.
-func (c *Cmd) Errorf(format string, a ...any) int {
-	msg := fmt.Sprintf(format, a...)
-	if !strings.HasSuffix(msg, "\n") {
-		msg += "\n"
-	}
-	io.WriteString(c.Stderr, msg)
-	return 1
-}
-
-// Fail writes a line to standard error and returns status.
-func (c *Cmd) Fail(status int, format string, a ...any) int {
-	c.Errorf(format, a...)
-	return status
-}
-
-// Builtin is a built-in command.
-type Builtin struct {
-	Name string
-	// Usage is a one-line synopsis, for help.
-	Usage string
-	// Help is a longer description.
-	Help string
-	Run  func(c *Cmd) int
-}
-
-var (
-	registryMu sync.Mutex
-	registry   = map[string]*Builtin{}
-)
-
-// Register adds a built-in command. It panics on a duplicate name, a
-// programming error.
-func Register(b *Builtin) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[b.Name]; dup {
-		panic("shell: duplicate builtin " + b.Name)
-	}
-	registry[b.Name] = b
-}
-
-// Lookup returns a built-in by name.
-func Lookup(name string) (*Builtin, bool) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	b, ok := registry[name]
-	return b, ok
-}
-
-// Builtins lists the built-in commands by name.
-func Builtins() []*Builtin {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	out := make([]*Builtin, 0, len(registry))
-	for _, b := range registry {
-		out = append(out, b)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
 
 // shellBuiltins are handled by the interpreter itself.
 var shellBuiltins = []string{"echo", "printf", "true", "false", "test", "[", "exit", "set", "shift",
@@ -625,10 +535,10 @@ func (s *Shell) emulatedArgs(ns *emu.Namespace, args []string) ([]string, func()
 	}
 	out := append([]string(nil), args...)
 	for i, a := range out {
-		if !strings.HasPrefix(a, "/") || !IsEmulatedPath(filepath.Clean(a)) {
+		if !strings.HasPrefix(a, "/") || !vfs.IsEmulated(filepath.Clean(a)) {
 			continue
 		}
-		data, err := ReadEmuFile(ns, filepath.Clean(a))
+		data, err := vfs.ReadFile(ns, filepath.Clean(a))
 		if err != nil {
 			cleanup()
 			return nil, func() {}, fmt.Errorf("%s: %v", a, err)

@@ -1,0 +1,46 @@
+package vfs
+
+import (
+	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/docker"
+)
+
+const machineHosts = "127.0.0.1\tlocalhost\n127.0.1.1\t" + docker.HostHostname + "\n\n" +
+	"# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\nfe00::0 ip6-localnet\nff00::0 ip6-mcastprefix\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n"
+
+// etcFiles serves /etc/hosts, /etc/resolv.conf and /etc/hostname.
+func etcFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
+	switch p {
+	case "/etc":
+		return nil, true, true
+	case "/etc/hosts", "/etc/resolv.conf", "/etc/hostname":
+	default:
+		return nil, false, false
+	}
+	f, inContainer := docker.Files(ns)
+	var s string
+	switch {
+	case p == "/etc/hosts" && inContainer:
+		s = f.Hosts
+	case p == "/etc/hosts":
+		s = machineHosts
+	case p == "/etc/hostname" && inContainer:
+		s = f.Hostname
+	case p == "/etc/hostname":
+		s = docker.HostHostname + "\n"
+	case inContainer:
+		s = f.ResolvConf
+	default:
+		// The emulated machine has no name server.
+		return nil, false, true
+	}
+	return Static(s), false, true
+}
+
+// Hostname is the host name processes in ns see.
+func Hostname(ns *emu.Namespace) string {
+	if h, ok := docker.Hostname(ns); ok {
+		return h
+	}
+	return docker.HostHostname
+}
