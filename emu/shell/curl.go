@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nsemu/nsemu/emu/libc"
 )
 
 // curl and wget: HTTP/1.1 clients over the namespace's TCP sockets, with
@@ -106,7 +108,7 @@ func fetch(c *Cmd, r httpReq, verbose io.Writer) (*httpResult, error) {
 		}
 		port = n
 	}
-	addr, err := lookupHost(c, host)
+	addr, err := libc.LookupHost(c.Ctx, c.NS, host)
 	if err != nil {
 		return nil, &httpError{6, "Could not resolve host: " + host}
 	}
@@ -133,7 +135,7 @@ func fetch(c *Cmd, r httpReq, verbose io.Writer) (*httpResult, error) {
 		if c.Ctx.Err() != nil {
 			return nil, &httpError{130, "interrupted"}
 		}
-		if strings.Contains(connError(err), "timed out") {
+		if strings.Contains(libc.ConnError(err), "timed out") {
 			return nil, &httpError{28, fmt.Sprintf("Failed to connect to %s port %d after %d ms: Timeout was reached", host, port, elapsedMs())}
 		}
 		return nil, &httpError{7, fmt.Sprintf("Failed to connect to %s port %d after %d ms: Couldn't connect to server", host, port, elapsedMs())}

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -9,8 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/nsemu/nsemu/emu/libc"
 )
 
 func init() {
@@ -99,7 +99,7 @@ func runNc(c *Cmd) int {
 	if len(f.args) != 2 {
 		return c.Errorf("usage: nc [-luzv] [-w timeout] [-p port] [destination] [port]")
 	}
-	dst, err := resolveHost(c, f.args[0])
+	dst, err := libc.LookupHost(c.Ctx, c.NS, f.args[0])
 	if err != nil {
 		return c.Errorf("nc: getaddrinfo for host \"%s\" port %s: %v", f.args[0], f.args[1], err)
 	}
@@ -117,7 +117,7 @@ func runNc(c *Cmd) int {
 		conn, err = c.NS.DialTCP(c.Ctx, ap)
 	}
 	if err != nil {
-		return c.Errorf("nc: connect to %s port %d (%s) failed: %s", dst, port, proto, connError(err))
+		return c.Errorf("nc: connect to %s port %d (%s) failed: %s", dst, port, proto, libc.ConnError(err))
 	}
 	defer conn.Close()
 	if f.verbose || f.zero {
@@ -129,19 +129,6 @@ func runNc(c *Cmd) int {
 		}
 	}
 	return ncCopy(c, conn, f)
-}
-
-func connError(err error) string {
-	s := err.Error()
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(s, "refused"):
-		return "Connection refused"
-	case strings.Contains(s, "unreachable"):
-		return "Network is unreachable"
-	case strings.Contains(s, "timed out"), strings.Contains(s, "timeout"):
-		return "Connection timed out"
-	}
-	return s
 }
 
 func ncListen(c *Cmd, f ncFlags) int {

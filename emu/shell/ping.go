@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/libc"
 	"github.com/nsemu/nsemu/stack"
 )
 
@@ -134,7 +134,7 @@ func runPing(c *Cmd) int {
 	if err != nil {
 		return c.Fail(2, "%v", err)
 	}
-	dst, err := resolveHost(c, f.dst)
+	dst, err := libc.LookupHost(c.Ctx, c.NS, f.dst)
 	if err != nil {
 		return c.Fail(2, "ping: %s: %v", f.dst, err)
 	}
@@ -278,6 +278,3 @@ func rttStats(rtts []time.Duration) string {
 // address, or a name from the namespace's /etc/hosts or its name servers
 // (resolve.go). The error says "Name or service not known" or "Temporary
 // failure in name resolution".
-func resolveHost(c *Cmd, host string) (netip.Addr, error) {
-	return lookupHost(c, host)
-}

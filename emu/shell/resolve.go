@@ -1,17 +1,10 @@
 package shell
 
 import (
-	"errors"
-	"fmt"
-	"net/netip"
-	"strconv"
 	"strings"
-	"time"
-
-	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/emu/docker"
+	"github.com/nsemu/nsemu/emu/libc"
 	"github.com/nsemu/nsemu/emu/vfs"
 )
 
@@ -46,7 +39,7 @@ func runHostname(c *Cmd) int {
 	case "-f", "--fqdn", "--long":
 		c.Printf("%s\n", name)
 	case "-i", "--ip-address":
-		addrs := hostsLookup(c.NS, name)
+		addrs := libc.HostsLookup(c.NS, name)
 		if len(addrs) == 0 {
 			return c.Errorf("hostname: Name or service not known")
 		}
@@ -73,207 +66,4 @@ func runHostname(c *Cmd) int {
 		return c.Errorf("hostname: you must be root to change the host name")
 	}
 	return 0
-}
-
-// hostsLookup returns the IPv4 addresses /etc/hosts of ns gives a name.
-func hostsLookup(ns *emu.Namespace, name string) []netip.Addr {
-	data, err := vfs.ReadFile(ns, "/etc/hosts")
-	if err != nil {
-		return nil
-	}
-	var out []netip.Addr
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		fs := strings.Fields(line)
-		if len(fs) < 2 {
-			continue
-		}
-		a, err := netip.ParseAddr(fs[0])
-		if err != nil || !a.Is4() {
-			continue
-		}
-		for _, n := range fs[1:] {
-			if strings.EqualFold(n, name) {
-				out = append(out, a)
-			}
-		}
-	}
-	return out
-}
-
-// resolveError is a failed name lookup in getaddrinfo's words.
-type resolveError struct {
-	host string
-	// temporary: no name server answered (EAI_AGAIN).
-	temporary bool
-}
-
-func (e *resolveError) Error() string {
-	if e.temporary {
-		return "Temporary failure in name resolution"
-	}
-	return "Name or service not known"
-}
-
-// lookupHost resolves a host name (or IPv4 literal) from namespace ns as
-// getaddrinfo does: /etc/hosts, then the name servers of /etc/resolv.conf.
-func lookupHost(c *Cmd, host string) (netip.Addr, error) {
-	if a, err := netip.ParseAddr(host); err == nil {
-		if a.Is4() {
-			return a, nil
-		}
-		return netip.Addr{}, &resolveError{host: host}
-	}
-	ns := c.NS
-	if addrs := hostsLookup(ns, host); len(addrs) > 0 {
-		return addrs[0], nil
-	}
-	if strings.EqualFold(host, "localhost") {
-		return netip.MustParseAddr("127.0.0.1"), nil
-	}
-	conf, err := vfs.ReadFile(ns, "/etc/resolv.conf")
-	if err != nil {
-		return netip.Addr{}, &resolveError{host: host}
-	}
-	servers, timeout, attempts := parseResolvConf(string(conf))
-	if len(servers) == 0 {
-		return netip.Addr{}, &resolveError{host: host}
-	}
-	for try := 0; try < attempts; try++ {
-		for _, s := range servers {
-			addrs, found, err := queryA(c, s, host, timeout)
-			if err != nil {
-				continue // no answer from this server
-			}
-			if !found || len(addrs) == 0 {
-				return netip.Addr{}, &resolveError{host: host}
-			}
-			return addrs[0], nil
-		}
-		if c.Ctx.Err() != nil {
-			break
-		}
-	}
-	return netip.Addr{}, &resolveError{host: host, temporary: true}
-}
-
-// parseResolvConf reads name servers and the timeout and attempts options.
-func parseResolvConf(s string) (servers []netip.Addr, timeout time.Duration, attempts int) {
-	timeout, attempts = 5*time.Second, 2
-	for _, line := range strings.Split(s, "\n") {
-		fs := strings.Fields(line)
-		if len(fs) < 2 || strings.HasPrefix(fs[0], "#") {
-			continue
-		}
-		switch fs[0] {
-		case "nameserver":
-			if a, err := netip.ParseAddr(fs[1]); err == nil && a.Is4() && len(servers) < 3 {
-				servers = append(servers, a)
-			}
-		case "options":
-			for _, o := range fs[1:] {
-				k, v, _ := strings.Cut(o, ":")
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 {
-					continue
-				}
-				switch k {
-				case "timeout":
-					timeout = time.Duration(n) * time.Second
-				case "attempts":
-					attempts = n
-				}
-			}
-		}
-	}
-	return servers, timeout, attempts
-}
-
-var errNoAnswer = errors.New("no answer")
-
-// queryA asks a name server for a name's A records over UDP, from c's
-// namespace. found is false for NXDOMAIN; err is set when no answer came
-// within timeout (or the server is unreachable). Waiting for a server
-// that never answers costs no wall time: the emulator's clock jumps. The
-// embedded DNS server of Docker containers answers at once, and is waited
-// for in real time (a jump could end the wait before its goroutine runs).
-func queryA(c *Cmd, server netip.Addr, name string, timeout time.Duration) ([]netip.Addr, bool, error) {
-	conn, err := c.NS.DialUDP(netip.AddrPortFrom(server, 53))
-	if err != nil {
-		return nil, false, err
-	}
-	defer conn.Close()
-	qname, err := dnsmessage.NewName(strings.TrimSuffix(name, ".") + ".")
-	if err != nil {
-		return nil, false, &resolveError{host: name}
-	}
-	id := uint16(time.Now().UnixNano())
-	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: id, RecursionDesired: true})
-	b.StartQuestions()
-	b.Question(dnsmessage.Question{Name: qname, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET})
-	q, err := b.Finish()
-	if err != nil {
-		return nil, false, err
-	}
-	done := make(chan struct{})
-	defer close(done)
-	if server == docker.DNSAddr.Addr() {
-		t := time.AfterFunc(timeout, func() { conn.Close() })
-		defer t.Stop()
-	} else {
-		stop := c.World().Warp()
-		defer stop()
-		t := c.World().Clock().AfterFunc(timeout, func() { conn.Close() })
-		defer t.Stop()
-	}
-	go func() {
-		select {
-		case <-c.Ctx.Done():
-			conn.Close()
-		case <-done:
-		}
-	}()
-	if _, err := conn.Write(q); err != nil {
-		return nil, false, err
-	}
-	buf := make([]byte, 1500)
-	for {
-		n, err := conn.Read(buf)
-		if err != nil {
-			return nil, false, errNoAnswer
-		}
-		var p dnsmessage.Parser
-		h, err := p.Start(buf[:n])
-		if err != nil || h.ID != id || !h.Response {
-			continue
-		}
-		if h.RCode == dnsmessage.RCodeNameError {
-			return nil, false, nil
-		}
-		if h.RCode != dnsmessage.RCodeSuccess {
-			return nil, false, fmt.Errorf("rcode %v", h.RCode)
-		}
-		if err := p.SkipAllQuestions(); err != nil {
-			return nil, false, err
-		}
-		var out []netip.Addr
-		for {
-			rh, err := p.AnswerHeader()
-			if err != nil {
-				break
-			}
-			if rh.Type != dnsmessage.TypeA {
-				p.SkipAnswer()
-				continue
-			}
-			r, err := p.AResource()
-			if err != nil {
-				break
-			}
-			out = append(out, netip.AddrFrom4(r.A))
-		}
-		return out, true, nil
-	}
 }
