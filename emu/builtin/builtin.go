@@ -1,0 +1,16 @@
+// Package builtin registers every built-in command with the interpreter.
+// Each tool family is a package of its own under emu/builtin/ that exports
+// Builtins(); adding a tool is adding its package and one line here.
+// Importing this package (as cmd/nsemu and the tests do) makes the
+// commands available to every shell.
+package builtin
+
+import (
+	"github.com/nsemu/nsemu/emu/shell"
+)
+
+func init() {
+	for _, tool := range [][]*shell.Builtin{} {
+		shell.Register(tool...)
+	}
+}
