@@ -21,6 +21,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/nsemu/nsemu/emu"
+	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/teach"
 )

@@ -25,6 +25,7 @@ import (
 
 	"github.com/nsemu/nsemu/capture"
 	"github.com/nsemu/nsemu/emu"
+	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/teach"
 )

@@ -6,11 +6,14 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
-	for _, tool := range [][]*shell.Builtin{} {
+	for _, tool := range [][]*shell.Builtin{
+		dmesg.Builtins(),
+	} {
 		shell.Register(tool...)
 	}
 }

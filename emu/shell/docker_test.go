@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // dockerStep is one command line of a docker CLI test: its exit status and
@@ -32,7 +33,7 @@ func runDockerSteps(t *testing.T, steps []dockerStep) {
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	var out, errb bytes.Buffer
-	sh := New(w, nil, &out, &errb)
+	sh := shell.New(w, nil, &out, &errb)
 	for _, s := range steps {
 		out.Reset()
 		errb.Reset()
@@ -190,7 +191,7 @@ func TestDockerInspectJSON(t *testing.T) {
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	var out bytes.Buffer
-	sh := New(w, nil, &out, &out)
+	sh := shell.New(w, nil, &out, &out)
 	if st := sh.RunLine(context.Background(), "docker network create --subnet 10.5.0.0/24 app && docker run -d --name web --network app --ip 10.5.0.7 nginx >/dev/null"); st != 0 {
 		t.Fatalf("setup: %s", out.String())
 	}
@@ -282,11 +283,11 @@ func TestDockerInteractive(t *testing.T) {
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	var out bytes.Buffer
-	sh := New(w, nil, &out, &out)
+	sh := shell.New(w, nil, &out, &out)
 	var opened []*emu.Namespace
-	sh.Interactive = func(c *Cmd) int {
+	sh.Interactive = func(c *shell.Cmd) int {
 		opened = append(opened, c.NS)
-		h := &Shell{W: w, Stdout: c.Stdout, Stderr: c.Stderr, NS: c.NS}
+		h := &shell.Shell{W: w, Stdout: c.Stdout, Stderr: c.Stderr, NS: c.NS}
 		return h.RunLine(c.Ctx, "hostname; exit 4")
 	}
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // FuzzDispatch feeds arbitrary command lines to the built-in dispatcher on
@@ -49,7 +51,7 @@ func FuzzDispatch(f *testing.F) {
 		defer w.Close()
 		ns1, _ := w.Namespace("ns1")
 		var out bytes.Buffer
-		sh := New(w, nil, &out, &out)
+		sh := shell.New(w, nil, &out, &out)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		sh.Exec(ctx, ns1, args, strings.NewReader(""), &out, &out)

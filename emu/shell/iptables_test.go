@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/stack"
 )
 
@@ -94,9 +95,9 @@ func TestIPTablesParse(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {
-			cmd, err := ParseIPTables(strings.Fields(c.args))
+			cmd, err := shell.ParseIPTables(strings.Fields(c.args))
 			if c.err != "" {
-				var ie *IPTablesError
+				var ie *shell.IPTablesError
 				if !errors.As(err, &ie) {
 					t.Fatalf("err %v (%T), want an IPTablesError with %q", err, err, c.err)
 				}
@@ -115,7 +116,7 @@ func TestIPTablesParse(t *testing.T) {
 				t.Fatalf("reject %v, want %v", cmd.Reject, c.reject)
 			}
 			if c.rule != nil && !cmd.Rule.Equal(*c.rule) {
-				t.Fatalf("rule %s, want %s", iptRuleSpec(cmd.Rule, nil), iptRuleSpec(*c.rule, nil))
+				t.Fatalf("rule %s, want %s", shell.IptRuleSpec(cmd.Rule, nil), shell.IptRuleSpec(*c.rule, nil))
 			}
 		})
 	}
@@ -132,7 +133,7 @@ func TestIPTablesNum(t *testing.T) {
 		{12345678901, false, false, "  12G "}, {12345678901234, false, false, "  12T "},
 		{388368, true, false, "  388368 "}, {1640, false, true, "1640 "}, {388368, false, true, "388K "},
 	} {
-		if got := iptNum(c.n, c.exact, c.notab); got != c.want {
+		if got := shell.IptNum(c.n, c.exact, c.notab); got != c.want {
 			t.Errorf("iptNum(%d, %v, %v) = %q, want %q", c.n, c.exact, c.notab, got, c.want)
 		}
 	}
@@ -149,11 +150,11 @@ type ntScriptResult struct {
 func ntRunScript(t *testing.T, w *emu.World, ns *emu.Namespace, src string) ntScriptResult {
 	t.Helper()
 	var out, errb bytes.Buffer
-	sh := New(w, nil, &out, &errb)
+	sh := shell.New(w, nil, &out, &errb)
 	sh.NS = ns
 	err := sh.RunScript(context.Background(), "t.sh", strings.NewReader(src), nil)
 	r := ntScriptResult{out: out.String(), err: errb.String()}
-	var se *ScriptError
+	var se *shell.ScriptError
 	switch {
 	case errors.As(err, &se):
 		r.status = se.Status
@@ -307,12 +308,12 @@ func TestIPTablesRefusedChangesNothing(t *testing.T) {
 		t.Fatalf("setup: %+v", r)
 	}
 	var out bytes.Buffer
-	sh := New(w, nil, &out, &out)
+	sh := shell.New(w, nil, &out, &out)
 	for _, line := range strings.Split(string(src), "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		args, err := ParseIPTables(strings.Fields(line)[1:])
+		args, err := shell.ParseIPTables(strings.Fields(line)[1:])
 		if strings.HasPrefix(line, "iptables ") && err == nil && args.Reject == nil {
 			continue // a command that may well succeed
 		}
@@ -492,9 +493,9 @@ func FuzzIPTablesParse(f *testing.F) {
 		} else {
 			args = strings.Fields(line)
 		}
-		cmd, err := ParseIPTables(args)
+		cmd, err := shell.ParseIPTables(args)
 		if err != nil {
-			var ie *IPTablesError
+			var ie *shell.IPTablesError
 			if !errors.As(err, &ie) || ie.Status < 1 || ie.Status > 3 || ie.Msg == "" {
 				t.Fatalf("%q: error %#v", args, err)
 			}
@@ -503,8 +504,8 @@ func FuzzIPTablesParse(f *testing.F) {
 		if !cmd.HasRule || cmd.Reject != nil {
 			return
 		}
-		spec := IPTablesRuleArgs(cmd.Rule, nil)
-		again, err := ParseIPTables(append([]string{"-A", "X"}, spec...))
+		spec := shell.IPTablesRuleArgs(cmd.Rule, nil)
+		again, err := shell.ParseIPTables(append([]string{"-A", "X"}, spec...))
 		if err != nil {
 			t.Fatalf("%q parsed to %q, which does not parse: %v", args, spec, err)
 		}
@@ -520,8 +521,8 @@ func FuzzIPTablesParse(f *testing.F) {
 			}
 		}
 		if bare {
-			if got := iptSplitSpec(iptRuleSpec(cmd.Rule, nil)); strings.Join(got, "\x00") != strings.Join(spec, "\x00") {
-				t.Fatalf("%q prints as %q, which splits into %q", args, iptRuleSpec(cmd.Rule, nil), got)
+			if got := iptSplitSpec(shell.IptRuleSpec(cmd.Rule, nil)); strings.Join(got, "\x00") != strings.Join(spec, "\x00") {
+				t.Fatalf("%q prints as %q, which splits into %q", args, shell.IptRuleSpec(cmd.Rule, nil), got)
 			}
 		}
 	})

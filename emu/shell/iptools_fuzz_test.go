@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // fuzzWorld is a small world: ns1's eth0 is wired to the host's veth0,
@@ -42,7 +43,7 @@ func fuzzWorld(t *testing.T) *emu.World {
 	}{{host, "br0"}, {host, "veth0"}, {ns1, "eth0"}, {ns1, "lo"}} {
 		must(x.ns.SetLinkUp(x.dev, true))
 	}
-	sh := New(w, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	sh := shell.New(w, nil, &bytes.Buffer{}, &bytes.Buffer{})
 	must(sh.RunScript(context.Background(), "fuzz.sh", strings.NewReader(
 		"ip -n ns1 route add default via 10.0.0.1\nip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev br0\n"), nil))
 	return w
@@ -80,17 +81,17 @@ func FuzzIPCommand(f *testing.F) {
 		if len(args) > 32 {
 			return
 		}
-		tool, run := "ip", runIP
+		tool, run := "ip", shell.RunIP
 		if len(args) > 0 {
 			switch args[0] {
 			case "bridge":
-				tool, run, args = "bridge", runBridge, args[1:]
+				tool, run, args = "bridge", shell.RunBridge, args[1:]
 			case "brctl":
-				tool, run, args = "brctl", runBrctl, args[1:]
+				tool, run, args = "brctl", shell.RunBrctl, args[1:]
 			}
 		}
 		for _, a := range args {
-			if tool == "ip" && matches(a, "exec") {
+			if tool == "ip" && shell.Matches(a, "exec") {
 				// ip netns exec runs any built-in (ping, sleep, ...):
 				// FuzzDispatch covers those.
 				return
@@ -102,7 +103,7 @@ func FuzzIPCommand(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var out, errb bytes.Buffer
-		c := &Cmd{Sh: New(w, nil, &out, &errb), NS: w.Host(), Args: append([]string{tool}, args...),
+		c := &shell.Cmd{Sh: shell.New(w, nil, &out, &errb), NS: w.Host(), Args: append([]string{tool}, args...),
 			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Ctx: ctx}
 		status := run(c) // no recover: a panic fails the fuzz run
 		if status != 0 {

@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -80,7 +81,7 @@ func runShapeScript(t *testing.T, path string) string {
 	defer w.Close()
 	var out, errb bytes.Buffer
 	text := "P=\n" + string(prelude) + string(src)
-	if err := New(w, nil, &out, &errb).RunScript(context.Background(), filepath.Base(path), strings.NewReader(text), nil); err != nil {
+	if err := shell.New(w, nil, &out, &errb).RunScript(context.Background(), filepath.Base(path), strings.NewReader(text), nil); err != nil {
 		t.Fatalf("%s: %v\n%s", path, err, errb.String())
 	}
 	return out.String()

@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // toolCase is one table case for ip, bridge and brctl: a setup script that
@@ -93,7 +94,7 @@ func runToolCase(t *testing.T, c toolCase) {
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	var out, errb bytes.Buffer
-	sh := New(w, nil, &out, &errb)
+	sh := shell.New(w, nil, &out, &errb)
 	ctx := context.Background()
 	if c.setup != "" {
 		if err := sh.RunScript(ctx, "setup.sh", strings.NewReader(c.setup), nil); err != nil {
@@ -103,13 +104,13 @@ func runToolCase(t *testing.T, c toolCase) {
 	before := worldState(w)
 	out.Reset()
 	errb.Reset()
-	err := New(w, nil, &out, &errb).RunScript(ctx, "test.sh", strings.NewReader(c.cmd+"\n"), nil)
+	err := shell.New(w, nil, &out, &errb).RunScript(ctx, "test.sh", strings.NewReader(c.cmd+"\n"), nil)
 	if c.err == "" {
 		if err != nil {
 			t.Fatalf("%s: %v\nstderr: %s", c.cmd, err, errb.String())
 		}
 	} else {
-		var se *ScriptError
+		var se *shell.ScriptError
 		if !errors.As(err, &se) {
 			t.Fatalf("%s: error %v, want status %d %q (stdout %q)", c.cmd, err, c.status, c.err, out.String())
 		}

@@ -1,7 +1,9 @@
-package shell
+package shell_test
 
 import (
 	"testing"
+
+	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 
 	"github.com/nsemu/nsemu/emu/leakcheck"
 )

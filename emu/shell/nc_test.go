@@ -1,10 +1,12 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func TestNc(t *testing.T) {
@@ -25,8 +27,8 @@ func TestNc(t *testing.T) {
 			w := pair(t)
 			defer w.Close()
 			var out, errb bytes.Buffer
-			sh := New(w, nil, &out, &errb)
-			if _, ok := Lookup("ip"); !ok {
+			sh := shell.New(w, nil, &out, &errb)
+			if _, ok := shell.Lookup("ip"); !ok {
 				t.Skip("ip built-in not registered yet")
 			}
 			err := sh.RunScript(context.Background(), "nc.sh", strings.NewReader(c.script), nil)

@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // The scripts in testdata/nettools run one command per line; the
@@ -48,7 +49,7 @@ func ntTranscript(t *testing.T, path string) string {
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	var out bytes.Buffer
-	sh := New(w, nil, &out, &out)
+	sh := shell.New(w, nil, &out, &out)
 	for _, line := range strings.Split(string(src), "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -87,11 +88,11 @@ func ntRealToNsemu(s string) string {
 			sm := ntBcastRe.FindStringSubmatch(m)
 			a, err1 := netip.ParseAddr(sm[1])
 			mask, err2 := netip.ParseAddr(sm[2])
-			bits, ok := ntMaskBits(mask)
+			bits, ok := shell.NtMaskBits(mask)
 			if err1 != nil || err2 != nil || !ok {
 				return m
 			}
-			return fmt.Sprintf("inet %s  netmask %s  broadcast %s", sm[1], sm[2], ntBroadcast(netip.PrefixFrom(a, bits)))
+			return fmt.Sprintf("inet %s  netmask %s  broadcast %s", sm[1], sm[2], shell.NtBroadcast(netip.PrefixFrom(a, bits)))
 		})
 		out = append(out, l)
 	}

@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/vfs"
 )
 
@@ -123,11 +124,11 @@ func TestIfconfig(t *testing.T) {
 		n    uint64
 		want string
 	}{{0, "0.0 B"}, {434, "434.0 B"}, {1024, "1024.0 B"}, {1542, "1.5 KiB"}, {8701343, "8.2 MiB"}, {210777, "205.8 KiB"}, {5 << 30, "5.0 GiB"}} {
-		if got := ntBytes(c.n); got != c.want {
+		if got := shell.NtBytes(c.n); got != c.want {
 			t.Errorf("ntBytes(%d) = %q, want %q", c.n, got, c.want)
 		}
 	}
-	if !ntNameLess("eth2", "eth10") || ntNameLess("eth10", "eth2") || !ntNameLess("br0", "ens33") || !ntNameLess("veth-1", "veth-1-br") {
+	if !shell.NtNameLess("eth2", "eth10") || shell.NtNameLess("eth10", "eth2") || !shell.NtNameLess("br0", "ens33") || !shell.NtNameLess("veth-1", "veth-1-br") {
 		t.Error("ntNameLess does not sort as net-tools does")
 	}
 }
@@ -256,7 +257,7 @@ func TestOpenHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	sh := New(w, nil, &out, &errb)
+	sh := shell.New(w, nil, &out, &errb)
 	sh.NS = ns1
 	r, err := interp.New(interp.StdIO(nil, &out, &errb), interp.OpenHandler(sh.OpenHandler))
 	if err != nil {
@@ -303,7 +304,7 @@ func TestInetAton(t *testing.T) {
 	}{{"0", "0.0.0.0"}, {"10.1", "10.0.0.1"}, {"10.1.2", "10.1.0.2"}, {"192.168.28.1", "192.168.28.1"},
 		{"0x7f.1", "127.0.0.1"}, {"010.0.0.1", "8.0.0.1"}, {"300.1.1.1", ""}, {"1.2.3.4.5", ""}, {"1..2", ""},
 		{"", ""}, {"-1", ""}, {"4294967295", "255.255.255.255"}, {"4294967296", ""}, {"foo", ""}} {
-		a, ok := ntInetAton(c.in)
+		a, ok := shell.NtInetAton(c.in)
 		got := ""
 		if ok {
 			got = a.String()

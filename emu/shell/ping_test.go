@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // pair builds ns1 (10.0.0.1) and ns2 (10.0.0.2) joined by a veth pair.
@@ -70,7 +71,7 @@ func TestPing(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			sh := New(w, nil, &out, &out)
+			sh := shell.New(w, nil, &out, &out)
 			st := sh.Exec(context.Background(), ns, append([]string{"ping"}, strings.Fields(c.args)...), nil, &out, &out)
 			if st != c.status {
 				t.Errorf("exit status %d, want %d\n%s", st, c.status, out.String())

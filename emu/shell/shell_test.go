@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func runScript(t *testing.T, src string, args ...string) (stdout, stderr string, err error) {
@@ -16,7 +17,7 @@ func runScript(t *testing.T, src string, args ...string) (stdout, stderr string,
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	var out, errb bytes.Buffer
-	sh := New(w, nil, &out, &errb)
+	sh := shell.New(w, nil, &out, &errb)
 	err = sh.RunScript(context.Background(), "test.sh", strings.NewReader(src), args)
 	return out.String(), errb.String(), err
 }
@@ -54,7 +55,7 @@ func TestScriptBasics(t *testing.T) {
 				}
 				return
 			}
-			var se *ScriptError
+			var se *shell.ScriptError
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v (%T), want a ScriptError containing %q", err, err, c.wantErr)
 			}

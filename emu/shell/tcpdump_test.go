@@ -1,4 +1,4 @@
-package shell
+package shell_test
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func TestTcpdump(t *testing.T) {
@@ -40,7 +42,7 @@ func TestTcpdump(t *testing.T) {
 			defer w.Close()
 			ns1, _ := w.Namespace("ns1")
 			var out, errb bytes.Buffer
-			sh := New(w, nil, &out, &errb)
+			sh := shell.New(w, nil, &out, &errb)
 			sh.NS = ns1
 			err := sh.RunScript(context.Background(), "td.sh", strings.NewReader(c.script), nil)
 			if c.wantErr != "" {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/trace"
 )

@@ -1,29 +1,37 @@
-package shell
+// Package dmesg is the kernel log's readers: dmesg and journalctl -k, over
+// the namespace's emulated kernel log (iptables LOG and TRACE lines).
+package dmesg
 
 import (
 	"fmt"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/vfs"
 	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
-func init() {
-	Register(&Builtin{
-		Name:  "dmesg",
-		Usage: "dmesg [-T]",
-		Help:  "Prints the current namespace's emulated kernel log: iptables LOG and TRACE lines, with seconds since the emulator started (-T: wall-clock time).",
-		Run:   runDmesg,
-	})
-	Register(&Builtin{
-		Name:  "journalctl",
-		Usage: "journalctl -k [-n N] [--no-pager]",
-		Help:  "Prints the current namespace's emulated kernel log in journal format (only -k, the kernel log, exists here).",
-		Run:   runJournalctl,
-	})
+// Builtins returns dmesg and journalctl.
+func Builtins() []*shell.Builtin {
+	return []*shell.Builtin{
+		{
+			Group: shell.GroupPrograms,
+			Name:  "dmesg",
+			Usage: "dmesg [-T]",
+			Help:  "Prints the current namespace's emulated kernel log: iptables LOG and TRACE lines, with seconds since the emulator started (-T: wall-clock time).",
+			Run:   runDmesg,
+		},
+		{
+			Group: shell.GroupPrograms,
+			Name:  "journalctl",
+			Usage: "journalctl -k [-n N] [--no-pager]",
+			Help:  "Prints the current namespace's emulated kernel log in journal format (only -k, the kernel log, exists here).",
+			Run:   runJournalctl,
+		},
+	}
 }
 
-func runDmesg(c *Cmd) int {
+func runDmesg(c *shell.Cmd) int {
 	human := false
 	for _, a := range c.Args[1:] {
 		switch a {
@@ -46,7 +54,7 @@ func runDmesg(c *Cmd) int {
 	return 0
 }
 
-func runJournalctl(c *Cmd) int {
+func runJournalctl(c *shell.Cmd) int {
 	kernel := false
 	n := -1
 	args := c.Args[1:]
