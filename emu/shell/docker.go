@@ -335,7 +335,8 @@ func dockerExec(d *dockerCmd, e *docker.Engine, args []string) int {
 	if err != nil {
 		return d.daemon(err)
 	}
-	defer cancel()
+	// Through a closure: docker exec -d hands cancel to its command.
+	defer func() { cancel() }()
 	cmd := append([]string{docker.CmdName(f.args[1])}, f.args[2:]...)
 	if !runnable(cmd[0]) {
 		return c.Fail(126, "OCI runtime exec failed: exec failed: unable to start container process: exec: %q: executable file not found in $PATH: unknown", f.args[1])
