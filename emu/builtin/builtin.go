@@ -7,12 +7,14 @@ package builtin
 
 import (
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
 		dmesg.Builtins(),
+		docker.Builtins(),
 	} {
 		shell.Register(tool...)
 	}
