@@ -45,7 +45,7 @@ func dockerLogs(d *cli, e *engine.Engine, args []string) error {
 		return err
 	}
 	lines := ctr.Logs()
-	printed := len(ctr.Logs())
+	printed := len(lines)
 	if req.tail >= 0 && req.tail < len(lines) {
 		lines = lines[len(lines)-req.tail:]
 	}
