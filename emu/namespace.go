@@ -27,11 +27,13 @@ type Namespace struct {
 	root    bool
 	created int64
 	st      *stack.Stack
-	hidden  bool // see anon.go
+	hidden  bool // made by NewHiddenNamespace, never changes; World.hidden lists the live ones
 
-	mu   sync.Mutex // guards devs
-	devs map[string]*Device
-	dead bool
+	mu      sync.Mutex // guards devs, dead, sysctls and hooks
+	devs    map[string]*Device
+	dead    bool
+	sysctls map[string]string // the stored keys written (sysctl.go)
+	hooks   []*destroyHook    // run when the namespace goes (anon.go)
 }
 
 // Name returns the namespace's name (HostName for the root namespace).
@@ -173,7 +175,7 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, err
 	}
 	d := &Device{Kind: KindBridge, name: name, index: idx, br: br}
-	br.SetNetfilter(n.bridgeNetfilter(br))
+	n.setBridgeNetfilter(br)
 	if err := n.st.AddNIC(name, br.Self()); err != nil {
 		br.Stop()
 		return nil, err

@@ -87,8 +87,8 @@ type World struct {
 	nextIndex int
 	closed    bool
 
-	// anon: hidden namespaces and destroy hooks (anon.go).
-	anon anonState
+	// hidden are the live hidden namespaces (anon.go).
+	hidden map[*Namespace]struct{}
 }
 
 // New makes a world with the host's root namespace in it.
@@ -97,7 +97,7 @@ func New(opts Options) *World {
 	if c == nil {
 		c = clock.New()
 	}
-	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, nextIndex: 2}
+	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2}
 	h, err := w.newNamespace(HostName, true)
 	if err != nil {
 		panic(fmt.Sprintf("emu: making the host namespace: %v", err))

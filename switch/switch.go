@@ -594,6 +594,9 @@ func (b *Bridge) drop(in *vethsim.End, pkt *stack.PacketBuffer, reason string) {
 // bridge goroutine and must not keep pkt.
 type Netfilter func(pkt *stack.PacketBuffer, in, out *vethsim.End) bool
 
+// HasNetfilter reports whether the br_netfilter hook is installed.
+func (b *Bridge) HasNetfilter() bool { return b.netfilter.Load() != nil }
+
 // SetNetfilter installs (or, with nil, removes) the br_netfilter hook.
 func (b *Bridge) SetNetfilter(f Netfilter) {
 	if f == nil {

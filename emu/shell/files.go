@@ -1,246 +1,227 @@
 package shell
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
-	"strings"
 
-	"github.com/nsemu/nsemu/emu/vfs"
+	"github.com/spf13/afero"
 	"mvdan.cc/sh/v3/interp"
+
+	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
-// The emulated files: what cat (and, once shell.go installs OpenHandler,
-// redirections) see under /proc and /sys. Each namespace has its own:
-// /proc/sys/net/... (the sysctl keys, writable), /proc/net/{arp,route,dev},
-// /sys/class/net/DEV/{address,mtu,ifindex,iflink,operstate,carrier,type,
-// tx_queue_len,flags,statistics/*}. Other packages may add files with
-// Register (a container's /etc/hosts, say).
+// The files a script sees: every path the interpreter opens, stats or
+// lists (redirections, `source`, globbing, `cd`, `test -f`) and every
+// path a built-in opens (Cmd.Open...) goes through the emulated file
+// system of the namespace the command runs in (vfs.View): memory for what
+// scripts write, the generated /proc, /sys, /etc/hosts..., and the shared
+// directories of the real machine at their own paths. Nothing else of the
+// host is reachable.
 
-func init() {
-	Register(&Builtin{
-		Name:  "cat",
-		Usage: "cat [-nbEATsv] [FILE]...",
-		Help: `Prints the current namespace's emulated files — /proc/sys/net/ipv4/ip_forward,
-/proc/net/arp, /proc/net/route, /proc/net/dev, /sys/class/net/DEV/{address,mtu,
-ifindex,iflink,operstate,carrier,...} — or standard input (no FILE, or -).
-It never reads the host's files.`,
-		Run: runCat,
-	})
-}
-
-type catFlags struct {
-	number, numberNonBlank, ends, tabs, squeeze, nonprint bool
-}
-
-func runCat(c *Cmd) int {
-	var f catFlags
-	var files []string
-	opts := true
-	for _, a := range c.Args[1:] {
-		switch {
-		case opts && a == "--":
-			opts = false
-		case opts && strings.HasPrefix(a, "--") && len(a) > 2:
-			switch a {
-			case "--number":
-				f.number = true
-			case "--number-nonblank":
-				f.numberNonBlank = true
-			case "--show-ends":
-				f.ends = true
-			case "--show-tabs":
-				f.tabs = true
-			case "--show-all":
-				f.nonprint, f.ends, f.tabs = true, true, true
-			case "--squeeze-blank":
-				f.squeeze = true
-			case "--show-nonprinting":
-				f.nonprint = true
-			case "--help":
-				c.Printf("Usage: cat [OPTION]... [FILE]...\nConcatenate FILE(s) to standard output.\n")
-				return 0
-			default:
-				return c.Fail(1, "cat: unrecognized option '%s'\nTry 'cat --help' for more information.", a)
-			}
-		case opts && strings.HasPrefix(a, "-") && len(a) > 1:
-			for _, o := range a[1:] {
-				switch o {
-				case 'n':
-					f.number = true
-				case 'b':
-					f.numberNonBlank = true
-				case 'E':
-					f.ends = true
-				case 'T':
-					f.tabs = true
-				case 's':
-					f.squeeze = true
-				case 'v':
-					f.nonprint = true
-				case 'A':
-					f.nonprint, f.ends, f.tabs = true, true, true
-				case 'e':
-					f.nonprint, f.ends = true, true
-				case 't':
-					f.nonprint, f.tabs = true, true
-				case 'u':
-				default:
-					return c.Fail(1, "cat: invalid option -- '%c'\nTry 'cat --help' for more information.", o)
-				}
-			}
-		default:
-			files = append(files, a)
+// fileSystem is the shell's emulated file system; the first use makes one
+// that shares the process's working directory when the caller gave none.
+func (s *Shell) fileSystem() *vfs.System {
+	s.fsOnce.Do(func() {
+		if s.Files != nil {
+			return
 		}
-	}
-	if len(files) == 0 {
-		files = []string{"-"}
-	}
-	w := &catWriter{f: f, out: c.Stdout, bol: true}
-	status := 0
-	for _, name := range files {
-		var data []byte
-		var err error
-		if name == "-" {
-			if c.Stdin == nil {
-				continue
-			}
-			data, err = io.ReadAll(c.Stdin)
-		} else {
-			data, err = vfs.ReadFile(c.NS, name)
+		var dirs []vfs.HostDir
+		if wd, err := os.Getwd(); err == nil {
+			dirs = append(dirs, vfs.HostDir{Path: wd})
 		}
+		sys, err := vfs.New(dirs...)
 		if err != nil {
-			fmt.Fprintf(c.Stderr, "cat: %s: %v\n", name, err)
-			status = 1
-			continue
+			sys, _ = vfs.New()
 		}
-		if _, err := w.Write(data); err != nil {
-			return 1
-		}
-	}
-	return status
+		s.Files = sys
+	})
+	return s.Files
 }
 
-// catWriter applies cat's options across files, as GNU cat does (line
-// numbers carry on from one file to the next).
-type catWriter struct {
-	f      catFlags
-	out    io.Writer
-	line   int
-	bol    bool
-	blanks int
-}
+// view is the file system as namespace ns sees it.
+func (s *Shell) view(ns *emu.Namespace) *vfs.View { return s.fileSystem().View(ns) }
 
-func (w *catWriter) Write(data []byte) (int, error) {
-	f := w.f
-	if !f.number && !f.numberNonBlank && !f.ends && !f.tabs && !f.squeeze && !f.nonprint {
-		return w.out.Write(data)
+// startDir is where a new shell starts: the process's working directory
+// when it is shared, "/" otherwise.
+func (s *Shell) startDir() string {
+	if s.Dir != "" {
+		return s.Dir
 	}
-	var b bytes.Buffer
-	for _, ch := range data {
-		if w.bol {
-			if ch == '\n' {
-				w.blanks++
-				if f.squeeze && w.blanks > 1 {
-					continue
-				}
-			} else {
-				w.blanks = 0
-			}
-			if f.numberNonBlank && ch != '\n' || f.number && !f.numberNonBlank {
-				w.line++
-				fmt.Fprintf(&b, "%6d\t", w.line)
-			}
-			w.bol = false
-		}
-		switch {
-		case ch == '\n':
-			if f.ends {
-				b.WriteByte('$')
-			}
-			b.WriteByte('\n')
-			w.bol = true
-		case ch == '\t' && f.tabs:
-			b.WriteString("^I")
-		case f.nonprint && ch != '\t' && (ch < 32 || ch == 127):
-			b.WriteByte('^')
-			b.WriteByte(ch ^ 0x40)
-		case f.nonprint && ch >= 128:
-			b.WriteString("M-")
-			c := ch - 128
-			switch {
-			case c < 32 || c == 127:
-				b.WriteByte('^')
-				b.WriteByte(c ^ 0x40)
-			default:
-				b.WriteByte(c)
-			}
-		default:
-			b.WriteByte(ch)
+	for _, d := range s.fileSystem().Shared() {
+		if wd, err := os.Getwd(); err == nil && path.Clean(wd) == d.Path {
+			return d.Path
 		}
 	}
-	if _, err := w.out.Write(b.Bytes()); err != nil {
-		return 0, err
-	}
-	return len(data), nil
+	return "/"
 }
 
-// OpenHandler is an interp.OpenHandlerFunc that makes redirections see the
-// emulated files of the namespace the shell runs in: `echo 1 >
-// /proc/sys/net/ipv4/ip_forward` turns forwarding on there, and `read v <
-// /sys/class/net/eth0/mtu` reads the emulated MTU. Paths under /proc and
-// /sys that nsemu does not emulate fail with "No such file or directory"
-// (the host's own are never touched); /dev/null and every other path go to
-// interp.DefaultOpenHandler. shell.go installs it with
-// interp.OpenHandler(s.OpenHandler).
+// abs makes name absolute from directory dir.
+func abs(dir, name string) string {
+	if path.IsAbs(name) {
+		return path.Clean(name)
+	}
+	if dir == "" {
+		dir = "/"
+	}
+	return path.Join(dir, name)
+}
+
+// handlerDir is the interpreter's working directory for a handler call.
+func handlerDir(ctx context.Context) string {
+	if d, ok := ctx.Value(dirKey{}).(string); ok {
+		return d
+	}
+	return "/"
+}
+
+type dirKey struct{}
+
+// withDir records the working directory for the built-ins a handler runs.
+func withDir(ctx context.Context, dir string) context.Context {
+	return context.WithValue(ctx, dirKey{}, dir)
+}
+
+// OpenHandler is the interp.OpenHandlerFunc: redirections open files of the
+// emulated file system (echo 1 > /proc/sys/net/ipv4/ip_forward turns
+// forwarding on in the shell's namespace; echo x > /tmp/f writes memory).
+// /dev/stdin, /dev/stdout and /dev/stderr are the handler's own streams.
 func (s *Shell) OpenHandler(ctx context.Context, name string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
-	p := name
-	if !path.IsAbs(p) {
-		if hc := interp.HandlerCtx(ctx); hc.Dir != "" {
-			p = path.Join(hc.Dir, p)
-		}
+	hc := interp.HandlerCtx(ctx)
+	p := abs(hc.Dir, name)
+	switch p {
+	case "/dev/stdout":
+		return nopCloser{w: hc.Stdout}, nil
+	case "/dev/stderr":
+		return nopCloser{w: hc.Stderr}, nil
+	case "/dev/stdin":
+		return nopCloser{r: hc.Stdin}, nil
 	}
-	p = path.Clean("/" + p)
-	if !vfs.IsEmulated(p) {
-		return interp.DefaultOpenHandler()(ctx, name, flag, perm)
-	}
-	pathErr := func(err error) error { return &fs.PathError{Op: "open", Path: name, Err: err} }
-	f, err := vfs.Open(s.ns(), p)
+	f, err := s.view(s.ns()).OpenFile(p, flag, perm)
 	if err != nil {
-		return nil, pathErr(err)
+		return nil, renamed(err, name)
 	}
-	if flag&(os.O_WRONLY|os.O_RDWR) != 0 {
-		if f.Write == nil {
-			return nil, pathErr(vfs.ErrPerm)
-		}
-		return &emuWriteFile{f: f}, nil
-	}
-	data, err := f.Read()
-	if err != nil {
-		return nil, pathErr(err)
-	}
-	return &emuReadFile{Reader: bytes.NewReader(data)}, nil
+	return f, nil
 }
 
-type emuReadFile struct{ *bytes.Reader }
-
-func (*emuReadFile) Write([]byte) (int, error) { return 0, errors.New("bad file descriptor") }
-func (*emuReadFile) Close() error              { return nil }
-
-// emuWriteFile applies each write as the kernel applies a write(2) to a
-// /proc/sys file.
-type emuWriteFile struct{ f *vfs.File }
-
-func (*emuWriteFile) Read([]byte) (int, error) { return 0, errors.New("bad file descriptor") }
-func (w *emuWriteFile) Write(p []byte) (int, error) {
-	if err := w.f.Write(p); err != nil {
-		return 0, err
+// statHandler is the interp.StatHandlerFunc (cd, test -f, globbing).
+func (s *Shell) statHandler(ctx context.Context, name string, follow bool) (fs.FileInfo, error) {
+	p := abs(interp.HandlerCtx(ctx).Dir, name)
+	v := s.view(s.ns())
+	if follow {
+		return v.Stat(p)
 	}
-	return len(p), nil
+	return v.Lstat(p)
 }
-func (*emuWriteFile) Close() error { return nil }
+
+// readDirHandler is the interp.ReadDirHandlerFunc2 (globbing).
+func (s *Shell) readDirHandler(ctx context.Context, name string) ([]fs.DirEntry, error) {
+	fis, err := s.view(s.ns()).ReadDir(abs(interp.HandlerCtx(ctx).Dir, name))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]fs.DirEntry, len(fis))
+	for i, fi := range fis {
+		out[i] = fs.FileInfoToDirEntry(fi)
+	}
+	return out, nil
+}
+
+// accessHandler is the interp.AccessHandlerFunc (test -r/-w/-x, cd): the
+// emulated user is root, so a file that exists may be read and written;
+// executing needs a directory or an x bit.
+func (s *Shell) accessHandler(ctx context.Context, name string, mode interp.AccessMode) error {
+	fi, err := s.statHandler(ctx, name, true)
+	if err != nil {
+		return err
+	}
+	if mode&interp.AccessExec != 0 && !fi.IsDir() && fi.Mode()&0o111 == 0 {
+		return &fs.PathError{Op: "access", Path: name, Err: vfs.ErrPerm}
+	}
+	return nil
+}
+
+// renamed returns err with the path the user wrote.
+func renamed(err error, name string) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
+	}
+	return err
+}
+
+// nopCloser is one of the handler's streams opened as a file.
+type nopCloser struct {
+	r io.Reader
+	w io.Writer
+}
+
+func (n nopCloser) Read(p []byte) (int, error) {
+	if n.r == nil {
+		return 0, vfs.ErrPerm
+	}
+	return n.r.Read(p)
+}
+
+func (n nopCloser) Write(p []byte) (int, error) {
+	if n.w == nil {
+		return 0, vfs.ErrPerm
+	}
+	return n.w.Write(p)
+}
+
+func (nopCloser) Close() error { return nil }
+
+// Files: the file system a built-in sees, from its namespace and working
+// directory. Errors are *fs.PathError naming the file as the user wrote it,
+// in the C library's words (vfs.Strerror): a tool prints
+// "grep: NAME: No such file or directory" with fmt.Sprintf("%s: %s: %s",
+// tool, pe.Path, vfs.Strerror(err)) or simply c.FileError(err).
+
+// Files returns the file system as the command's namespace sees it.
+func (c *Cmd) Files() *vfs.View { return c.Sh.view(c.NS) }
+
+// Path returns name as an absolute path, from the working directory.
+func (c *Cmd) Path(name string) string { return abs(c.Dir, name) }
+
+// Open opens a file for reading.
+func (c *Cmd) Open(name string) (afero.File, error) {
+	f, err := c.Files().Open(c.Path(name))
+	return f, renamed(err, name)
+}
+
+// OpenFile opens a file as os.OpenFile does.
+func (c *Cmd) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, error) {
+	f, err := c.Files().OpenFile(c.Path(name), flag, perm)
+	return f, renamed(err, name)
+}
+
+// ReadFile reads a whole file.
+func (c *Cmd) ReadFile(name string) ([]byte, error) {
+	b, err := c.Files().ReadFile(c.Path(name))
+	return b, renamed(err, name)
+}
+
+// Stat describes a file.
+func (c *Cmd) Stat(name string) (fs.FileInfo, error) {
+	fi, err := c.Files().Stat(c.Path(name))
+	return fi, renamed(err, name)
+}
+
+// ReadDir lists a directory, sorted by name.
+func (c *Cmd) ReadDir(name string) ([]fs.FileInfo, error) {
+	fis, err := c.Files().ReadDir(c.Path(name))
+	return fis, renamed(err, name)
+}
+
+// FileError is the message for a failed file operation, as the C
+// library's perror would print it after the tool's name: "NAME: No such
+// file or directory".
+func FileError(err error) string {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Path + ": " + vfs.Strerror(pe.Err)
+	}
+	return vfs.Strerror(err)
+}
