@@ -344,6 +344,7 @@ func TestDockerExecDetached(t *testing.T) {
 	runDockerSteps(t, []dockerStep{
 		{line: "docker run -d --name b busybox >/dev/null", status: 0},
 		{line: "docker exec -d b nc -l -p 9000", status: 0, exact: true},
-		{line: "for i in 1 2 3 4 5 6 7 8 9 10; do nc -z -w 1 172.17.0.2 9000 2>/dev/null && break; sleep 0.1; done; nc -z -w 1 172.17.0.2 9000", status: 0},
+		// nc -l takes one connection: the first that succeeds is the check.
+		{line: "up=no; for i in 1 2 3 4 5 6 7 8 9 10; do if nc -z -w 1 172.17.0.2 9000; then up=yes; break; fi; sleep 0.1; done; [ $up = yes ]", status: 0},
 	})
 }
