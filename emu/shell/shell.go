@@ -344,6 +344,26 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 	return 127
 }
 
+// Runnable reports whether Exec would run a command name: a built-in, an
+// allowed host filter, or one of the interpreter's own built-ins. The
+// Docker engine asks it which commands a container can run.
+func Runnable(name string) bool {
+	if _, ok := Lookup(name); ok {
+		return true
+	}
+	for _, f := range HostFilters {
+		if f == name {
+			return true
+		}
+	}
+	for _, b := range shellBuiltins {
+		if b == name {
+			return true
+		}
+	}
+	return false
+}
+
 // runBuiltin runs a built-in, turning a panic into an error: a bug in one
 // command must not lose the world the learner has built.
 func runBuiltin(b *Builtin, c *Cmd) (status int) {
