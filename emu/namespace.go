@@ -179,7 +179,7 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, err
 	}
 	d := &Device{Kind: KindBridge, name: name, index: idx, br: br}
-	n.setBridgeNetfilter(br)
+	n.setBridgeNetfilterLocked(br)
 	if err := n.st.AddNIC(name, br.Self()); err != nil {
 		br.Stop()
 		return nil, err
