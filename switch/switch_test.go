@@ -191,8 +191,8 @@ func (f *fixture) send(i int, dst, src tcpip.LinkAddress, tag string) []byte {
 
 // settle waits until the bridge has handled every injected frame. Each
 // frame ends in exactly one of forwarded, flooded or dropped, counted before
-// the frame is sent on; a round trip through the bridge goroutine then
-// makes sure that sending is over.
+// the frame is sent on; a round trip through the bridge goroutine (which
+// runs it between batches) then makes sure that sending is over.
 func (f *fixture) settle() {
 	f.t.Helper()
 	ok := waitFor(func() bool {
@@ -202,7 +202,9 @@ func (f *fixture) settle() {
 	if !ok {
 		f.t.Fatalf("bridge handled %+v of %d frames", f.br.Stats(), f.sent)
 	}
-	f.br.FDB()
+	if err := f.br.do(func() {}); err != nil {
+		f.t.Fatalf("round trip through the bridge goroutine: %v", err)
+	}
 }
 
 // received returns (and forgets) who got which frames: host index, or -1
