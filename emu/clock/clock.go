@@ -214,6 +214,15 @@ func (c *Clock) fire(due []func()) {
 // Running returns the number of timer functions running now.
 func (c *Clock) Running() int64 { return c.running.Load() }
 
+// Pending returns the number of armed timers: a test's signal that a timer
+// was armed, or has not fired (a timer fires only once it leaves the
+// pending set, which Advance and the clock's goroutine do under the lock).
+func (c *Clock) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
 func (c *Clock) run() {
 	defer c.wg.Done()
 	wait := time.NewTimer(time.Hour)

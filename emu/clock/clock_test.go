@@ -25,18 +25,11 @@ func idle(t *testing.T, c *Clock) {
 	emutest.WaitFor(t, "the clock's timer functions to return", func() bool { return c.Running() == 0 })
 }
 
-// pending returns the number of armed timers. A timer still pending has
-// not fired: it fires only once taken off the heap.
-func pending(c *Clock) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.timers)
-}
-
-// mustPend fails the test unless exactly n timers are armed.
+// mustPend fails the test unless exactly n timers are armed. A timer
+// still pending has not fired.
 func mustPend(t *testing.T, c *Clock, n int) {
 	t.Helper()
-	if got := pending(c); got != n {
+	if got := c.Pending(); got != n {
 		t.Fatalf("%d timers pending, want %d", got, n)
 	}
 }
@@ -120,7 +113,7 @@ func TestManualAfterFunc(t *testing.T) {
 			defer c.Close()
 			var n atomic.Int32
 			c.AfterFunc(tt.d, func() { n.Add(1) })
-			if pending(c) != 1 || n.Load() != 0 {
+			if c.Pending() != 1 || n.Load() != 0 {
 				t.Fatal("timer fired before any Advance")
 			}
 			for i, adv := range tt.advances {
@@ -129,7 +122,7 @@ func TestManualAfterFunc(t *testing.T) {
 					emutest.WaitFor(t, fmt.Sprintf("the timer to fire after advance %d (%v)", i, adv), func() bool { return n.Load() == 1 })
 				} else {
 					idle(t, c)
-					if pending(c) != 1 || n.Load() != 0 {
+					if c.Pending() != 1 || n.Load() != 0 {
 						t.Fatalf("after advance %d (%v): timer fired early", i, adv)
 					}
 				}
@@ -215,7 +208,7 @@ func TestReset(t *testing.T) {
 		tm.Reset(time.Second) // now due at 1.5s
 		c.Advance(600 * time.Millisecond)
 		idle(t, c)
-		if pending(c) != 1 || n.Load() != 0 {
+		if c.Pending() != 1 || n.Load() != 0 {
 			t.Fatal("timer fired at its old deadline after Reset")
 		}
 		if d, ok := c.NextDeadline(); !ok || d != 400*time.Millisecond {
@@ -249,7 +242,7 @@ func TestReset(t *testing.T) {
 		tm.Reset(time.Second)
 		c.Advance(999 * time.Millisecond)
 		idle(t, c)
-		if pending(c) != 1 || n.Load() != 1 {
+		if c.Pending() != 1 || n.Load() != 1 {
 			t.Fatal("re-armed timer fired early")
 		}
 		c.Advance(time.Millisecond)
@@ -424,7 +417,7 @@ func TestPauseResume(t *testing.T) {
 	}
 	// A timer armed while paused does not fire either, even if due now.
 	c.AfterFunc(0, f.fn(c, "zero"))
-	if pending(c) != 2 || f.has("zero") {
+	if c.Pending() != 2 || f.has("zero") {
 		t.Fatal("a zero timer armed while paused fired")
 	}
 	if got, ok := c.NextDeadline(); !ok || got != 0 {
