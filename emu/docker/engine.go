@@ -114,9 +114,11 @@ type Engine struct {
 	// namespace): deleting that namespace, under mu, closes that engine.
 	//
 	// Never wait for a container's main process while holding mu: the
-	// process takes mu to record its exit (Start, stop). What mu may
-	// wait for takes no engine lock: the userland proxies' goroutines,
-	// the embedded DNS servers (they take only dnsMu).
+	// process takes mu to record its exit (Start, stop). What is waited
+	// for under mu never takes it: the userland proxies' goroutines, the
+	// embedded DNS servers (they take only dnsMu), and the processes of
+	// an engine started inside a container (they take only their own
+	// engine's mu).
 	mu         sync.Mutex
 	closed     bool
 	containers []*Container // creation order
