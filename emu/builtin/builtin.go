@@ -8,6 +8,7 @@ package builtin
 import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/shell"
@@ -17,6 +18,7 @@ func init() {
 	for _, tool := range [][]*shell.Builtin{
 		coreutils.Builtins(),
 		dmesg.Builtins(),
+		nettools.Builtins(),
 		nsemu.Builtins(),
 		sysctl.Builtins(),
 	} {
