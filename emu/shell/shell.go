@@ -62,6 +62,15 @@ type Shell struct {
 		Enabled() bool
 	}
 
+	// Files is the emulated file system; a new shell makes one that shares
+	// the process's working directory (nsemu run and shell pass theirs).
+	// Sub-shells share their parent's.
+	Files  *vfs.System
+	fsOnce sync.Once
+	// Dir is the working directory a new runner starts in; "" means the
+	// process's working directory if it is shared, "/" otherwise.
+	Dir string
+
 	runner  *interp.Runner
 	pending pendingErr
 	// jobs counts built-ins running (foreground or in the background).
@@ -152,15 +161,20 @@ func (e *ScriptError) Error() string {
 func (s *Shell) newRunner(name string, args []string) (*interp.Runner, error) {
 	params := append([]string{"-e", "--"}, args...)
 	env := expand.ListEnviron("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "USER=root", "HOSTNAME=nsemu", "NSEMU=1")
+	dir := s.startDir()
 	return interp.New(
 		interp.StdIO(s.Stdin, s.Stdout, s.Stderr),
 		interp.Params(params...),
 		interp.Env(env),
 		interp.ExecHandlers(s.execMiddleware),
 		interp.CallHandler(s.callHandler),
-		// Redirections to /proc, /sys, /etc/hosts... reach the emulated
-		// world, never the host (echo 1 > /proc/sys/net/ipv4/ip_forward).
+		// Every path the interpreter touches is in the emulated file
+		// system, never the host's (files.go).
 		interp.OpenHandler(s.OpenHandler),
+		interp.StatHandler(s.statHandler),
+		interp.ReadDirHandler2(s.readDirHandler),
+		interp.AccessHandler(s.accessHandler),
+		func(r *interp.Runner) error { r.Dir = dir; return nil },
 	)
 }
 
@@ -182,7 +196,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)
 		defer s.jobs.Done()
-		status := s.Exec(ctx, s.ns(), args, hc.Stdin, hc.Stdout, errBuf)
+		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, hc.Stdin, hc.Stdout, errBuf)
 		s.flushPending()
 		if status == 0 {
 			hc.Stderr.Write(errBuf.Bytes())
@@ -247,7 +261,7 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 		return 0
 	}
 	if b, ok := Lookup(args[0]); ok {
-		c := &Cmd{Sh: s, NS: ns, Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Diag: stderr, Ctx: ctx}
+		c := &Cmd{Sh: s, NS: ns, Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr, Diag: stderr, Ctx: ctx, Dir: handlerDir(ctx)}
 		if h, ok := stderr.(*heldStderr); ok {
 			c.Diag = h.direct
 		}
@@ -307,11 +321,19 @@ func (s *Shell) hostFilter(ctx context.Context, ns *emu.Namespace, args []string
 	return 0
 }
 
+// sub makes a shell for text run from a command of s (sh -c, ip netns exec
+// NS CMD): it shares s's file system and starts in the command's directory.
+func (s *Shell) sub(ctx context.Context, ns *emu.Namespace, stdin io.Reader, stdout, stderr io.Writer) *Shell {
+	sub := New(s.W, stdin, stdout, stderr)
+	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
+	sub.Files, sub.Dir = s.fileSystem(), handlerDir(ctx)
+	return sub
+}
+
 // subshell runs a shell built-in (echo, test, ...) or `sh -c` text in
 // namespace ns.
 func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	sub := New(s.W, stdin, stdout, stderr)
-	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
+	sub := s.sub(ctx, ns, stdin, stdout, stderr)
 	r, err := sub.newRunner("sh", nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
@@ -346,8 +368,7 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 // RunString runs shell text in namespace ns (for `sh -c TEXT` and `ip netns
 // exec NS sh -c TEXT`).
 func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer) int {
-	sub := New(s.W, stdin, stdout, stderr)
-	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
+	sub := s.sub(ctx, ns, stdin, stdout, stderr)
 	r, err := sub.newRunner("sh", nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
