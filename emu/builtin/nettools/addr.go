@@ -3,6 +3,7 @@ package nettools
 import (
 	"fmt"
 	"math/bits"
+	"net"
 	"net/netip"
 	"strings"
 )
@@ -145,20 +146,9 @@ func maskBits(m netip.Addr) (n int, ok bool) {
 	return n, true
 }
 
-// mask is the netmask of a prefix length.
+// mask is the netmask of a prefix length (0 to 32).
 func mask(bits int) netip.Addr {
-	var b [4]byte
-	for i := 0; i < 4; i++ {
-		switch {
-		case bits >= 8:
-			b[i] = 0xff
-			bits -= 8
-		case bits > 0:
-			b[i] = byte(0xff << (8 - bits))
-			bits = 0
-		}
-	}
-	return netip.AddrFrom4(b)
+	return netip.AddrFrom4([4]byte(net.CIDRMask(bits, 32)))
 }
 
 // broadcast is the broadcast address of p's subnet.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
-	"github.com/nsemu/nsemu/stack"
 )
 
 // seedAfterPing is seedWorld after ns1 pinged the host's vbridge
@@ -19,8 +18,7 @@ func seedAfterPing(t *testing.T) (*emu.World, *emu.Namespace, *emu.Namespace) {
 	t.Helper()
 	w, ns1, up := seedWorld(t)
 	if _, err := ns1.Ping(context.Background(), netip.MustParseAddr("192.168.28.5"), 2*time.Second); err != nil {
-		w.Close()
-		t.Fatal(err)
+		t.Fatalf("ns1.Ping(192.168.28.5): %v", err)
 	}
 	return w, ns1, up
 }
@@ -28,7 +26,6 @@ func seedAfterPing(t *testing.T) (*emu.World, *emu.Namespace, *emu.Namespace) {
 // TestNetToolsSeed002 checks the outputs seed 002 shows.
 func TestNetToolsSeed002(t *testing.T) {
 	w, ns1, _ := seedAfterPing(t)
-	defer w.Close()
 	fresh, err := w.AddNamespace("fresh")
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +89,6 @@ Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface
 
 func TestIfconfig(t *testing.T) {
 	w, ns1, _ := seedAfterPing(t)
-	defer w.Close()
 	veth1, _ := ns1.Link("veth-1")
 	r := builtintest.Run(t, w, ns1, "ifconfig\n")
 	want := fmt.Sprintf(`veth-1: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500
@@ -171,7 +167,6 @@ func TestNetToolsChanges(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w, ns1, _ := seedWorld(t)
-			defer w.Close()
 			before := netState(ns1)
 			r := builtintest.Run(t, w, ns1, c.src)
 			if c.out != "*" && r.Out != c.out {
@@ -192,45 +187,42 @@ func TestNetToolsChanges(t *testing.T) {
 	}
 }
 
-// seedWorld builds seed 002 with the Go API: ns1 (192.168.28.1) on the
-// host's vbridge (192.168.28.5), default route through it; the host's ens33
+// seedSetup is seed 002 with an uplink: ns1 (192.168.28.1) on the host's
+// vbridge (192.168.28.5), default route through it; the host's ens33
 // (192.168.17.10, default via 192.168.17.2) goes to "upstream", which also
 // owns 203.0.113.8.
+const seedSetup = `ip netns add ns1
+ip link add vbridge type bridge
+ip link set vbridge up
+ip link add veth-1 type veth peer name veth-1-br
+ip link set veth-1 netns ns1
+ip link set veth-1-br master vbridge
+ip -n ns1 addr add 192.168.28.1/24 dev veth-1
+ip -n ns1 link set veth-1 up
+ip link set veth-1-br up
+ip addr add 192.168.28.5/24 dev vbridge
+ip -n ns1 route add default via 192.168.28.5
+ip netns add upstream
+ip link add ens33 type veth peer name eth0 netns upstream
+ip addr add 192.168.17.10/24 dev ens33
+ip link set ens33 up
+ip route add default via 192.168.17.2 metric 100
+ip -n upstream addr add 192.168.17.2/24 dev eth0
+ip -n upstream addr add 203.0.113.8/24 dev eth0
+ip -n upstream link set eth0 up
+ip -n upstream link set lo up
+`
+
+// seedWorld builds seedSetup in a fresh world (closed when the test
+// ends) and returns it with ns1 and upstream.
 func seedWorld(t *testing.T) (w *emu.World, ns1, up *emu.Namespace) {
 	t.Helper()
-	w = emu.New(emu.Options{})
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			w.Close()
-			t.Fatal(err)
-		}
+	w = builtintest.World(t)
+	builtintest.MustRun(t, w, nil, seedSetup)
+	ns1, err1 := w.Namespace("ns1")
+	up, err2 := w.Namespace("upstream")
+	if err1 != nil || err2 != nil {
+		t.Fatalf("w.Namespace: %v, %v", err1, err2)
 	}
-	host := w.Host()
-	ns1, err := w.AddNamespace("ns1")
-	must(err)
-	_, err = host.AddBridge("vbridge")
-	must(err)
-	must(host.SetLinkUp("vbridge", true))
-	_, _, err = host.AddVeth("veth-1", "veth-1-br", nil)
-	must(err)
-	must(host.MoveLink("veth-1", ns1))
-	must(host.SetMaster("veth-1-br", "vbridge"))
-	must(ns1.AddAddr("veth-1", netip.MustParsePrefix("192.168.28.1/24")))
-	must(ns1.SetLinkUp("veth-1", true))
-	must(host.SetLinkUp("veth-1-br", true))
-	must(host.AddAddr("vbridge", netip.MustParsePrefix("192.168.28.5/24")))
-	must(ns1.Stack().AddRoute(stack.Route{Dst: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("192.168.28.5")}))
-	up, err = w.AddNamespace("upstream")
-	must(err)
-	_, _, err = host.AddVeth("ens33", "eth0", up)
-	must(err)
-	must(host.AddAddr("ens33", netip.MustParsePrefix("192.168.17.10/24")))
-	must(host.SetLinkUp("ens33", true))
-	must(host.Stack().AddRoute(stack.Route{Dst: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("192.168.17.2"), Metric: 100}))
-	must(up.AddAddr("eth0", netip.MustParsePrefix("192.168.17.2/24")))
-	must(up.AddAddr("eth0", netip.MustParsePrefix("203.0.113.8/24")))
-	must(up.SetLinkUp("eth0", true))
-	must(up.SetLinkUp("lo", true))
 	return w, ns1, up
 }
