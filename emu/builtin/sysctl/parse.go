@@ -45,54 +45,52 @@ type option struct {
 	apply   func(r *request, v string) error
 }
 
-func set(p *bool) func(*request, string) error {
-	return func(*request, string) error { *p = true; return nil }
+// on is an option without argument that sets something in the request.
+func on(f func(r *request)) func(*request, string) error {
+	return func(r *request, _ string) error { f(r); return nil }
 }
 
 // options lists sysctl's options. A long option's "=VALUE" is ignored
-// unless it takes one. Its closures set fields of r, the request being
-// parsed, so options() is called once per parse.
-func options(r *request) []option {
-	f := &r.flags
-	return []option{
-		{long: "all", letters: "aAX", apply: set(&f.all)},
-		{long: "values", letters: "n", apply: set(&f.values)},
-		{long: "names", letters: "N", apply: set(&f.names)},
-		{long: "quiet", letters: "q", apply: set(&f.quiet)},
-		{long: "ignore", letters: "e", apply: set(&f.ignore)},
-		{long: "write", letters: "w", apply: set(&f.write)},
-		{long: "binary", letters: "b", apply: set(&f.binary)},
-		{long: "dry-run", apply: set(&f.dryRun)},
-		{long: "deprecated", letters: "ox", apply: func(*request, string) error { return nil }},
-		{long: "load", arg: optArg, apply: func(_ *request, v string) error {
-			f.load, f.loadFile = true, v
-			return nil
-		}},
-		{letters: "pf", arg: optArg, apply: func(_ *request, v string) error {
-			f.load = true
-			if v != "" {
-				f.loadFile = v
-			}
-			return nil
-		}},
-		{long: "system", apply: set(&f.load)},
-		{long: "pattern", letters: "r", arg: needArg, apply: func(_ *request, v string) error {
-			re, err := regexp.Compile(v)
-			if err != nil {
-				return shell.Failf(status, "sysctl: unable to parse pattern: %s", v)
-			}
-			f.pattern = re
-			return nil
-		}},
-		{long: "help", letters: "hd", apply: set(&r.help)},
-		{long: "version", letters: "V", apply: set(&r.version)},
-	}
+// unless it takes one.
+var options = []option{
+	{long: "all", letters: "aAX", apply: on(func(r *request) { r.all = true })},
+	{long: "values", letters: "n", apply: on(func(r *request) { r.values = true })},
+	{long: "names", letters: "N", apply: on(func(r *request) { r.names = true })},
+	{long: "quiet", letters: "q", apply: on(func(r *request) { r.quiet = true })},
+	{long: "ignore", letters: "e", apply: on(func(r *request) { r.ignore = true })},
+	{long: "write", letters: "w", apply: on(func(r *request) { r.write = true })},
+	{long: "binary", letters: "b", apply: on(func(r *request) { r.binary = true })},
+	{long: "dry-run", apply: on(func(r *request) { r.dryRun = true })},
+	{long: "deprecated", letters: "ox", apply: on(func(*request) {})},
+	// --load names its file only with =FILE, and without it forgets one a
+	// -pFILE before named; -p alone keeps it.
+	{long: "load", arg: optArg, apply: func(r *request, v string) error {
+		r.load, r.loadFile = true, v
+		return nil
+	}},
+	{letters: "pf", arg: optArg, apply: func(r *request, v string) error {
+		r.load = true
+		if v != "" {
+			r.loadFile = v
+		}
+		return nil
+	}},
+	{long: "system", apply: on(func(r *request) { r.load = true })},
+	{long: "pattern", letters: "r", arg: needArg, apply: func(r *request, v string) error {
+		re, err := regexp.Compile(v)
+		if err != nil {
+			return shell.Failf(status, "sysctl: unable to parse pattern: %s", v)
+		}
+		r.pattern = re
+		return nil
+	}},
+	{long: "help", letters: "hd", apply: on(func(r *request) { r.help = true })},
+	{long: "version", letters: "V", apply: on(func(r *request) { r.version = true })},
 }
 
 // parse parses sysctl's arguments (without the command name).
 func parse(args []string) (request, error) {
 	r := request{noArgs: len(args) == 0}
-	opts := options(&r)
 	for i := 0; i < len(args) && !r.help && !r.version; i++ {
 		a := args[i]
 		var err error
@@ -100,9 +98,9 @@ func parse(args []string) (request, error) {
 		case !strings.HasPrefix(a, "-") || a == "-":
 			r.vars = append(r.vars, a)
 		case strings.HasPrefix(a, "--"):
-			err = parseLong(&r, opts, args, &i)
+			err = parseLong(&r, args, &i)
 		default:
-			err = parseShort(&r, opts, args, &i)
+			err = parseShort(&r, args, &i)
 		}
 		if err != nil {
 			return request{}, err
@@ -113,10 +111,10 @@ func parse(args []string) (request, error) {
 
 // parseLong applies args[*i], a long option; one that needs an argument
 // may take the next word, advancing *i.
-func parseLong(r *request, opts []option, args []string, i *int) error {
+func parseLong(r *request, args []string, i *int) error {
 	a := args[*i]
 	name, val, hasVal := strings.Cut(a[2:], "=")
-	for _, o := range opts {
+	for _, o := range options {
 		if o.long != name || name == "" {
 			continue
 		}
@@ -137,10 +135,10 @@ func parseLong(r *request, opts []option, args []string, i *int) error {
 
 // parseShort applies args[*i], a cluster of short options (-qw, -rPATTERN);
 // one that needs an argument may take the next word, advancing *i.
-func parseShort(r *request, opts []option, args []string, i *int) error {
+func parseShort(r *request, args []string, i *int) error {
 	a := args[*i]
 	for j := 1; j < len(a) && !r.help && !r.version; j++ {
-		o, ok := letter(opts, a[j])
+		o, ok := letter(a[j])
 		if !ok {
 			return shell.Failf(status, "sysctl: invalid option -- '%c'%s", a[j], tryHelp)
 		}
@@ -163,8 +161,8 @@ func parseShort(r *request, opts []option, args []string, i *int) error {
 	return nil
 }
 
-func letter(opts []option, c byte) (option, bool) {
-	for _, o := range opts {
+func letter(c byte) (option, bool) {
+	for _, o := range options {
 		if strings.IndexByte(o.letters, c) >= 0 {
 			return o, true
 		}
