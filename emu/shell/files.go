@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strings"
 
 	"github.com/spf13/afero"
 	"mvdan.cc/sh/v3/interp"
@@ -99,6 +100,12 @@ func (s *Shell) OpenHandler(ctx context.Context, name string, flag int, perm os.
 		return nopCloser{w: hc.Stderr}, nil
 	case "/dev/stdin":
 		return nopCloser{r: hc.Stdin}, nil
+	}
+	if f, ok, err := s.openCounted(hc, p); ok {
+		return f, err
+	}
+	if text, ok := s.sources.LoadAndDelete(p); ok && flag&(os.O_WRONLY|os.O_RDWR) == 0 {
+		return nopCloser{r: strings.NewReader(text.(string))}, nil
 	}
 	f, err := s.view(s.ns()).OpenFile(p, flag, perm)
 	if err != nil {
