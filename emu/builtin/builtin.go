@@ -9,7 +9,9 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -18,7 +20,9 @@ func init() {
 		coreutils.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		nettools.Builtins(),
 		nsemu.Builtins(),
+		sysctl.Builtins(),
 	} {
 		shell.Register(tool...)
 	}

@@ -8,10 +8,5 @@ var (
 	RunIP       = runIP
 	RunBridge   = runBridge
 	RunBrctl    = runBrctl
-	NtNameLess  = ntNameLess
-	NtMaskBits  = ntMaskBits
-	NtInetAton  = ntInetAton
-	NtBytes     = ntBytes
-	NtBroadcast = ntBroadcast
 	Matches     = matches
 )
