@@ -13,10 +13,10 @@ import (
 // tables with their chains, rules and counters, compiled into the
 // namespace's gVisor stack on every change.
 //
-// Lock order: the owning stack's own lock (stack.Stack.mu) is ordered above
-// Tables.mu, which is ordered above Tables.pktMu. Nothing here calls back
-// into the stack while holding Tables.mu; the packet path takes only
-// pktMu.
+// Lock order: the owning stack's lock (stack.Stack.mu) is ordered above
+// Tables.mu, which is ordered above Tables.pkt.mu. Tables.mu is held while
+// a table is edited and compiled, never on the packet path, which takes
+// only Tables.pkt.mu (and calls the Host and the Hooks without it).
 type Tables struct {
 	s     *gstack.Stack
 	host  Host
@@ -25,8 +25,9 @@ type Tables struct {
 	mu     sync.Mutex
 	tables map[string]*table
 
-	// Packet-path state, under pktMu: TRACE's marked packets (trace.go)
-	// and the bridge ports of frames in br_netfilter (bridge.go).
+	// pkt is the packet path's state, under its own lock: TRACE's marked
+	// packets (trace.go) and the bridge ports of frames in br_netfilter
+	// (bridge.go).
 	pkt packetState
 }
 

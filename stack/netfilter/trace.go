@@ -208,25 +208,35 @@ func kernelPacketLine(pkt *gstack.PacketBuffer, in, out string) string {
 	if len(th) == 0 {
 		th, _ = pkt.Data().PullUp(min(pkt.Data().Size(), 20))
 	}
-	switch tcpip.TransportProtocolNumber(ip.Protocol()) {
+	writeTransport(&b, ip.Protocol(), th)
+	return b.String()
+}
+
+// tcpFlagNames are the TCP flags in the order nf_log prints them.
+var tcpFlagNames = []struct {
+	bit  header.TCPFlags
+	name string
+}{{header.TCPFlagUrg, "URG"}, {header.TCPFlagAck, "ACK"}, {header.TCPFlagPsh, "PSH"}, {header.TCPFlagRst, "RST"}, {header.TCPFlagSyn, "SYN"}, {header.TCPFlagFin, "FIN"}}
+
+// writeTransport writes nf_log's PROTO= part: the protocol and the
+// transport header th's fields.
+func writeTransport(b *strings.Builder, proto uint8, th []byte) {
+	switch tcpip.TransportProtocolNumber(proto) {
 	case header.ICMPv4ProtocolNumber:
 		b.WriteString("PROTO=ICMP")
 		if len(th) >= header.ICMPv4MinimumSize {
 			ic := header.ICMPv4(th)
-			fmt.Fprintf(&b, " TYPE=%d CODE=%d", ic.Type(), ic.Code())
+			fmt.Fprintf(b, " TYPE=%d CODE=%d", ic.Type(), ic.Code())
 			if ic.Type() == header.ICMPv4Echo || ic.Type() == header.ICMPv4EchoReply {
-				fmt.Fprintf(&b, " ID=%d SEQ=%d", ic.Ident(), ic.Sequence())
+				fmt.Fprintf(b, " ID=%d SEQ=%d", ic.Ident(), ic.Sequence())
 			}
 		}
 	case header.TCPProtocolNumber:
 		b.WriteString("PROTO=TCP")
 		if len(th) >= header.TCPMinimumSize {
 			t := header.TCP(th)
-			fmt.Fprintf(&b, " SPT=%d DPT=%d SEQ=%d ACK=%d WINDOW=%d RES=0x00", t.SourcePort(), t.DestinationPort(), t.SequenceNumber(), t.AckNumber(), t.WindowSize())
-			for _, f := range []struct {
-				bit  header.TCPFlags
-				name string
-			}{{header.TCPFlagUrg, "URG"}, {header.TCPFlagAck, "ACK"}, {header.TCPFlagPsh, "PSH"}, {header.TCPFlagRst, "RST"}, {header.TCPFlagSyn, "SYN"}, {header.TCPFlagFin, "FIN"}} {
+			fmt.Fprintf(b, " SPT=%d DPT=%d SEQ=%d ACK=%d WINDOW=%d RES=0x00", t.SourcePort(), t.DestinationPort(), t.SequenceNumber(), t.AckNumber(), t.WindowSize())
+			for _, f := range tcpFlagNames {
 				if t.Flags()&f.bit != 0 {
 					b.WriteString(" " + f.name)
 				}
@@ -237,12 +247,11 @@ func kernelPacketLine(pkt *gstack.PacketBuffer, in, out string) string {
 		b.WriteString("PROTO=UDP")
 		if len(th) >= header.UDPMinimumSize {
 			u := header.UDP(th)
-			fmt.Fprintf(&b, " SPT=%d DPT=%d LEN=%d", u.SourcePort(), u.DestinationPort(), u.Length())
+			fmt.Fprintf(b, " SPT=%d DPT=%d LEN=%d", u.SourcePort(), u.DestinationPort(), u.Length())
 		}
 	default:
-		fmt.Fprintf(&b, "PROTO=%d", ip.Protocol())
+		fmt.Fprintf(b, "PROTO=%d", proto)
 	}
-	return b.String()
 }
 
 // traceTarget is TRACE: it marks the packet and goes on.
