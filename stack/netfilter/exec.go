@@ -84,14 +84,21 @@ func (ts *Tables) flush(cmd *Command, chains []ChainStat, w io.Writer) error {
 	if err := ts.Flush(cmd.Table, cmd.Chain); err != nil {
 		return err
 	}
-	if cmd.Verbose {
-		for _, cs := range ordered(chains) {
-			if cmd.Chain == "" || cs.Name == cmd.Chain {
-				fmt.Fprintf(w, "Flushing chain `%s'\n", cs.Name)
-			}
+	sayChains(w, cmd, chains, "Flushing")
+	return nil
+}
+
+// sayChains writes, for -v, "VERB chain `NAME'" for each chain the command
+// is about, in libiptc's order.
+func sayChains(w io.Writer, cmd *Command, chains []ChainStat, verb string) {
+	if !cmd.Verbose {
+		return
+	}
+	for _, cs := range ordered(chains) {
+		if cmd.Chain == "" || cs.Name == cmd.Chain {
+			fmt.Fprintf(w, "%s chain `%s'\n", verb, cs.Name)
 		}
 	}
-	return nil
 }
 
 func (ts *Tables) deleteChain(cmd *Command, chains []ChainStat, w io.Writer) error {
@@ -218,13 +225,7 @@ func (ts *Tables) zero(cmd *Command, chains []ChainStat, w io.Writer) error {
 	if err := ts.Zero(cmd.Table, cmd.Chain); err != nil {
 		return err
 	}
-	if cmd.Verbose {
-		for _, cs := range ordered(chains) {
-			if cmd.Chain == "" || cs.Name == cmd.Chain {
-				fmt.Fprintf(w, "Zeroing chain `%s'\n", cs.Name)
-			}
-		}
-	}
+	sayChains(w, cmd, chains, "Zeroing")
 	return nil
 }
 

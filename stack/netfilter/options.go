@@ -55,10 +55,10 @@ var coreOpts = []optSpec{
 	{"delete-chain", "X", argOptional, chainOpt(cmdDeleteChain)},
 	{"rename-chain", "E", argRequired, (*parser).optRename},
 	{"policy", "P", argRequired, (*parser).optPolicy},
-	{"source", "s", argRequired, (*parser).optSource},
-	{"src", "s", argRequired, (*parser).optSource},
-	{"destination", "d", argRequired, (*parser).optDest},
-	{"dst", "d", argRequired, (*parser).optDest},
+	{"source", "s", argRequired, addrOpt(optSource)},
+	{"src", "s", argRequired, addrOpt(optSource)},
+	{"destination", "d", argRequired, addrOpt(optDest)},
+	{"dst", "d", argRequired, addrOpt(optDest)},
 	{"protocol", "p", argRequired, (*parser).optProto},
 	{"in-interface", "i", argRequired, ifaceOpt(optIn)},
 	{"jump", "j", argRequired, (*parser).optJump},
@@ -278,20 +278,20 @@ func endOpt(cmd byte) func(*parser, optArg) *Error {
 
 // Matches.
 
-func (p *parser) optSource(a optArg) *Error {
-	if err := p.setOption(optSource); err != nil {
-		return err
+// addrOpt is -s or -d; the address is parsed once every option is read,
+// as iptables does.
+func addrOpt(opt int) func(*parser, optArg) *Error {
+	return func(p *parser, a optArg) *Error {
+		if err := p.setOption(opt); err != nil {
+			return err
+		}
+		if opt == optSource {
+			p.src, p.srcSet, p.out.Rule.NotSrc = a.val, true, p.invert
+		} else {
+			p.dst, p.dstSet, p.out.Rule.NotDst = a.val, true, p.invert
+		}
+		return nil
 	}
-	p.src, p.srcSet, p.out.Rule.NotSrc = a.val, true, p.invert
-	return nil
-}
-
-func (p *parser) optDest(a optArg) *Error {
-	if err := p.setOption(optDest); err != nil {
-		return err
-	}
-	p.dst, p.dstSet, p.out.Rule.NotDst = a.val, true, p.invert
-	return nil
 }
 
 func (p *parser) optProto(a optArg) *Error {
