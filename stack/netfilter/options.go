@@ -54,7 +54,7 @@ var coreOpts = []optSpec{
 	{"new-chain", "N", argRequired, (*parser).optNewChain},
 	{"delete-chain", "X", argOptional, chainOpt(cmdDeleteChain)},
 	{"rename-chain", "E", argRequired, (*parser).optRename},
-	{"policy", "P", argRequired, (*parser).optPolicy},
+	{"policy", "P", argRequired, argOpt(cmdSetPolicy, "-P requires a chain and a policy")},
 	{"source", "s", argRequired, addrOpt(optSource)},
 	{"src", "s", argRequired, addrOpt(optSource)},
 	{"destination", "d", argRequired, addrOpt(optDest)},
@@ -244,26 +244,26 @@ func (p *parser) optNewChain(a optArg) *Error {
 	return cmdOpt(cmdNewChain)(p, a)
 }
 
-func (p *parser) optRename(a optArg) *Error {
-	if err := cmdOpt(cmdRename)(p, a); err != nil {
-		return err
+// argOpt is a command that names a chain, then one more word: its Arg
+// (-E's new name, -P's policy); missing is iptables' words when it lacks.
+func argOpt(cmd int, missing string) func(*parser, optArg) *Error {
+	return func(p *parser, a optArg) *Error {
+		if err := cmdOpt(cmd)(p, a); err != nil {
+			return err
+		}
+		if !p.hasArg() {
+			return paramErr("%s", missing)
+		}
+		p.out.Arg = p.next()
+		return nil
 	}
-	if !p.hasArg() {
-		return paramErr("-%c requires old-chain-name and new-chain-name", 'E')
-	}
-	p.out.Arg = p.next()
-	return parseChainName(p.out.Arg)
 }
 
-func (p *parser) optPolicy(a optArg) *Error {
-	if err := cmdOpt(cmdSetPolicy)(p, a); err != nil {
+func (p *parser) optRename(a optArg) *Error {
+	if err := argOpt(cmdRename, "-E requires old-chain-name and new-chain-name")(p, a); err != nil {
 		return err
 	}
-	if !p.hasArg() {
-		return paramErr("-%c requires a chain and a policy", 'P')
-	}
-	p.out.Arg = p.next()
-	return nil
+	return parseChainName(p.out.Arg)
 }
 
 // endOpt is -h or -V: the command, and nothing after it counts.
@@ -309,7 +309,7 @@ func (p *parser) optProto(a optArg) *Error {
 	if !emulated {
 		return notEmulated(fmt.Sprintf("protocol %s", a.val))
 	}
-	p.proto, p.protoSet, p.protoName = num, num != 0, name
+	p.protoSet, p.protoName = num != 0, name
 	p.out.Rule.Proto, p.out.Rule.NotProto = name, p.invert
 	return nil
 }

@@ -170,9 +170,10 @@ type parser struct {
 
 	src, dst       string
 	srcSet, dstSet bool
-	proto          int
-	protoSet       bool
-	protoName      string
+	// protoSet is set by -p with a protocol that loads a match (not
+	// "all"); protoName is the protocol.
+	protoSet  bool
+	protoName string
 	// match is the loaded port match ("tcp" or "udp").
 	match      string
 	icmpLoaded bool
