@@ -56,6 +56,17 @@ type limits struct {
 	abort atomic.Pointer[context.CancelCauseFunc]
 }
 
+// lim returns the shell's limits, made at first use (a Shell may be made
+// without New).
+func (s *Shell) lim() *limits {
+	s.limitsOnce.Do(func() {
+		if s.limits == nil {
+			s.limits = &limits{}
+		}
+	})
+	return s.limits
+}
+
 func (l *limits) setAbort(f context.CancelCauseFunc) { l.abort.Store(&f) }
 
 // broke stops the run: a script that reaches a limit is not going to do
@@ -205,7 +216,7 @@ func reguard(text string) (string, error) {
 
 // openCounted opens one of the counting files (ok false for other paths).
 func (s *Shell) openCounted(hc interp.HandlerContext, p string) (io.ReadWriteCloser, bool, error) {
-	lim := s.limits
+	lim := s.lim()
 	switch {
 	case p == jobPath:
 		// nsemu-fork took the slot; the job gives it back at its end.

@@ -66,9 +66,10 @@ type Shell struct {
 	// Files is the emulated file system; a new shell makes one that shares
 	// the process's working directory (nsemu run and shell pass theirs).
 	// Sub-shells share their parent's.
-	Files  *vfs.System
-	fsOnce sync.Once
-	limits *limits
+	Files      *vfs.System
+	fsOnce     sync.Once
+	limits     *limits
+	limitsOnce sync.Once
 	// sources holds guarded texts of files being sourced, by absolute
 	// path (callHandler puts, OpenHandler takes).
 	sources sync.Map
@@ -109,7 +110,7 @@ func New(w *emu.World, stdin io.Reader, stdout, stderr io.Writer) *Shell {
 	if stderr != stdout {
 		errw = &lockedWriter{w: stderr}
 	}
-	return &Shell{W: w, Stdin: stdin, Stdout: out, Stderr: errw, limits: &limits{}}
+	return &Shell{W: w, Stdin: stdin, Stdout: out, Stderr: errw}
 }
 
 // lockedWriter serialises writes to a writer that is not safe for
@@ -193,7 +194,7 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	}
 	switch args[0] {
 	case forkCmd:
-		if err := s.limits.fork(); err != nil {
+		if err := s.lim().fork(); err != nil {
 			return nil, err
 		}
 		return []string{"true"}, nil
@@ -343,6 +344,26 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 	return 127
 }
 
+// Runnable reports whether Exec would run a command name: a built-in, an
+// allowed host filter, or one of the interpreter's own built-ins. The
+// Docker engine asks it which commands a container can run.
+func Runnable(name string) bool {
+	if _, ok := Lookup(name); ok {
+		return true
+	}
+	for _, f := range HostFilters {
+		if f == name {
+			return true
+		}
+	}
+	for _, b := range shellBuiltins {
+		if b == name {
+			return true
+		}
+	}
+	return false
+}
+
 // runBuiltin runs a built-in, turning a panic into an error: a bug in one
 // command must not lose the world the learner has built.
 func runBuiltin(b *Builtin, c *Cmd) (status int) {
@@ -386,7 +407,7 @@ func (s *Shell) hostFilter(ctx context.Context, ns *emu.Namespace, args []string
 func (s *Shell) sub(ctx context.Context, ns *emu.Namespace, stdin io.Reader, stdout, stderr io.Writer) *Shell {
 	sub := New(s.W, stdin, stdout, stderr)
 	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
-	sub.Files, sub.Dir, sub.limits = s.fileSystem(), handlerDir(ctx), s.limits
+	sub.Files, sub.Dir, sub.limits = s.fileSystem(), handlerDir(ctx), s.lim()
 	return sub
 }
 
@@ -460,7 +481,7 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 // ... &) are stopped, and waited for.
 func (s *Shell) RunScript(ctx context.Context, name string, src io.Reader, args []string) error {
 	ctx, cancel := context.WithCancelCause(ctx)
-	s.limits.setAbort(cancel)
+	s.lim().setAbort(cancel)
 	err := s.runScript(ctx, name, src, args)
 	s.exitTrap(ctx)
 	cancel(nil)
@@ -608,7 +629,7 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	s.limits.setAbort(cancel)
+	s.lim().setAbort(cancel)
 	f, err := parse(strings.NewReader(line), "")
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)

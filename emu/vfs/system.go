@@ -40,7 +40,10 @@ type System struct {
 
 	host afero.Fs
 
-	mu         sync.Mutex // guards containers
+	// mu guards containers. It is ordered above Namespace.mu
+	// (containerRoot registers a destroy hook holding it); the hook takes
+	// it alone.
+	mu         sync.Mutex
 	containers map[*emu.Namespace]afero.Fs
 }
 
