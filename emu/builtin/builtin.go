@@ -9,6 +9,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
@@ -20,6 +21,7 @@ func init() {
 		coreutils.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		iptables.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
 		sysctl.Builtins(),

@@ -3,8 +3,6 @@ package shell
 // Unexported helpers the external tests use, until each moves with its
 // tool to a package of its own.
 var (
-	IptRuleSpec = iptRuleSpec
-	IptNum      = iptNum
 	RunIP       = runIP
 	RunBridge   = runBridge
 	RunBrctl    = runBrctl
