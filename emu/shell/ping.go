@@ -39,7 +39,11 @@ type pingFlags struct {
 }
 
 func parsePing(args []string) (pingFlags, error) {
-	f := pingFlags{count: -1, interval: time.Second, timeout: 10 * time.Second, size: 56}
+	return parsePingFrom(pingFlags{count: -1, interval: time.Second, timeout: 10 * time.Second, size: 56}, args)
+}
+
+// parsePingFrom parses args on top of the flags already parsed in f.
+func parsePingFrom(f pingFlags, args []string) (pingFlags, error) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if !strings.HasPrefix(a, "-") || a == "-" {
@@ -119,14 +123,10 @@ func parsePing(args []string) (pingFlags, error) {
 	return f, nil
 }
 
-// parsePingRest continues parsing after combined flags such as -qn.
+// parsePingRest continues parsing after combined flags such as -qn,
+// keeping the flags parsed before them.
 func parsePingRest(f pingFlags, first string, rest []string) (pingFlags, error) {
-	g, err := parsePing(append([]string{first}, rest...))
-	if err != nil {
-		return f, err
-	}
-	g.quiet = g.quiet || f.quiet
-	return g, nil
+	return parsePingFrom(f, append([]string{first}, rest...))
 }
 
 func runPing(c *Cmd) int {

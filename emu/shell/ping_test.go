@@ -53,6 +53,7 @@ func TestPing(t *testing.T) {
 		}},
 		{name: "size and ttl", ns: "ns1", args: "-c1 -s 100 -t 5 10.0.0.2", status: 0, want: []string{`100\(128\) bytes`, `108 bytes from 10\.0\.0\.2: icmp_seq=1 ttl=64`}},
 		{name: "no reply", ns: "ns1", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss`}},
+		{name: "combined flags keep the earlier ones", ns: "ns1", args: "-c 2 -qn 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics ---\n2 packets transmitted, 2 received`}},
 		{name: "quiet", ns: "ns1", args: "-q -c 2 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics`}},
 		{name: "default four in scripts", ns: "ns1", args: "10.0.0.2", status: 0, want: []string{`4 packets transmitted, 4 received`}},
 		{name: "deadline", ns: "ns1", args: "-w 3 10.0.0.9", status: 1, want: []string{`3 packets transmitted, 0 received`}},
