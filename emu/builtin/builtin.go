@@ -9,6 +9,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -17,6 +18,7 @@ func init() {
 		coreutils.Builtins(),
 		dmesg.Builtins(),
 		nsemu.Builtins(),
+		ping.Builtins(),
 	} {
 		shell.Register(tool...)
 	}
