@@ -8,6 +8,7 @@ package builtin
 import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/shell"
@@ -17,6 +18,7 @@ func init() {
 	for _, tool := range [][]*shell.Builtin{
 		coreutils.Builtins(),
 		dmesg.Builtins(),
+		nc.Builtins(),
 		nsemu.Builtins(),
 		ping.Builtins(),
 	} {

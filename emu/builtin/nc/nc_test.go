@@ -1,13 +1,22 @@
-package shell_test
+package nc_test
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
+
+// setupPair is ns1 (10.0.0.1) and ns2 (10.0.0.2) joined by a veth pair
+// named eth0 at both ends.
+const setupPair = `ip netns add ns1
+ip netns add ns2
+ip -n ns1 link add eth0 type veth peer name eth0 netns ns2
+ip -n ns1 addr add 10.0.0.1/24 dev eth0
+ip -n ns2 addr add 10.0.0.2/24 dev eth0
+ip -n ns1 link set eth0 up
+ip -n ns2 link set eth0 up
+`
 
 func TestNc(t *testing.T) {
 	cases := []struct {
@@ -24,25 +33,20 @@ func TestNc(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w := pair(t)
-			defer w.Close()
-			var out, errb bytes.Buffer
-			sh := shell.New(w, nil, &out, &errb)
-			if _, ok := shell.Lookup("ip"); !ok {
-				t.Skip("ip built-in not registered yet")
-			}
-			err := sh.RunScript(context.Background(), "nc.sh", strings.NewReader(c.script), nil)
+			w := builtintest.World(t)
+			builtintest.MustRun(t, w, nil, setupPair)
+			r := builtintest.Run(t, w, nil, c.script)
 			if c.fail != "" {
-				if err == nil || !strings.Contains(err.Error(), c.fail) {
-					t.Fatalf("error %v, want %q (stderr %s)", err, c.fail, errb.String())
+				if r.ScriptErr == nil || !strings.Contains(r.ScriptErr.Error(), c.fail) {
+					t.Fatalf("error %v, want %q (stderr %s)", r.ScriptErr, c.fail, r.Err)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("%v\nstderr: %s", err, errb.String())
+			if r.ScriptErr != nil {
+				t.Fatalf("%v\nstderr: %s", r.ScriptErr, r.Err)
 			}
-			if c.want != "" && out.String() != c.want {
-				t.Fatalf("stdout %q, want %q", out.String(), c.want)
+			if c.want != "" && r.Out != c.want {
+				t.Fatalf("stdout %q, want %q", r.Out, c.want)
 			}
 		})
 	}
