@@ -11,6 +11,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
+	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -21,6 +22,7 @@ func init() {
 		nc.Builtins(),
 		nsemu.Builtins(),
 		ping.Builtins(),
+		tcpdump.Builtins(),
 	} {
 		shell.Register(tool...)
 	}
