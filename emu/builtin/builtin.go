@@ -7,6 +7,7 @@ package builtin
 
 import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
+	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
@@ -18,6 +19,7 @@ import (
 func init() {
 	for _, tool := range [][]*shell.Builtin{
 		coreutils.Builtins(),
+		curl.Builtins(),
 		dmesg.Builtins(),
 		nc.Builtins(),
 		nsemu.Builtins(),
