@@ -59,6 +59,7 @@ func TestCurl(t *testing.T) {
 		{name: "wget to stdout", servers: serve(80, ok), cmd: "wget -qO- 10.0.0.2", out: "hello\n"},
 		{name: "wget saves", servers: serve(80, ok), cmd: "wget 10.0.0.2",
 			err: "Connecting to 10.0.0.2 (10.0.0.2)\nsaving to 'index.html'\nindex.html           100% |********************************|     6  0:00:00 ETA\n'index.html' saved\n"},
+		{name: "wget -qO FILE", servers: serve(80, ok), cmd: "wget -qO /dev/null 10.0.0.2"},
 		{name: "wget -S", servers: serve(80, ok), cmd: "wget -q -S -O page 10.0.0.2", err: "  HTTP/1.1 200 OK\n  Content-Type: text/plain\n"},
 		{name: "wget --spider", servers: serve(80, ok), cmd: "wget --spider 10.0.0.2", err: "Connecting to 10.0.0.2 (10.0.0.2)\nremote file exists\n"},
 		{name: "wget http error", servers: serve(80, notFound), cmd: "wget -q 10.0.0.2", status: 1, err: "wget: server returned error: HTTP/1.1 404 Not Found\n"},

@@ -117,6 +117,11 @@ var wgetCases = []struct {
 	{args: "u -T", err: "wget: option requires an argument -- 'T'"},
 	{args: "-T x u", err: "wget: invalid number 'x'"},
 	{args: "--nope u", err: "wget: unrecognized option '--nope'"},
+	// Letters group as getopt groups them (busybox's wget -qO FILE).
+	{args: "-qO /dev/null u", want: wgetReq(func(r *WgetRequest) { r.Quiet, r.Out = true, "/dev/null" })},
+	{args: "-qSOpage u", want: wgetReq(func(r *WgetRequest) { r.Quiet, r.ServerResponse, r.Out = true, true, "page" })},
+	{args: "-qT 1 u", want: wgetReq(func(r *WgetRequest) { r.Quiet, r.HTTP.MaxTime = true, time.Second })},
+	{args: "-x u", err: "wget: invalid option -- 'x'"},
 	{args: "https://h/", err: "wget: unsupported protocol: https://h/"},
 }
 

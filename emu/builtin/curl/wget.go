@@ -3,8 +3,8 @@ package curl
 import (
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/nsemu/nsemu/emu/builtin/internal/getopt"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -25,47 +25,45 @@ type WgetRequest struct {
 	Out string
 }
 
+// wgetParser is busybox wget's grammar: getopt letters, a few long
+// options, the URL.
+var wgetParser = getopt.Parser[WgetRequest]{
+	Prog: "wget",
+	Options: []getopt.Option[WgetRequest]{
+		{Letter: 'q', Apply: func(r *WgetRequest, _ string) error { r.Quiet = true; return nil }},
+		{Letter: 'S', Apply: func(r *WgetRequest, _ string) error { r.ServerResponse = true; return nil }},
+		{Letter: 'O', Arg: true, Apply: func(r *WgetRequest, v string) error { r.Out = v; return nil }},
+		{Letter: 'T', Arg: true, Apply: func(r *WgetRequest, v string) error {
+			d, err := shell.ParseSeconds(v)
+			if err != nil {
+				return fmt.Errorf("wget: invalid number '%s'", v)
+			}
+			r.HTTP.MaxTime = d
+			return nil
+		}},
+	},
+	Long: func(r *WgetRequest, a string) error {
+		switch a {
+		case "--quiet":
+			r.Quiet = true
+		case "--spider":
+			r.Spider = true
+		case "--server-response":
+			r.ServerResponse = true
+		default:
+			return fmt.Errorf("wget: unrecognized option '%s'", a)
+		}
+		return nil
+	},
+	Operand: func(r *WgetRequest, a string) error { r.RawURL = a; return nil },
+}
+
 // ParseWget turns wget's arguments (without the command name) into a
 // WgetRequest. Its errors are busybox's, exit status 1.
 func ParseWget(args []string) (WgetRequest, error) {
 	r := WgetRequest{HTTP: Exchange{Method: "GET", UA: "Wget"}}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-q" || a == "--quiet":
-			r.Quiet = true
-		case a == "--spider":
-			r.Spider = true
-		case a == "-S" || a == "--server-response":
-			r.ServerResponse = true
-		case a == "-qO-" || a == "-qO" && i+1 < len(args) && args[i+1] == "-":
-			r.Quiet, r.Out = true, "-"
-			if a == "-qO" {
-				i++
-			}
-		case strings.HasPrefix(a, "-O") || strings.HasPrefix(a, "-T"):
-			v := a[2:]
-			if v == "" {
-				i++
-				if i >= len(args) {
-					return r, fmt.Errorf("wget: option requires an argument -- '%c'", a[1])
-				}
-				v = args[i]
-			}
-			if a[1] == 'O' {
-				r.Out = v
-				break
-			}
-			d, err := shell.ParseSeconds(v)
-			if err != nil {
-				return r, fmt.Errorf("wget: invalid number '%s'", v)
-			}
-			r.HTTP.MaxTime = d
-		case strings.HasPrefix(a, "-") && a != "-":
-			return r, fmt.Errorf("wget: unrecognized option '%s'", a)
-		default:
-			r.RawURL = a
-		}
+	if err := wgetParser.Parse(&r, args); err != nil {
+		return r, err
 	}
 	if r.RawURL == "" {
 		return r, errors.New("BusyBox v1.36.1 (nsemu) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-T SEC] URL...")
