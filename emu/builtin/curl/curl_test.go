@@ -48,6 +48,14 @@ func TestCurl(t *testing.T) {
 		{name: "fail", servers: serve(80, notFound), cmd: "curl -f 10.0.0.2", status: 22, err: "curl: (22) The requested URL returned error: 404\n"},
 		{name: "redirect not followed", servers: serve(80, moved), cmd: "curl -s -w '%{http_code}' 10.0.0.2", out: "301"},
 		{name: "redirect followed", servers: serve(80, moved) + serve(8080, ok), cmd: "curl -sL -w '%{http_code} %{remote_port}' 10.0.0.2", out: "hello\n200 8080"},
+		// --connect-timeout bounds the handshake only: a server that
+		// answers nothing for longer is an empty reply, not a timeout.
+		{name: "connect timeout past the handshake", servers: "ip netns exec ns1 sh -c 'sleep 2 | nc -l 80 > /dev/null' &\n",
+			cmd: "curl --connect-timeout 1 10.0.0.2", status: 52, err: "curl: (52) Empty reply from server\n"},
+		{name: "connect timeout", cmd: "curl --connect-timeout 1 10.0.0.9", status: 28, errRe: true,
+			err: `^curl: \(28\) Failed to connect to 10\.0\.0\.9 port 80 after 1\d\d\d ms: Timeout was reached\n$`},
+		{name: "max time", cmd: "curl -m 0.5 10.0.0.9", status: 28, errRe: true,
+			err: `^curl: \(28\) Failed to connect to 10\.0\.0\.9 port 80 after 5\d\d ms: Timeout was reached\n$`},
 		{name: "refused", cmd: "curl 10.0.0.2:81", status: 7, errRe: true,
 			err: `^curl: \(7\) Failed to connect to 10\.0\.0\.2 port 81 after \d+ ms: Couldn't connect to server\n$`},
 		{name: "refused, silent, show error", cmd: "curl -sS 10.0.0.2:81", status: 7, errRe: true, err: `^curl: \(7\) Failed to connect`},

@@ -57,10 +57,9 @@ type transfer struct {
 	clock   *clock.Clock
 	start   tcpip.MonotonicTime
 	// ctx ends the exchange: the command's end, or -m.
-	ctx      context.Context
+	ctx context.Context
+	// timedOut is set when -m ended the exchange.
 	timedOut atomic.Bool
-	// timers are stopped when the exchange ends.
-	timers []tcpip.Timer
 }
 
 // fetch performs one HTTP exchange from c's namespace. verbose, when not
@@ -71,9 +70,11 @@ func fetch(c *shell.Cmd, x Exchange, verbose io.Writer) (*Result, error) {
 	ctx, cancel := context.WithCancel(c.Ctx)
 	defer cancel()
 	t.ctx = ctx
-	defer t.stopTimers()
 	if x.MaxTime > 0 {
-		t.after(x.MaxTime, cancel)
+		defer clk.AfterFunc(x.MaxTime, func() {
+			t.timedOut.Store(true)
+			cancel()
+		}).Stop()
 	}
 	conn, dst, err := t.connect()
 	if err != nil {
@@ -90,26 +91,12 @@ func fetch(c *shell.Cmd, x Exchange, verbose io.Writer) (*Result, error) {
 	return t.receive(conn, dst)
 }
 
-// after calls f after d on the emulator clock, as a timeout.
-func (t *transfer) after(d time.Duration, f func()) {
-	t.timers = append(t.timers, t.clock.AfterFunc(d, func() {
-		t.timedOut.Store(true)
-		f()
-	}))
-}
-
-func (t *transfer) stopTimers() {
-	for _, tm := range t.timers {
-		tm.Stop()
-	}
-}
-
 func (t *transfer) elapsedMs() int64 {
 	return t.clock.NowMonotonic().Sub(t.start).Milliseconds()
 }
 
 // connect resolves the URL's host and opens a TCP connection to it,
-// within --connect-timeout.
+// within --connect-timeout, which ends with the handshake.
 func (t *transfer) connect() (net.Conn, netip.AddrPort, error) {
 	host := t.x.URL.Hostname()
 	port, err := urlPort(t.x.URL)
@@ -127,16 +114,20 @@ func (t *transfer) connect() (net.Conn, netip.AddrPort, error) {
 	// The handshake may wait for retransmissions: let the clock jump then.
 	stopWarp := t.c.World().Warp()
 	dctx := t.ctx
+	var connTimedOut atomic.Bool
 	if t.x.ConnectTimeout > 0 {
 		var dcancel context.CancelFunc
 		dctx, dcancel = context.WithCancel(t.ctx)
 		defer dcancel()
-		t.after(t.x.ConnectTimeout, dcancel)
+		defer t.clock.AfterFunc(t.x.ConnectTimeout, func() {
+			connTimedOut.Store(true)
+			dcancel()
+		}).Stop()
 	}
 	conn, err := t.c.NS.DialTCP(dctx, dst)
 	stopWarp()
 	if err != nil {
-		return nil, dst, t.connectError(err, host, port)
+		return nil, dst, t.connectError(err, host, port, connTimedOut.Load() || t.timedOut.Load())
 	}
 	if t.verbose != nil {
 		fmt.Fprintf(t.verbose, "* Connected to %s (%s) port %d (#0)\n", host, addr, port)
@@ -158,11 +149,12 @@ func urlPort(u *url.URL) (uint16, error) {
 }
 
 // connectError is a failed handshake in curl's words.
-func (t *transfer) connectError(err error, host string, port uint16) error {
+// timedOut is set when --connect-timeout or -m ended it.
+func (t *transfer) connectError(err error, host string, port uint16, timedOut bool) error {
 	ms := t.elapsedMs()
 	timeout := &Error{28, fmt.Sprintf("Failed to connect to %s port %d after %d ms: Timeout was reached", host, port, ms)}
 	switch {
-	case t.timedOut.Load():
+	case timedOut:
 		return timeout
 	case t.c.Ctx.Err() != nil:
 		return &Error{130, "interrupted"}
