@@ -4,33 +4,11 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
 
-// setupPair is ns1 (10.0.0.1) and ns2 (10.0.0.2) joined by a veth pair
-// named eth0 at both ends; lo stays down.
-const setupPair = `ip netns add ns1
-ip netns add ns2
-ip -n ns1 link add eth0 type veth peer name eth0 netns ns2
-ip -n ns1 addr add 10.0.0.1/24 dev eth0
-ip -n ns2 addr add 10.0.0.2/24 dev eth0
-ip -n ns1 link set eth0 up
-ip -n ns2 link set eth0 up
-`
-
-// pair returns a fresh world set up by setupPair, and its ns1.
-func pair(t *testing.T) (*emu.World, *emu.Namespace) {
-	t.Helper()
-	w := builtintest.World(t)
-	builtintest.MustRun(t, w, nil, setupPair)
-	ns1, err := w.Namespace("ns1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w, ns1
-}
-
+// TestPing pings from the host (10.0.0.1, lo down) to ns1 (10.0.0.2) of
+// builtintest.SetupPair.
 func TestPing(t *testing.T) {
 	cases := []struct {
 		name, args string
@@ -58,8 +36,9 @@ func TestPing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w, ns1 := pair(t)
-			r := builtintest.Run(t, w, ns1, "ping "+c.args+"\n")
+			w := builtintest.World(t)
+			builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+			r := builtintest.Run(t, w, nil, "ping "+c.args+"\n")
 			// A failed step's standard error is its error line; on
 			// status 1 that line is "exit status 1".
 			out := r.Out + r.Err
