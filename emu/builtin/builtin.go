@@ -9,6 +9,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
@@ -21,6 +22,7 @@ func init() {
 		coreutils.Builtins(),
 		curl.Builtins(),
 		dmesg.Builtins(),
+		docker.Builtins(),
 		nc.Builtins(),
 		nsemu.Builtins(),
 		ping.Builtins(),
