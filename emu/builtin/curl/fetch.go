@@ -41,11 +41,15 @@ type Exchange struct {
 
 // Result is a response as received.
 type Result struct {
+	// Remote is the server's address and port.
 	Remote netip.AddrPort
-	Resp   *http.Response
+	// Resp is the parsed response; its Body is read (into Body) and
+	// closed.
+	Resp *http.Response
 	// RawHead is the status line and headers, as received.
 	RawHead []byte
 	Body    []byte
+	// Elapsed is the exchange's time on the emulator clock.
 	Elapsed time.Duration
 }
 

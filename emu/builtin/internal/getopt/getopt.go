@@ -37,8 +37,11 @@ type Parser[R any] struct {
 // Error is an option the walk refused: a letter the table does not have,
 // or an option whose value is missing.
 type Error struct {
-	Prog    string
-	Letter  byte
+	// Prog is the tool's name.
+	Prog string
+	// Letter is the option's letter.
+	Letter byte
+	// Missing is set when the option is known but its value is missing.
 	Missing bool
 }
 
