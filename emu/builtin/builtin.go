@@ -7,24 +7,32 @@ package builtin
 
 import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
+	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
+	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
+	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
 		coreutils.Builtins(),
+		curl.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
 		iptables.Builtins(),
+		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
+		ping.Builtins(),
 		sysctl.Builtins(),
+		tcpdump.Builtins(),
 	} {
 		shell.Register(tool...)
 	}

@@ -1,8 +1,6 @@
-package shell_test
+package tcpdump_test
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,9 +8,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
 
+// setupPair is ns1 (10.0.0.1) and ns2 (10.0.0.2) joined by a veth pair
+// named eth0 at both ends.
+const setupPair = `ip netns add ns1
+ip netns add ns2
+ip -n ns1 link add eth0 type veth peer name eth0 netns ns2
+ip -n ns1 addr add 10.0.0.1/24 dev eth0
+ip -n ns2 addr add 10.0.0.2/24 dev eth0
+ip -n ns1 link set eth0 up
+ip -n ns2 link set eth0 up
+`
+
+// TestTcpdump runs tcpdump in ns1 while ns1 pings ns2.
 func TestTcpdump(t *testing.T) {
 	pcap := filepath.Join(t.TempDir(), "t.pcapng")
 	cases := []struct {
@@ -38,29 +48,26 @@ func TestTcpdump(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w := pair(t)
-			defer w.Close()
+			w := builtintest.World(t)
+			builtintest.MustRun(t, w, nil, setupPair)
 			ns1, _ := w.Namespace("ns1")
-			var out, errb bytes.Buffer
-			sh := shell.New(w, nil, &out, &errb)
-			sh.NS = ns1
-			err := sh.RunScript(context.Background(), "td.sh", strings.NewReader(c.script), nil)
+			r := builtintest.Run(t, w, ns1, c.script)
 			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("error %v, want %q", err, c.wantErr)
+				if r.ScriptErr == nil || !strings.Contains(r.ScriptErr.Error(), c.wantErr) {
+					t.Fatalf("error %v, want %q", r.ScriptErr, c.wantErr)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("%v\nstderr: %s", err, errb.String())
+			if r.ScriptErr != nil {
+				t.Fatalf("%v\nstderr: %s", r.ScriptErr, r.Err)
 			}
 			for _, re := range c.want {
-				if !regexp.MustCompile(re).MatchString(out.String()) {
-					t.Errorf("stdout does not match %s:\n%s", re, out.String())
+				if !regexp.MustCompile(re).MatchString(r.Out) {
+					t.Errorf("stdout does not match %s:\n%s", re, r.Out)
 				}
 			}
-			if !strings.Contains(errb.String(), "packets captured") {
-				t.Errorf("no capture summary on stderr: %s", errb.String())
+			if !strings.Contains(r.Err, "packets captured") {
+				t.Errorf("no capture summary on stderr: %s", r.Err)
 			}
 		})
 	}
