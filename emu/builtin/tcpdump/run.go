@@ -35,7 +35,7 @@ func live(c *shell.Cmd, r Request) int {
 	}
 	d := &dump{c: c, r: r, dev: dev}
 	if r.Write != "" {
-		if d.pw, err = create(r.Write); err != nil {
+		if d.pw, err = create(c, r.Write); err != nil {
 			return c.Exit(err)
 		}
 		defer d.pw.Close()
@@ -71,11 +71,12 @@ func device(ns *emu.Namespace, dev string) (string, error) {
 	return "", errors.New("tcpdump: no suitable device found")
 }
 
-// create opens the pcapng file of -w.
-func create(name string) (*capture.Writer, error) {
-	file, err := os.Create(name)
+// create opens the pcapng file of -w, in the emulated file system (the
+// working directory is the real one: a learner opens it in Wireshark).
+func create(c *shell.Cmd, name string) (*capture.Writer, error) {
+	file, err := c.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("tcpdump: %s: %v", name, errors.Unwrap(err))
+		return nil, fmt.Errorf("tcpdump: %s", shell.FileError(err))
 	}
 	pw, err := capture.NewWriter(file, "nsemu tcpdump")
 	if err != nil {
@@ -143,9 +144,9 @@ func (d *dump) take(e *trace.Event) error {
 // readFile prints the frames of a pcapng file that match the filter, up
 // to the count.
 func readFile(c *shell.Cmd, r Request) error {
-	file, err := os.Open(r.Read)
+	file, err := c.Open(r.Read)
 	if err != nil {
-		return fmt.Errorf("tcpdump: %s: %v", r.Read, errors.Unwrap(err))
+		return fmt.Errorf("tcpdump: %s", shell.FileError(err))
 	}
 	defer file.Close()
 	rd, err := pcapgo.NewNgReader(file, pcapgo.DefaultNgReaderOptions)
