@@ -6,16 +6,20 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		brctl.Builtins(),
 		coreutils.Builtins(),
 		dmesg.Builtins(),
+		iproute2.Builtins(),
 		nsemu.Builtins(),
 	} {
 		shell.Register(tool...)

@@ -5,13 +5,9 @@ package shell
 var (
 	IptRuleSpec = iptRuleSpec
 	IptNum      = iptNum
-	RunIP       = runIP
-	RunBridge   = runBridge
-	RunBrctl    = runBrctl
 	NtNameLess  = ntNameLess
 	NtMaskBits  = ntMaskBits
 	NtInetAton  = ntInetAton
 	NtBytes     = ntBytes
 	NtBroadcast = ntBroadcast
-	Matches     = matches
 )

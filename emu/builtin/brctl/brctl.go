@@ -1,4 +1,4 @@
-package shell
+package brctl
 
 // The `brctl` built-in (bridge-utils 1.7): show, showmacs, addbr, delbr,
 // addif, delif, setageing and stp.
@@ -11,18 +11,23 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
 )
 
-func init() {
-	Register(&Builtin{
-		Name:  "brctl",
-		Usage: "brctl { show [BR] | showmacs BR | addbr BR | delbr BR | addif BR DEV | delif BR DEV }",
-		Help: `Manages the emulated bridges as bridge-utils' brctl does. STP is not
+// Builtins returns brctl.
+func Builtins() []*shell.Builtin {
+	return []*shell.Builtin{
+		{
+			Group: shell.GroupBridge,
+			Name:  "brctl",
+			Usage: "brctl { show [BR] | showmacs BR | addbr BR | delbr BR | addif BR DEV | delif BR DEV }",
+			Help: `Manages the emulated bridges as bridge-utils' brctl does. STP is not
 emulated: "brctl stp BR on" is accepted, and ports forward at once.`,
-		Run: runBrctl,
-	})
+			Run: runBrctl,
+		},
+	}
 }
 
 var brctlCommands = []struct{ name, args, help string }{
@@ -62,7 +67,7 @@ func brctlHelp() string {
 	return b.String()
 }
 
-func runBrctl(c *Cmd) int {
+func runBrctl(c *shell.Cmd) int {
 	if len(c.Args) < 2 {
 		c.Printf("%s", brctlHelp())
 		return 1
@@ -77,7 +82,7 @@ func runBrctl(c *Cmd) int {
 	if len(rest) < n[0] || (n[1] >= 0 && len(rest) > n[1]) {
 		for _, x := range brctlCommands {
 			if x.name == cmd {
-				return finish(c.Stderr, failf(1, "Incorrect number of arguments for command\nUsage: brctl %s %s%s", cmd, x.args, x.help))
+				return c.Exit(shell.Failf(1, "Incorrect number of arguments for command\nUsage: brctl %s %s%s", cmd, x.args, x.help))
 			}
 		}
 	}
@@ -101,13 +106,13 @@ func runBrctl(c *Cmd) int {
 	case "stp":
 		err = b.stp(rest[0], rest[1])
 	default:
-		err = failf(1, "nsemu: \"brctl %s\" is not emulated (STP is not emulated)", cmd)
+		err = shell.Failf(1, "nsemu: \"brctl %s\" is not emulated (STP is not emulated)", cmd)
 	}
-	return finish(c.Stderr, err)
+	return c.Exit(err)
 }
 
 type brctl struct {
-	c  *Cmd
+	c  *shell.Cmd
 	ns *emu.Namespace
 }
 
@@ -171,7 +176,7 @@ func (b *brctl) show(names []string) error {
 		}
 	}
 	if status != 0 {
-		return &exitErr{status: status, msg: strings.TrimSuffix(errs.String(), "\n")}
+		return &shell.ExitError{Status: status, Msg: strings.TrimSuffix(errs.String(), "\n")}
 	}
 	return nil
 }
@@ -179,10 +184,10 @@ func (b *brctl) show(names []string) error {
 func (b *brctl) showmacs(name string) error {
 	d, err := b.ns.Link(name)
 	if err != nil {
-		return failf(1, "read of forward table failed: No such device")
+		return shell.Failf(1, "read of forward table failed: No such device")
 	}
 	if d.Kind != emu.KindBridge || d.Bridge() == nil {
-		return failf(1, "read of forward table failed: Operation not supported")
+		return shell.Failf(1, "read of forward table failed: Operation not supported")
 	}
 	portNo := map[string]int{}
 	for i, p := range d.Bridge().Ports() {
@@ -218,13 +223,13 @@ func (b *brctl) addbr(name string) error {
 		name = name[:vethsim.MaxNameLen]
 	}
 	if _, err := b.ns.Link(name); err == nil {
-		return failf(1, "device %s already exists; can't create bridge with the same name", name)
+		return shell.Failf(1, "device %s already exists; can't create bridge with the same name", name)
 	}
 	if vethsim.ValidName(name) != nil {
-		return failf(1, "add bridge failed: Invalid argument")
+		return shell.Failf(1, "add bridge failed: Invalid argument")
 	}
 	if _, err := b.ns.AddBridge(name); err != nil {
-		return failf(1, "add bridge failed: %v", err)
+		return shell.Failf(1, "add bridge failed: %v", err)
 	}
 	return nil
 }
@@ -233,14 +238,14 @@ func (b *brctl) delbr(name string) error {
 	d, err := b.ns.Link(name)
 	switch {
 	case err != nil:
-		return failf(1, "bridge %s doesn't exist; can't delete it", name)
+		return shell.Failf(1, "bridge %s doesn't exist; can't delete it", name)
 	case d.Kind != emu.KindBridge:
-		return failf(1, "can't delete bridge %s: Operation not permitted", name)
+		return shell.Failf(1, "can't delete bridge %s: Operation not permitted", name)
 	case d.IsUp():
-		return failf(1, "bridge %s is still up; can't delete it", name)
+		return shell.Failf(1, "bridge %s is still up; can't delete it", name)
 	}
 	if err := b.ns.DelLink(name); err != nil {
-		return failf(1, "can't delete bridge %s: %v", name, err)
+		return shell.Failf(1, "can't delete bridge %s: %v", name, err)
 	}
 	return nil
 }
@@ -251,20 +256,20 @@ func (b *brctl) addif(brName string, ifaces []string) error {
 		d, err := b.ns.Link(ifname)
 		switch {
 		case err != nil:
-			return failf(1, "interface %s does not exist!", ifname)
+			return shell.Failf(1, "interface %s does not exist!", ifname)
 		case brErr != nil:
-			return failf(1, "bridge %s does not exist!", brName)
+			return shell.Failf(1, "bridge %s does not exist!", brName)
 		case br.Kind != emu.KindBridge:
-			return failf(1, "can't add %s to bridge %s: Operation not supported", ifname, brName)
+			return shell.Failf(1, "can't add %s to bridge %s: Operation not supported", ifname, brName)
 		case d.Kind == emu.KindLoopback:
-			return failf(1, "can't add %s to bridge %s: Invalid argument", ifname, brName)
+			return shell.Failf(1, "can't add %s to bridge %s: Invalid argument", ifname, brName)
 		case d.Kind == emu.KindBridge:
-			return failf(1, "device %s is a bridge device itself; can't add a bridge device to a bridge device.", ifname)
+			return shell.Failf(1, "device %s is a bridge device itself; can't add a bridge device to a bridge device.", ifname)
 		case d.Master() != nil:
-			return failf(1, "device %s is already a member of a bridge; can't add it to bridge %s.", ifname, brName)
+			return shell.Failf(1, "device %s is already a member of a bridge; can't add it to bridge %s.", ifname, brName)
 		}
 		if err := b.ns.SetMaster(ifname, brName); err != nil {
-			return failf(1, "can't add %s to bridge %s: %v", ifname, brName, err)
+			return shell.Failf(1, "can't add %s to bridge %s: %v", ifname, brName, err)
 		}
 	}
 	return nil
@@ -276,27 +281,27 @@ func (b *brctl) delif(brName string, ifaces []string) error {
 		d, err := b.ns.Link(ifname)
 		switch {
 		case err != nil:
-			return failf(1, "interface %s does not exist!", ifname)
+			return shell.Failf(1, "interface %s does not exist!", ifname)
 		case brErr != nil || br.Kind != emu.KindBridge:
-			return failf(1, "bridge %s does not exist!", brName)
+			return shell.Failf(1, "bridge %s does not exist!", brName)
 		case d.Master() != br:
-			return failf(1, "device %s is not a port of %s", ifname, brName)
+			return shell.Failf(1, "device %s is not a port of %s", ifname, brName)
 		}
 		if err := b.ns.SetNoMaster(ifname); err != nil {
-			return failf(1, "can't delete %s from %s: %v", ifname, brName, err)
+			return shell.Failf(1, "can't delete %s from %s: %v", ifname, brName, err)
 		}
 	}
 	return nil
 }
 
 func (b *brctl) setageing(brName, value string) error {
-	secs, err := ParseSeconds(value)
+	secs, err := shell.ParseSeconds(value)
 	if err != nil || strings.HasSuffix(value, "s") {
-		return failf(1, "bad ageing time value")
+		return shell.Failf(1, "bad ageing time value")
 	}
 	d := b.bridge(brName)
 	if d == nil || d.Bridge() == nil {
-		return failf(1, "set ageing time failed: No such device")
+		return shell.Failf(1, "set ageing time failed: No such device")
 	}
 	d.Bridge().SetAgeing(secs)
 	return nil
@@ -305,14 +310,14 @@ func (b *brctl) setageing(brName, value string) error {
 func (b *brctl) stp(brName, value string) error {
 	d := b.bridge(brName)
 	if d == nil {
-		return failf(1, "set stp status failed: No such device")
+		return shell.Failf(1, "set stp status failed: No such device")
 	}
 	switch value {
 	case "on", "yes", "1":
 		fmt.Fprintf(b.c.Stderr, "nsemu: STP is not emulated; %s forwards without it\n", brName)
 	case "off", "no", "0":
 	default:
-		return failf(1, "expect on/off for argument")
+		return shell.Failf(1, "expect on/off for argument")
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package shell
+package iproute2
 
 // The `ip` built-in (iproute2): ip netns, ip link, ip addr, ip route and
 // ip neigh on the emulated world. Parsing follows iproute2 6.1: objects,
@@ -19,13 +19,17 @@ import (
 	"strings"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
-func init() {
-	Register(&Builtin{
-		Name:  "ip",
-		Usage: "ip [ -o | -s | -br | -4 | -d | -n NS ] { link | address | route | neigh | netns } COMMAND ...",
-		Help: `Shows and changes the emulated namespace's devices, addresses, routes and
+// Builtins returns ip and bridge.
+func Builtins() []*shell.Builtin {
+	return []*shell.Builtin{
+		{
+			Group: shell.GroupIproute2,
+			Name:  "ip",
+			Usage: "ip [ -o | -s | -br | -4 | -d | -n NS ] { link | address | route | neigh | netns } COMMAND ...",
+			Help: `Shows and changes the emulated namespace's devices, addresses, routes and
 neighbours, as iproute2's ip does:
 
   ip netns add|del|list|exec NS CMD...
@@ -40,52 +44,54 @@ neighbours, as iproute2's ip does:
 
 Options: -o(neline) -s(tatistics) -br(ief) -4 -6 -d(etails, ignored) -n NS.
 Only IPv4 and the main routing table are emulated.`,
-		Run: runIP,
-	})
-}
+			Run: runIP,
+		},
+		{
+			Group: shell.GroupIproute2,
+			Name:  "bridge",
+			Usage: "bridge [ -s | -d | -n NS ] { link | fdb } [ show ] ...",
+			Help: `Shows the emulated bridges' ports and forwarding databases, as iproute2's
+bridge does:
 
-// exitErr is a failed ip, bridge or brctl command: the text for standard
-// error and the exit status.
-type exitErr struct {
-	status int
-	msg    string
-}
+  bridge link [show] [dev PORT]
+  bridge fdb [show] [br BRIDGE] [brport|dev PORT]
 
-func (e *exitErr) Error() string { return e.msg }
-
-func failf(status int, format string, a ...any) *exitErr {
-	return &exitErr{status: status, msg: fmt.Sprintf(format, a...)}
+Learned entries show as "MAC dev PORT master BR", the bridge's and its
+ports' own addresses add "permanent".`,
+			Run: runBridge,
+		},
+	}
 }
 
 // iproute2's stock errors.
 func invarg(msg, arg string) error {
-	return failf(255, "Error: argument %q is wrong: %s", arg, msg)
+	return shell.Failf(255, "Error: argument %q is wrong: %s", arg, msg)
 }
 
 func duparg2(key, arg string) error {
-	return failf(255, "Error: either %q is duplicate, or %q is a garbage.", key, arg)
+	return shell.Failf(255, "Error: either %q is duplicate, or %q is a garbage.", key, arg)
 }
 
 func duparg(key, arg string) error {
-	return failf(255, "Error: duplicate %q: %q is the second value.", key, arg)
+	return shell.Failf(255, "Error: duplicate %q: %q is the second value.", key, arg)
 }
 
 func incomplete() error {
-	return failf(255, "Command line is not complete. Try option \"help\"")
+	return shell.Failf(255, "Command line is not complete. Try option \"help\"")
 }
 
-func nodev(name string) error { return failf(1, "Cannot find device %q", name) }
+func nodev(name string) error { return shell.Failf(1, "Cannot find device %q", name) }
 
-func noSuchDevice(name string) error { return failf(1, "Device %q does not exist.", name) }
+func noSuchDevice(name string) error { return shell.Failf(1, "Device %q does not exist.", name) }
 
 // rtnl is a refusal by the kernel: exit status 2.
-func rtnl(format string, a ...any) error { return failf(2, format, a...) }
+func rtnl(format string, a ...any) error { return shell.Failf(2, format, a...) }
 
 var (
-	errFileExists   = &exitErr{2, "RTNETLINK answers: File exists"}
-	errNoSuchProc   = &exitErr{2, "RTNETLINK answers: No such process"}
-	errInvalidArg   = &exitErr{2, "RTNETLINK answers: Invalid argument"}
-	errNotSupported = &exitErr{2, "RTNETLINK answers: Operation not supported"}
+	errFileExists   = &shell.ExitError{Status: 2, Msg: "RTNETLINK answers: File exists"}
+	errNoSuchProc   = &shell.ExitError{Status: 2, Msg: "RTNETLINK answers: No such process"}
+	errInvalidArg   = &shell.ExitError{Status: 2, Msg: "RTNETLINK answers: Invalid argument"}
+	errNotSupported = &shell.ExitError{Status: 2, Msg: "RTNETLINK answers: Operation not supported"}
 )
 
 // emuErr turns an error from the emu or stack API into an exit error.
@@ -93,7 +99,7 @@ func emuErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	if e, ok := err.(*exitErr); ok {
+	if e, ok := err.(*shell.ExitError); ok {
 		return e
 	}
 	var dnf *emu.DeviceNotFound
@@ -105,9 +111,9 @@ func emuErr(err error) error {
 	case err == emu.ErrExists:
 		return errFileExists
 	case strings.HasPrefix(msg, "RTNETLINK answers:"), strings.HasPrefix(msg, "Error:"):
-		return failf(2, "%s", msg)
+		return shell.Failf(2, "%s", msg)
 	}
-	return failf(2, "RTNETLINK answers: %s", msg)
+	return shell.Failf(2, "RTNETLINK answers: %s", msg)
 }
 
 func asDeviceNotFound(err error, target **emu.DeviceNotFound) bool {
@@ -123,26 +129,6 @@ func asDeviceNotFound(err error, target **emu.DeviceNotFound) bool {
 		err = u.Unwrap()
 	}
 	return false
-}
-
-// finish writes err (if any) and returns the exit status.
-func finish(w io.Writer, err error) int {
-	if err == nil {
-		return 0
-	}
-	e, ok := err.(*exitErr)
-	if !ok {
-		e = &exitErr{status: 1, msg: err.Error()}
-	}
-	msg := e.msg
-	if msg == "" {
-		return e.status
-	}
-	if !strings.HasSuffix(msg, "\n") {
-		msg += "\n"
-	}
-	io.WriteString(w, msg)
-	return e.status
 }
 
 // matches is iproute2's matches(): arg is a non-empty prefix of word.
@@ -198,7 +184,7 @@ type ipOpts struct {
 
 // ipCmd is one run of ip (or bridge, which shares the printing code).
 type ipCmd struct {
-	c    *Cmd
+	c    *shell.Cmd
 	ns   *emu.Namespace
 	opts ipOpts
 	out  io.Writer
@@ -257,9 +243,9 @@ var ipObjects = []struct {
 	{"stats", nil},
 }
 
-func runIP(c *Cmd) int {
+func runIP(c *shell.Cmd) int {
 	ip := &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
-	return finish(c.Stderr, ip.run(c.Args[1:]))
+	return c.Exit(ip.run(c.Args[1:]))
 }
 
 // parseGlobalOpts parses ip's (or bridge's) options before the object.
@@ -310,15 +296,15 @@ func (ip *ipCmd) parseGlobalOpts(a *args, tool string) error {
 			ip.opts.oneline = true
 		case matches(opt, "-Version"):
 			ip.printf("%s utility, iproute2-6.1.0 (nsemu emulation)\n", tool)
-			return failf(0, "")
+			return shell.Failf(0, "")
 		case matches(opt, "-batch"):
-			return failf(255, "nsemu: %s -batch is not supported; write the commands in the script", tool)
+			return shell.Failf(255, "nsemu: %s -batch is not supported; write the commands in the script", tool)
 		case matches(opt, "-brief") && tool == "ip":
 			ip.opts.brief = true
 		case matches(opt, "-json"):
-			return failf(255, "nsemu: %s -json is not supported", tool)
+			return shell.Failf(255, "nsemu: %s -json is not supported", tool)
 		case matches(opt, "-help"):
-			return failf(255, "%s", usageFor(tool))
+			return shell.Failf(255, "%s", usageFor(tool))
 		case matches(opt, "-netns"):
 			name, err := a.next()
 			if err != nil {
@@ -335,9 +321,9 @@ func (ip *ipCmd) parseGlobalOpts(a *args, tool string) error {
 			}
 		default:
 			if tool == "bridge" {
-				return failf(255, "Option %q is unknown, try \"bridge help\".", opt)
+				return shell.Failf(255, "Option %q is unknown, try \"bridge help\".", opt)
 			}
-			return failf(255, "Option %q is unknown, try \"ip -help\".", opt)
+			return shell.Failf(255, "Option %q is unknown, try \"ip -help\".", opt)
 		}
 		a.advance()
 	}
@@ -354,13 +340,13 @@ func usageFor(tool string) string {
 func (ip *ipCmd) run(argv []string) error {
 	a := &args{a: argv}
 	if err := ip.parseGlobalOpts(a, "ip"); err != nil {
-		if e, ok := err.(*exitErr); ok && e.status == 0 {
+		if e, ok := err.(*shell.ExitError); ok && e.Status == 0 {
 			return nil
 		}
 		return err
 	}
 	if !a.more() {
-		return failf(255, "%s", ipUsage)
+		return shell.Failf(255, "%s", ipUsage)
 	}
 	obj := a.cur()
 	a.advance()
@@ -369,25 +355,25 @@ func (ip *ipCmd) run(argv []string) error {
 			continue
 		}
 		if o.name == "help" {
-			return failf(255, "%s", ipUsage)
+			return shell.Failf(255, "%s", ipUsage)
 		}
 		if o.run == nil {
-			return failf(1, "nsemu: \"ip %s\" is not emulated (supported: link, address, route, neigh, netns)", o.name)
+			return shell.Failf(1, "nsemu: \"ip %s\" is not emulated (supported: link, address, route, neigh, netns)", o.name)
 		}
 		return o.run(ip, a)
 	}
-	return failf(1, "Object %q is unknown, try \"ip help\".", obj)
+	return shell.Failf(1, "Object %q is unknown, try \"ip help\".", obj)
 }
 
 // lookupNetns finds a named namespace as `ip netns exec` and `netns NS`
 // arguments do.
 func lookupNetns(w *emu.World, name string) (*emu.Namespace, error) {
 	if invalidNetnsName(name) {
-		return nil, failf(255, "Invalid netns name %q", name)
+		return nil, shell.Failf(255, "Invalid netns name %q", name)
 	}
 	ns, err := w.Namespace(name)
 	if err != nil {
-		return nil, failf(255, "Cannot open network namespace %q: No such file or directory", name)
+		return nil, shell.Failf(255, "Cannot open network namespace %q: No such file or directory", name)
 	}
 	return ns, nil
 }
@@ -405,7 +391,7 @@ func runIPNetns(ip *ipCmd, a *args) error {
 	}
 	cmd := a.cur()
 	if a.i+1 < len(a.a) && invalidNetnsName(a.a[a.i+1]) {
-		return failf(255, "Invalid netns name %q", a.a[a.i+1])
+		return shell.Failf(255, "Invalid netns name %q", a.a[a.i+1])
 	}
 	name := ""
 	if a.i+1 < len(a.a) {
@@ -417,29 +403,29 @@ func runIPNetns(ip *ipCmd, a *args) error {
 	case matches(cmd, "list-id"):
 		return netnsListID(ip, w)
 	case matches(cmd, "help"):
-		return failf(255, "Usage:\tip netns list\n\tip netns add NAME\n\tip netns delete NAME\n\tip netns exec NAME cmd ...")
+		return shell.Failf(255, "Usage:\tip netns list\n\tip netns add NAME\n\tip netns delete NAME\n\tip netns exec NAME cmd ...")
 	case matches(cmd, "add"):
 		if name == "" {
-			return failf(1, "No netns name specified")
+			return shell.Failf(1, "No netns name specified")
 		}
 		if _, err := w.AddNamespace(name); err != nil {
-			return failf(1, "%s", err.Error())
+			return shell.Failf(1, "%s", err.Error())
 		}
 		return nil
 	case matches(cmd, "delete"):
 		if name == "" {
-			return failf(1, "No netns name specified")
+			return shell.Failf(1, "No netns name specified")
 		}
 		if err := w.DelNamespace(name); err != nil {
-			return failf(1, "%s", err.Error())
+			return shell.Failf(1, "%s", err.Error())
 		}
 		return nil
 	case matches(cmd, "exec"):
 		if name == "" {
-			return failf(1, "No netns name specified")
+			return shell.Failf(1, "No netns name specified")
 		}
 		if a.i+2 >= len(a.a) {
-			return failf(1, "No command specified")
+			return shell.Failf(1, "No command specified")
 		}
 		ns, err := lookupNetns(w, name)
 		if err != nil {
@@ -447,13 +433,13 @@ func runIPNetns(ip *ipCmd, a *args) error {
 		}
 		status := ip.c.Sh.Exec(ip.c.Ctx, ns, a.a[a.i+2:], ip.c.Stdin, ip.out, ip.c.Stderr)
 		if status != 0 {
-			return &exitErr{status: status}
+			return &shell.ExitError{Status: status}
 		}
 		return nil
 	case matches(cmd, "set"), matches(cmd, "identify"), matches(cmd, "pids"), matches(cmd, "monitor"), matches(cmd, "attach"):
-		return failf(1, "nsemu: \"ip netns %s\" is not emulated", cmd)
+		return shell.Failf(1, "nsemu: \"ip netns %s\" is not emulated", cmd)
 	}
-	return failf(255, "Command %q is unknown, try \"ip netns help\".", cmd)
+	return shell.Failf(255, "Command %q is unknown, try \"ip netns help\".", cmd)
 }
 
 func netnsList(ip *ipCmd, w *emu.World) error {
@@ -686,11 +672,11 @@ func maskBits(m netip.Addr) int {
 // errPrefix is iproute2's get_prefix complaint. nsemu emulates IPv4 only,
 // so the family is always inet.
 func errPrefix(arg string) error {
-	return failf(1, "Error: inet prefix is expected rather than %q.", arg)
+	return shell.Failf(1, "Error: inet prefix is expected rather than %q.", arg)
 }
 
 func errAddress(arg string) error {
-	return failf(1, "Error: inet address is expected rather than %q.", arg)
+	return shell.Failf(1, "Error: inet address is expected rather than %q.", arg)
 }
 
 // parseLLAddr parses a hardware address as iproute2's ll_addr_a2n.
@@ -713,7 +699,7 @@ func parseLLAddr(s string) (net.HardwareAddr, error) {
 			digits++
 		}
 		if digits == 0 || n > 255 {
-			return nil, failf(1, "%q is invalid lladdr.", p)
+			return nil, shell.Failf(1, "%q is invalid lladdr.", p)
 		}
 		out = append(out, byte(n))
 	}
@@ -741,7 +727,7 @@ func parseMAC6(s string) (net.HardwareAddr, error) {
 		return nil, err
 	}
 	if len(m) != 6 {
-		return nil, failf(1, "Invalid address length %d - must be 6 bytes", len(m))
+		return nil, shell.Failf(1, "Invalid address length %d - must be 6 bytes", len(m))
 	}
 	return m, nil
 }

@@ -1,4 +1,4 @@
-package shell
+package iproute2
 
 // ip address: add, delete, flush and show IPv4 addresses.
 
@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/stack"
 )
 
@@ -28,11 +29,11 @@ func runIPAddr(ip *ipCmd, a *args) error {
 	case matches(cmd, "flush"):
 		return ip.addrFlush(a)
 	case matches(cmd, "save"), matches(cmd, "showdump"), matches(cmd, "restore"):
-		return failf(1, "nsemu: \"ip address %s\" is not emulated", cmd)
+		return shell.Failf(1, "nsemu: \"ip address %s\" is not emulated", cmd)
 	case matches(cmd, "help"):
-		return failf(255, "Usage: ip address {add|change|replace} IFADDR dev IFNAME\n       ip address del IFADDR dev IFNAME\n       ip address flush dev IFNAME\n       ip address [ show [ dev IFNAME ] [ to PREFIX ] [ up ] ]")
+		return shell.Failf(255, "Usage: ip address {add|change|replace} IFADDR dev IFNAME\n       ip address del IFADDR dev IFNAME\n       ip address flush dev IFNAME\n       ip address [ show [ dev IFNAME ] [ to PREFIX ] [ up ] ]")
 	}
-	return failf(255, "Command %q is unknown, try \"ip address help\".", cmd)
+	return shell.Failf(255, "Command %q is unknown, try \"ip address help\".", cmd)
 }
 
 // addrReq is a parsed ip address add/del command line.
@@ -48,7 +49,7 @@ func (ip *ipCmd) parseAddrReq(a *args) (*addrReq, error) {
 	for ; a.more(); a.advance() {
 		switch v := a.cur(); {
 		case v == "peer" || v == "remote":
-			return nil, failf(2, "nsemu: point-to-point addresses (%s) are not emulated", v)
+			return nil, shell.Failf(2, "nsemu: point-to-point addresses (%s) are not emulated", v)
 		case matches(v, "broadcast") || v == "brd":
 			s, err := a.next()
 			if err != nil {
@@ -95,7 +96,7 @@ func (ip *ipCmd) parseAddrReq(a *args) (*addrReq, error) {
 				v = s
 			}
 			if matches(v, "help") {
-				return nil, failf(255, "Usage: ip address {add|change|replace|del} IFADDR dev IFNAME")
+				return nil, shell.Failf(255, "Usage: ip address {add|change|replace|del} IFADDR dev IFNAME")
 			}
 			if r.set {
 				return nil, duparg2("local", v)
@@ -108,7 +109,7 @@ func (ip *ipCmd) parseAddrReq(a *args) (*addrReq, error) {
 		}
 	}
 	if r.dev == "" {
-		return nil, failf(1, "Not enough information: \"dev\" argument is required.")
+		return nil, shell.Failf(1, "Not enough information: \"dev\" argument is required.")
 	}
 	return r, nil
 }
@@ -126,7 +127,7 @@ func validScope(s string) bool {
 // interfaces of their namespace's stack.
 func l3Check(d *emu.Device) error {
 	if m := d.Master(); m != nil {
-		return failf(2, "nsemu: %s is enslaved to %s: not an L3 interface in nsemu (address the bridge instead)", d.Name(), m.Name())
+		return shell.Failf(2, "nsemu: %s is enslaved to %s: not an L3 interface in nsemu (address the bridge instead)", d.Name(), m.Name())
 	}
 	return nil
 }
@@ -229,7 +230,7 @@ func dropPrefsrcRoutes(ns *emu.Namespace, gone []netip.Prefix) {
 
 func (ip *ipCmd) addrFlush(a *args) error {
 	if !a.more() {
-		return failf(1, "Flush requires arguments.")
+		return shell.Failf(1, "Flush requires arguments.")
 	}
 	f, err := ip.parseLinkFilter(a, true)
 	if err != nil {

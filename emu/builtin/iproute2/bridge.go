@@ -1,4 +1,4 @@
-package shell
+package iproute2
 
 // The `bridge` built-in (iproute2's bridge): bridge link and bridge fdb.
 
@@ -7,23 +7,8 @@ import (
 	"sort"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 )
-
-func init() {
-	Register(&Builtin{
-		Name:  "bridge",
-		Usage: "bridge [ -s | -d | -n NS ] { link | fdb } [ show ] ...",
-		Help: `Shows the emulated bridges' ports and forwarding databases, as iproute2's
-bridge does:
-
-  bridge link [show] [dev PORT]
-  bridge fdb [show] [br BRIDGE] [brport|dev PORT]
-
-Learned entries show as "MAC dev PORT master BR", the bridge's and its
-ports' own addresses add "permanent".`,
-		Run: runBridge,
-	})
-}
 
 const bridgeUsage = `Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { link | fdb | mdb | vlan | monitor }
@@ -31,21 +16,21 @@ where  OBJECT := { link | fdb | mdb | vlan | monitor }
                     -o[neline] | -t[imestamp] | -n[etns] name |
                     -c[ompressvlans] -color -p[retty] -j[son] }`
 
-func runBridge(c *Cmd) int {
+func runBridge(c *shell.Cmd) int {
 	ip := &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
-	return finish(c.Stderr, ip.runBridge(c.Args[1:]))
+	return c.Exit(ip.runBridge(c.Args[1:]))
 }
 
 func (ip *ipCmd) runBridge(argv []string) error {
 	a := &args{a: argv}
 	if err := ip.parseGlobalOpts(a, "bridge"); err != nil {
-		if e, ok := err.(*exitErr); ok && e.status == 0 {
+		if e, ok := err.(*shell.ExitError); ok && e.Status == 0 {
 			return nil
 		}
 		return err
 	}
 	if !a.more() {
-		return failf(255, "%s", bridgeUsage)
+		return shell.Failf(255, "%s", bridgeUsage)
 	}
 	obj := a.cur()
 	a.advance()
@@ -55,11 +40,11 @@ func (ip *ipCmd) runBridge(argv []string) error {
 	case matches(obj, "fdb"):
 		return ip.bridgeFDB(a)
 	case matches(obj, "mdb"), matches(obj, "vlan"), matches(obj, "monitor"):
-		return failf(1, "nsemu: \"bridge %s\" is not emulated (supported: link, fdb)", obj)
+		return shell.Failf(1, "nsemu: \"bridge %s\" is not emulated (supported: link, fdb)", obj)
 	case matches(obj, "help"):
-		return failf(255, "%s", bridgeUsage)
+		return shell.Failf(255, "%s", bridgeUsage)
 	}
-	return failf(255, "Object %q is unknown, try \"bridge help\".", obj)
+	return shell.Failf(255, "Object %q is unknown, try \"bridge help\".", obj)
 }
 
 // portState is the STP state `bridge link` shows: without STP a port
@@ -79,11 +64,11 @@ func (ip *ipCmd) bridgeLink(a *args) error {
 		case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
 			a.advance()
 		case matches(cmd, "set"):
-			return failf(1, "nsemu: \"bridge link set\" is not emulated")
+			return shell.Failf(1, "nsemu: \"bridge link set\" is not emulated")
 		case matches(cmd, "help"):
-			return failf(255, "Usage: bridge link show [ dev DEV ]")
+			return shell.Failf(255, "Usage: bridge link show [ dev DEV ]")
 		default:
-			return failf(255, "Command %q is unknown, try \"bridge link help\".", cmd)
+			return shell.Failf(255, "Command %q is unknown, try \"bridge link help\".", cmd)
 		}
 	}
 	dev := ""
@@ -106,7 +91,7 @@ func (ip *ipCmd) bridgeLink(a *args) error {
 			return duparg2("dev", v)
 		}
 		if _, err := ip.ns.Link(v); err != nil {
-			return failf(255, "Cannot find device %q", v)
+			return shell.Failf(255, "Cannot find device %q", v)
 		}
 		dev = v
 	}
@@ -129,11 +114,11 @@ func (ip *ipCmd) bridgeFDB(a *args) error {
 			a.advance()
 		case matches(cmd, "add"), matches(cmd, "append"), matches(cmd, "delete"), matches(cmd, "replace"),
 			matches(cmd, "get"), matches(cmd, "flush"):
-			return failf(1, "nsemu: \"bridge fdb %s\" is not emulated; the bridge learns by itself", cmd)
+			return shell.Failf(1, "nsemu: \"bridge fdb %s\" is not emulated; the bridge learns by itself", cmd)
 		case matches(cmd, "help"):
-			return failf(255, "Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ dev DEV ] ]")
+			return shell.Failf(255, "Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ dev DEV ] ]")
 		default:
-			return failf(255, "Command %q is unknown, try \"bridge fdb help\".", cmd)
+			return shell.Failf(255, "Command %q is unknown, try \"bridge fdb help\".", cmd)
 		}
 	}
 	var br, port string
@@ -148,13 +133,13 @@ func (ip *ipCmd) bridgeFDB(a *args) error {
 			d, err := ip.ns.Link(s)
 			if v == "br" {
 				if err != nil || d.Kind != emu.KindBridge {
-					return failf(255, "Cannot find bridge device %q", s)
+					return shell.Failf(255, "Cannot find bridge device %q", s)
 				}
 				br = s
 				continue
 			}
 			if err != nil {
-				return failf(255, "Cannot find device %q", s)
+				return shell.Failf(255, "Cannot find device %q", s)
 			}
 			port = s
 		case "vlan", "state":
@@ -168,7 +153,7 @@ func (ip *ipCmd) bridgeFDB(a *args) error {
 				return duparg2("dev", v)
 			}
 			if _, err := ip.ns.Link(v); err != nil {
-				return failf(255, "Cannot find device %q", v)
+				return shell.Failf(255, "Cannot find device %q", v)
 			}
 			port = v
 		}

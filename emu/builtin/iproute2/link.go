@@ -1,4 +1,4 @@
-package shell
+package iproute2
 
 // ip link: add, set, delete and show devices; the device printing shared by
 // ip link, ip addr and bridge link.
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/vethsim"
 )
 
@@ -311,7 +312,7 @@ func (ip *ipCmd) parseLinkFilter(a *args, addr bool) (*linkFilter, error) {
 				}
 				w = v
 			} else if matches(w, "help") {
-				return nil, failf(255, "%s", ipUsage)
+				return nil, shell.Failf(255, "%s", ipUsage)
 			}
 			if f.dev != "" {
 				return nil, duparg2("dev", w)
@@ -422,17 +423,17 @@ func runIPLink(ip *ipCmd, a *args) error {
 	case matches(cmd, "set"), matches(cmd, "change"):
 		return ip.linkSet(a)
 	case matches(cmd, "replace"):
-		return failf(2, "nsemu: \"ip link replace\" is not emulated; use ip link add or ip link set")
+		return shell.Failf(2, "nsemu: \"ip link replace\" is not emulated; use ip link add or ip link set")
 	case matches(cmd, "delete"):
 		return ip.linkDel(a)
 	case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
 		return ip.showLinks(a, false)
 	case matches(cmd, "xstats"), matches(cmd, "afstats"), matches(cmd, "property"):
-		return failf(2, "nsemu: \"ip link %s\" is not emulated", cmd)
+		return shell.Failf(2, "nsemu: \"ip link %s\" is not emulated", cmd)
 	case matches(cmd, "help"):
-		return failf(255, "Usage: ip link add [link DEV] [ name ] NAME type TYPE [ ARGS ]\n       ip link delete DEVICE\n       ip link set DEVICE { up | down | netns NS | master BR | nomaster | name NEW | address MAC | mtu N }\n       ip link show [ DEVICE | type TYPE | master BR | up ]")
+		return shell.Failf(255, "Usage: ip link add [link DEV] [ name ] NAME type TYPE [ ARGS ]\n       ip link delete DEVICE\n       ip link set DEVICE { up | down | netns NS | master BR | nomaster | name NEW | address MAC | mtu N }\n       ip link show [ DEVICE | type TYPE | master BR | up ]")
 	}
-	return failf(255, "Command %q is unknown, try \"ip link help\".", cmd)
+	return shell.Failf(255, "Command %q is unknown, try \"ip link help\".", cmd)
 }
 
 // linkReq is a parsed ip link add/set/delete command line (iproute2's
@@ -541,7 +542,7 @@ func (ip *ipCmd) parseLinkReq(a *args) (*linkReq, error) {
 				return nil, err
 			}
 		case v == "xdp", v == "vf", v == "vrf":
-			return nil, failf(2, "nsemu: \"ip link ... %s\" is not emulated", v)
+			return nil, shell.Failf(2, "nsemu: \"ip link ... %s\" is not emulated", v)
 		case v == "master":
 			s, err := a.next()
 			if err != nil {
@@ -578,7 +579,7 @@ func (ip *ipCmd) parseLinkReq(a *args) (*linkReq, error) {
 			}
 		default:
 			if matches(v, "help") {
-				return nil, failf(255, "Usage: ip link add [ name ] NAME type TYPE [ ARGS ]")
+				return nil, shell.Failf(255, "Usage: ip link add [ name ] NAME type TYPE [ ARGS ]")
 			}
 			if v == "dev" {
 				n, err := a.next()
@@ -723,7 +724,7 @@ func (ip *ipCmd) linkAdd(a *args) error {
 		return err
 	}
 	if r.typ == "" {
-		return failf(1, "Not enough information: \"type\" argument is required")
+		return shell.Failf(1, "Not enough information: \"type\" argument is required")
 	}
 	name := r.name
 	if name == "" {
@@ -741,7 +742,7 @@ func (ip *ipCmd) linkAdd(a *args) error {
 		return ip.addBridge(r, name, target, ch)
 	}
 	if knownLinkTypes[r.typ] {
-		return failf(2, "nsemu: link type %q is not emulated (only veth and bridge)", r.typ)
+		return shell.Failf(2, "nsemu: link type %q is not emulated (only veth and bridge)", r.typ)
 	}
 	return rtnl("Error: Unknown device type.")
 }
@@ -760,7 +761,7 @@ func (ip *ipCmd) addVeth(r *linkReq, name string, target *emu.Namespace, ch *cha
 	peer := &linkReq{}
 	if len(r.typArgs) > 0 {
 		if r.typArgs[0] != "peer" {
-			return failf(1, "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link help'")
+			return shell.Failf(1, "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link help'")
 		}
 		pa := &args{a: r.typArgs[1:]}
 		p, err := ip.parseLinkReq(pa)
@@ -768,7 +769,7 @@ func (ip *ipCmd) addVeth(r *linkReq, name string, target *emu.Namespace, ch *cha
 			return err
 		}
 		if p.typ != "" {
-			return failf(1, "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link help'")
+			return shell.Failf(1, "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link help'")
 		}
 		peer = p
 	}
@@ -872,7 +873,7 @@ func parseBridgeOpts(opts []string) (*time.Duration, error) {
 			continue
 		}
 		if !bridgeOptsWithValue[k] {
-			return nil, failf(1, "bridge: unknown command %q?", k)
+			return nil, shell.Failf(1, "bridge: unknown command %q?", k)
 		}
 		if i+1 >= len(opts) {
 			return nil, incomplete()
@@ -893,7 +894,7 @@ func parseBridgeOpts(opts []string) (*time.Duration, error) {
 				return nil, invarg("invalid stp_state", v)
 			}
 			if n != 0 {
-				return nil, failf(2, "nsemu: STP is not emulated (stp_state %s)", v)
+				return nil, shell.Failf(2, "nsemu: STP is not emulated (stp_state %s)", v)
 			}
 		}
 	}
@@ -906,7 +907,7 @@ func (ip *ipCmd) linkSet(a *args) error {
 		return err
 	}
 	if r.dev == "" {
-		return failf(255, "Not enough information: \"dev\" argument is required.")
+		return shell.Failf(255, "Not enough information: \"dev\" argument is required.")
 	}
 	d, err := ip.ns.Link(r.dev)
 	if err != nil {
@@ -922,7 +923,7 @@ func (ip *ipCmd) linkSet(a *args) error {
 				return err
 			}
 		} else if len(r.typArgs) > 0 {
-			return failf(2, "nsemu: \"ip link set ... type %s %s\" is not emulated", r.typ, r.typArgs[0])
+			return shell.Failf(2, "nsemu: \"ip link set ... type %s %s\" is not emulated", r.typ, r.typArgs[0])
 		}
 	}
 	// Check everything first, in the kernel's order: namespace, address,
@@ -1012,7 +1013,7 @@ func (ip *ipCmd) linkDel(a *args) error {
 		dev = r.name
 	}
 	if dev == "" {
-		return failf(255, "Not enough information: \"dev\" argument is required.")
+		return shell.Failf(255, "Not enough information: \"dev\" argument is required.")
 	}
 	d, err := ip.ns.Link(dev)
 	if err != nil {

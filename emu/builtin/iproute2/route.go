@@ -1,4 +1,4 @@
-package shell
+package iproute2
 
 // ip route and ip neigh: the main routing table and the neighbour (ARP)
 // table of the namespace.
@@ -12,6 +12,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/stack"
 )
 
@@ -37,7 +38,7 @@ func runIPRoute(ip *ipCmd, a *args) error {
 	case matches(cmd, "replace"):
 		return ip.routeModify(a, "replace")
 	case matches(cmd, "test"):
-		return failf(1, "nsemu: \"ip route test\" is not emulated")
+		return shell.Failf(1, "nsemu: \"ip route test\" is not emulated")
 	case matches(cmd, "delete"):
 		return ip.routeModify(a, "delete")
 	case matches(cmd, "list"), matches(cmd, "show"), matches(cmd, "lst"):
@@ -47,11 +48,11 @@ func runIPRoute(ip *ipCmd, a *args) error {
 	case matches(cmd, "flush"):
 		return ip.routeList(a, true)
 	case matches(cmd, "save"), matches(cmd, "restore"), matches(cmd, "showdump"):
-		return failf(1, "nsemu: \"ip route %s\" is not emulated", cmd)
+		return shell.Failf(1, "nsemu: \"ip route %s\" is not emulated", cmd)
 	case matches(cmd, "help"):
-		return failf(255, "%s", routeUsage)
+		return shell.Failf(255, "%s", routeUsage)
 	}
-	return failf(255, "Command %q is unknown, try \"ip route help\".", cmd)
+	return shell.Failf(255, "Command %q is unknown, try \"ip route help\".", cmd)
 }
 
 // ---- listing ----
@@ -82,7 +83,7 @@ func (ip *ipCmd) parseRouteFilter(a *args) (*routeFilter, error) {
 			switch s {
 			case "main", "254", "all", "0":
 			case "local", "255":
-				return nil, failf(2, "nsemu: only the main routing table is emulated")
+				return nil, shell.Failf(2, "nsemu: only the main routing table is emulated")
 			default:
 				f.none = true
 			}
@@ -251,7 +252,7 @@ func (ip *ipCmd) routeList(a *args, flush bool) error {
 	st := ip.ns.Stack()
 	if flush {
 		if !f.anything {
-			return failf(1, "\"ip route flush\" requires arguments.")
+			return shell.Failf(1, "\"ip route flush\" requires arguments.")
 		}
 		// Connected (proto kernel) routes go with their addresses; only
 		// static routes are flushed.
@@ -341,7 +342,7 @@ func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
 			}
 			r.gw = g
 		case v == "as", v == "from", v == "nexthop", v == "nhid", v == "encap":
-			return nil, failf(2, "nsemu: route attribute %q is not emulated", v)
+			return nil, shell.Failf(2, "nsemu: route attribute %q is not emulated", v)
 		case matches(v, "metric"), matches(v, "priority"), v == "preference":
 			s, err := a.next()
 			if err != nil {
@@ -372,7 +373,7 @@ func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
 				return nil, err
 			}
 			if s != "main" && s != "254" {
-				return nil, failf(2, "nsemu: only the main routing table is emulated")
+				return nil, shell.Failf(2, "nsemu: only the main routing table is emulated")
 			}
 		case matches(v, "protocol"):
 			if _, err := a.next(); err != nil {
@@ -405,7 +406,7 @@ func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
 				v = s
 			}
 			if matches(v, "help") {
-				return nil, failf(255, "%s", routeUsage)
+				return nil, shell.Failf(255, "%s", routeUsage)
 			}
 			if r.dstSet {
 				return nil, duparg2("to", v)
@@ -418,10 +419,10 @@ func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
 		}
 	}
 	if !r.dstSet {
-		return nil, failf(255, "%s", routeUsage)
+		return nil, shell.Failf(255, "%s", routeUsage)
 	}
 	if r.typ != "" && r.typ != "unicast" {
-		return nil, failf(2, "nsemu: route type %q is not emulated", r.typ)
+		return nil, shell.Failf(2, "nsemu: route type %q is not emulated", r.typ)
 	}
 	return r, nil
 }
@@ -461,7 +462,7 @@ func (ip *ipCmd) routeModify(a *args, how string) error {
 		for _, x := range st.Routes() {
 			if x.Dst == r.dst && x.Metric == r.metric {
 				if x.Kernel {
-					return failf(2, "nsemu: the kernel's connected route %s cannot be changed (change the address instead)", routeDst(x.Dst))
+					return shell.Failf(2, "nsemu: the kernel's connected route %s cannot be changed (change the address instead)", routeDst(x.Dst))
 				}
 				x := x
 				old = &x
@@ -535,7 +536,7 @@ func (ip *ipCmd) routeDel(r *routeReq) error {
 		return routeErr(st.DelRoute(stack.Route{Dst: x.Dst, Gateway: x.Gateway, Dev: x.Dev}), false)
 	}
 	if kernel != nil {
-		return failf(2, "nsemu: deleting the kernel's connected route %s is not emulated (delete the address instead)", routeDst(kernel.Dst))
+		return shell.Failf(2, "nsemu: deleting the kernel's connected route %s is not emulated (delete the address instead)", routeDst(kernel.Dst))
 	}
 	return errNoSuchProc
 }
@@ -562,7 +563,7 @@ func (ip *ipCmd) routeGet(a *args) error {
 				v = s
 			}
 			if matches(v, "help") {
-				return failf(255, "%s", routeUsage)
+				return shell.Failf(255, "%s", routeUsage)
 			}
 			if set {
 				return duparg2("to", v)
@@ -575,7 +576,7 @@ func (ip *ipCmd) routeGet(a *args) error {
 		}
 	}
 	if !set {
-		return failf(1, "need at least a destination address")
+		return shell.Failf(1, "need at least a destination address")
 	}
 	addr := dst.Addr()
 	r, err := ip.ns.Stack().RouteGet(addr)
@@ -624,15 +625,15 @@ func runIPNeigh(ip *ipCmd, a *args) error {
 	case matches(cmd, "delete"):
 		return ip.neighModify(a, "delete")
 	case matches(cmd, "get"):
-		return failf(1, "nsemu: \"ip neigh get\" is not emulated; use ip neigh show ADDR dev DEV")
+		return shell.Failf(1, "nsemu: \"ip neigh get\" is not emulated; use ip neigh show ADDR dev DEV")
 	case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
 		return ip.neighList(a, false)
 	case matches(cmd, "flush"):
 		return ip.neighList(a, true)
 	case matches(cmd, "help"):
-		return failf(255, "Usage: ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV\n       ip neigh { show | flush } [ to PREFIX ] [ dev DEV ] [ nud STATE ]")
+		return shell.Failf(255, "Usage: ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV\n       ip neigh { show | flush } [ to PREFIX ] [ dev DEV ] [ nud STATE ]")
 	}
-	return failf(255, "Command %q is unknown, try \"ip neigh help\".", cmd)
+	return shell.Failf(255, "Command %q is unknown, try \"ip neigh help\".", cmd)
 }
 
 var nudStates = map[string]string{
@@ -642,7 +643,7 @@ var nudStates = map[string]string{
 
 func (ip *ipCmd) neighList(a *args, flush bool) error {
 	if flush && !a.more() {
-		return failf(1, "Flush requires arguments.")
+		return shell.Failf(1, "Flush requires arguments.")
 	}
 	var (
 		dev    string
@@ -695,7 +696,7 @@ func (ip *ipCmd) neighList(a *args, flush bool) error {
 				v = s
 			}
 			if matches(v, "help") {
-				return failf(255, "Usage: ip neigh { show | flush } [ to PREFIX ] [ dev DEV ] [ nud STATE ]")
+				return shell.Failf(255, "Usage: ip neigh { show | flush } [ to PREFIX ] [ dev DEV ] [ nud STATE ]")
 			}
 			if hasTo {
 				return duparg2("to", v)
@@ -768,7 +769,7 @@ func (ip *ipCmd) neighModify(a *args, how string) error {
 			}
 			nud = s
 		case v == "proxy":
-			return failf(2, "nsemu: proxy neighbour entries are not emulated")
+			return shell.Failf(2, "nsemu: proxy neighbour entries are not emulated")
 		case v == "router", v == "extern_learn", v == "use", v == "managed":
 		case v == "dev":
 			s, err := a.next()
@@ -789,7 +790,7 @@ func (ip *ipCmd) neighModify(a *args, how string) error {
 				v = s
 			}
 			if matches(v, "help") {
-				return failf(255, "Usage: ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV")
+				return shell.Failf(255, "Usage: ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV")
 			}
 			if dst.IsValid() {
 				return duparg2("to", v)
@@ -802,7 +803,7 @@ func (ip *ipCmd) neighModify(a *args, how string) error {
 		}
 	}
 	if dev == "" || !dst.IsValid() {
-		return failf(255, "Device and destination are required arguments.")
+		return shell.Failf(255, "Device and destination are required arguments.")
 	}
 	d, err := ip.ns.Link(dev)
 	if err != nil {
@@ -822,7 +823,7 @@ func (ip *ipCmd) neighModify(a *args, how string) error {
 		return emuErr(st.DelNeighbor(dev, dst))
 	}
 	if nud != "permanent" && nud != "noarp" {
-		return failf(2, "nsemu: only permanent neighbour entries can be added (nud %s)", nud)
+		return shell.Failf(2, "nsemu: only permanent neighbour entries can be added (nud %s)", nud)
 	}
 	if !hasMAC {
 		return rtnl("Error: No link layer address given.")
