@@ -5,11 +5,17 @@ package iproute2
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/stack"
 )
+
+const addrUsage = "Usage: ip address {add|change|replace} IFADDR dev IFNAME\n" +
+	"       ip address del IFADDR dev IFNAME\n" +
+	"       ip address flush dev IFNAME\n" +
+	"       ip address [ show [ dev IFNAME ] [ to PREFIX ] [ up ] ]"
 
 func runIPAddr(ip *ipCmd, a *args) error {
 	if !a.more() {
@@ -31,82 +37,69 @@ func runIPAddr(ip *ipCmd, a *args) error {
 	case matches(cmd, "save"), matches(cmd, "showdump"), matches(cmd, "restore"):
 		return shell.Failf(1, "nsemu: \"ip address %s\" is not emulated", cmd)
 	case matches(cmd, "help"):
-		return shell.Failf(255, "Usage: ip address {add|change|replace} IFADDR dev IFNAME\n       ip address del IFADDR dev IFNAME\n       ip address flush dev IFNAME\n       ip address [ show [ dev IFNAME ] [ to PREFIX ] [ up ] ]")
+		return usage(addrUsage)
 	}
 	return shell.Failf(255, "Command %q is unknown, try \"ip address help\".", cmd)
 }
 
-// addrReq is a parsed ip address add/del command line.
+// addrReq is a parsed ip address add/change/replace/delete command line.
 type addrReq struct {
 	dev    string
 	local  netip.Prefix
-	hasLen bool
-	set    bool
+	hasLen bool // local was given with /LEN
+	set    bool // local was given
 }
 
-func (ip *ipCmd) parseAddrReq(a *args) (*addrReq, error) {
+// addrKeywords is ipaddr_modify's table, in its order.
+var addrKeywords = slices.Concat(
+	[]keyword[*addrReq]{
+		fails[*addrReq]("peer", errPeer("peer")),
+		fails[*addrReq]("remote", errPeer("remote")),
+		{name: "broadcast", abbrev: true, args: 1, apply: checkBroadcast},
+		{name: "brd", args: 1, apply: checkBroadcast},
+	},
+	ignored[*addrReq](1, "anycast", "label", "valid_lft*", "preferred_lft*", "proto*"),
+	[]keyword[*addrReq]{
+		{name: "scope", args: 1, apply: func(_ *addrReq, v []string) error {
+			if !validScope(v[0]) {
+				return invarg("invalid scope value.", v[0])
+			}
+			return nil
+		}},
+		{name: "dev", args: 1, apply: func(r *addrReq, v []string) error { r.dev = v[0]; return nil }},
+		{name: "metric", abbrev: true, args: 1, apply: checkMetric},
+		{name: "priority", abbrev: true, args: 1, apply: checkMetric},
+		{name: "preference", abbrev: true, args: 1, apply: checkMetric},
+	},
+	ignored[*addrReq](0, "home", "nodad", "optimistic", "mngtmpaddr", "noprefixroute", "autojoin"),
+)
+
+func errPeer(word string) error {
+	return shell.Failf(2, "nsemu: point-to-point addresses (%s) are not emulated", word)
+}
+
+func checkBroadcast(_ *addrReq, v []string) error {
+	if v[0] == "+" || v[0] == "-" {
+		return nil
+	}
+	if _, ok := parseIPv4(v[0]); !ok {
+		return errAddress(v[0])
+	}
+	return nil
+}
+
+func checkMetric(_ *addrReq, v []string) error {
+	if _, ok := parseUint32(v[0]); !ok {
+		return invarg("\"metric\" value is invalid\n", v[0])
+	}
+	return nil
+}
+
+// parseAddrReq parses ip address add, change, replace and delete's words.
+func parseAddrReq(a *args) (*addrReq, error) {
 	r := &addrReq{}
-	for ; a.more(); a.advance() {
-		switch v := a.cur(); {
-		case v == "peer" || v == "remote":
-			return nil, shell.Failf(2, "nsemu: point-to-point addresses (%s) are not emulated", v)
-		case matches(v, "broadcast") || v == "brd":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if s != "+" && s != "-" {
-				if _, ok := parseIPv4(s); !ok {
-					return nil, errAddress(s)
-				}
-			}
-		case v == "anycast", v == "label", matches(v, "valid_lft"), matches(v, "preferred_lft"), matches(v, "proto"):
-			if _, err := a.next(); err != nil {
-				return nil, err
-			}
-		case v == "scope":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if !validScope(s) {
-				return nil, invarg("invalid scope value.", s)
-			}
-		case v == "dev":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			r.dev = s
-		case matches(v, "metric"), matches(v, "priority"), matches(v, "preference"):
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if n, ok := parseUint(s); !ok || n > 1<<32-1 {
-				return nil, invarg("\"metric\" value is invalid\n", s)
-			}
-		case v == "home", v == "nodad", v == "optimistic", v == "mngtmpaddr", v == "noprefixroute", v == "autojoin":
-		default:
-			if v == "local" {
-				s, err := a.next()
-				if err != nil {
-					return nil, err
-				}
-				v = s
-			}
-			if matches(v, "help") {
-				return nil, shell.Failf(255, "Usage: ip address {add|change|replace|del} IFADDR dev IFNAME")
-			}
-			if r.set {
-				return nil, duparg2("local", v)
-			}
-			p, hasLen, ok := parsePrefix(v, false)
-			if !ok {
-				return nil, errPrefix(v)
-			}
-			r.local, r.hasLen, r.set = p, hasLen, true
-		}
+	if err := walk(a, r, addrKeywords, (*addrReq).positional); err != nil {
+		return nil, err
 	}
 	if r.dev == "" {
 		return nil, shell.Failf(1, "Not enough information: \"dev\" argument is required.")
@@ -114,13 +107,28 @@ func (ip *ipCmd) parseAddrReq(a *args) (*addrReq, error) {
 	return r, nil
 }
 
-func validScope(s string) bool {
-	switch s {
-	case "host", "link", "global", "site", "nowhere", "universe":
-		return true
+// positional takes [local] IFADDR.
+func (r *addrReq) positional(a *args) error {
+	v := a.cur()
+	if v == "local" {
+		s, err := a.next()
+		if err != nil {
+			return err
+		}
+		v = s
 	}
-	n, ok := parseUint(s)
-	return ok && n < 256
+	if matches(v, "help") {
+		return usage("Usage: ip address {add|change|replace|del} IFADDR dev IFNAME")
+	}
+	if r.set {
+		return duparg2("local", v)
+	}
+	p, hasLen, ok := parsePrefix(v, false)
+	if !ok {
+		return errPrefix(v)
+	}
+	r.local, r.hasLen, r.set = p, hasLen, true
+	return nil
 }
 
 // l3Check refuses devices that are bridge ports: in nsemu they are not
@@ -133,7 +141,7 @@ func l3Check(d *emu.Device) error {
 }
 
 func (ip *ipCmd) addrModify(a *args, how string) error {
-	r, err := ip.parseAddrReq(a)
+	r, err := parseAddrReq(a)
 	if err != nil {
 		return err
 	}
@@ -169,13 +177,9 @@ func (ip *ipCmd) addrModify(a *args, how string) error {
 
 func (ip *ipCmd) addrDel(d *emu.Device, r *addrReq) error {
 	ps := d.Addrs()
-	idx := -1
-	for i, p := range ps {
-		if !r.set || (p.Addr() == r.local.Addr() && (!r.hasLen || p.Bits() == r.local.Bits())) {
-			idx = i
-			break
-		}
-	}
+	idx := slices.IndexFunc(ps, func(p netip.Prefix) bool {
+		return !r.set || (p.Addr() == r.local.Addr() && (!r.hasLen || p.Bits() == r.local.Bits()))
+	})
 	if idx < 0 {
 		return rtnl("Error: ipv4: Address not found.")
 	}
@@ -185,23 +189,7 @@ func (ip *ipCmd) addrDel(d *emu.Device, r *addrReq) error {
 			"         This special behaviour is likely to disappear in further releases,\n"+
 			"         fix your scripts!\n", r.local.Addr(), r.local.Bits())
 	}
-	victim := ps[idx]
-	gone := []netip.Prefix{victim}
-	// Deleting a primary address deletes its secondaries
-	// (promote_secondaries is 0).
-	primary := true
-	for _, q := range ps[:idx] {
-		if q.Masked() == victim.Masked() {
-			primary = false
-		}
-	}
-	if primary {
-		for _, q := range ps[idx+1:] {
-			if q.Masked() == victim.Masked() {
-				gone = append(gone, q)
-			}
-		}
-	}
+	gone := deletedWith(ps, idx)
 	for i := len(gone) - 1; i >= 0; i-- {
 		if err := ip.ns.DelAddr(d.Name(), gone[i]); err != nil {
 			return emuErr(err)
@@ -209,6 +197,24 @@ func (ip *ipCmd) addrDel(d *emu.Device, r *addrReq) error {
 	}
 	dropPrefsrcRoutes(ip.ns, gone)
 	return nil
+}
+
+// deletedWith returns the addresses deleting ps[idx] deletes: itself and,
+// when it is a primary address, its secondaries (promote_secondaries is
+// 0).
+func deletedWith(ps []netip.Prefix, idx int) []netip.Prefix {
+	victim := ps[idx]
+	sameNet := func(q netip.Prefix) bool { return q.Masked() == victim.Masked() }
+	gone := []netip.Prefix{victim}
+	if slices.ContainsFunc(ps[:idx], sameNet) {
+		return gone // a secondary
+	}
+	for _, q := range ps[idx+1:] {
+		if sameNet(q) {
+			gone = append(gone, q)
+		}
+	}
+	return gone
 }
 
 // dropPrefsrcRoutes deletes the static routes whose preferred source was
@@ -219,11 +225,8 @@ func dropPrefsrcRoutes(ns *emu.Namespace, gone []netip.Prefix) {
 		if r.Kernel || !r.Src.IsValid() || isLocal(ns, r.Src) {
 			continue
 		}
-		for _, p := range gone {
-			if p.Addr() == r.Src {
-				_ = st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev})
-				break
-			}
+		if slices.ContainsFunc(gone, func(p netip.Prefix) bool { return p.Addr() == r.Src }) {
+			_ = st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev})
 		}
 	}
 }
@@ -232,7 +235,7 @@ func (ip *ipCmd) addrFlush(a *args) error {
 	if !a.more() {
 		return shell.Failf(1, "Flush requires arguments.")
 	}
-	f, err := ip.parseLinkFilter(a, true)
+	f, err := parseLinkFilter(a, ip.names(), true)
 	if err != nil {
 		return err
 	}
@@ -245,7 +248,7 @@ func (ip *ipCmd) addrFlush(a *args) error {
 			continue // a down lo shows no addresses
 		}
 		for _, p := range d.Addrs() {
-			if f.hasTo && !(f.to.Contains(p.Addr()) && p.Bits() >= f.to.Bits()) {
+			if f.hasTo && !f.within(p) {
 				continue
 			}
 			if err := ip.ns.DelAddr(d.Name(), p); err != nil {

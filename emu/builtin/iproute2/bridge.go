@@ -1,11 +1,8 @@
 package iproute2
 
-// The `bridge` built-in (iproute2's bridge): bridge link and bridge fdb.
+// The bridge tool (iproute2's bridge): bridge link and bridge fdb.
 
 import (
-	"fmt"
-	"sort"
-
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -17,20 +14,16 @@ where  OBJECT := { link | fdb | mdb | vlan | monitor }
                     -c[ompressvlans] -color -p[retty] -j[son] }`
 
 func runBridge(c *shell.Cmd) int {
-	ip := &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
-	return c.Exit(ip.runBridge(c.Args[1:]))
+	return c.Exit(newIPCmd(c).runBridge(c.Args[1:]))
 }
 
 func (ip *ipCmd) runBridge(argv []string) error {
 	a := &args{a: argv}
-	if err := ip.parseGlobalOpts(a, "bridge"); err != nil {
-		if e, ok := err.(*shell.ExitError); ok && e.Status == 0 {
-			return nil
-		}
+	if ok, err := ip.start(a, "bridge"); !ok {
 		return err
 	}
 	if !a.more() {
-		return shell.Failf(255, "%s", bridgeUsage)
+		return usage(bridgeUsage)
 	}
 	obj := a.cur()
 	a.advance()
@@ -42,166 +35,139 @@ func (ip *ipCmd) runBridge(argv []string) error {
 	case matches(obj, "mdb"), matches(obj, "vlan"), matches(obj, "monitor"):
 		return shell.Failf(1, "nsemu: \"bridge %s\" is not emulated (supported: link, fdb)", obj)
 	case matches(obj, "help"):
-		return shell.Failf(255, "%s", bridgeUsage)
+		return usage(bridgeUsage)
 	}
 	return shell.Failf(255, "Object %q is unknown, try \"bridge help\".", obj)
 }
 
-// portState is the STP state `bridge link` shows: without STP a port
-// forwards as soon as it, its carrier and its bridge are up.
-func portState(d *emu.Device) string {
-	m := d.Master()
-	if m != nil && m.IsUp() && d.IsUp() && d.Carrier() {
-		return "forwarding"
+// bridgeReq is a parsed bridge link or bridge fdb selection.
+type bridgeReq struct {
+	br      string // fdb's bridge
+	port    string // the port (bridge link's dev)
+	dynamic bool   // fdb: learned entries only
+}
+
+// bridgeParser is the state of the bridge parsers.
+type bridgeParser struct {
+	*bridgeReq
+	env names
+}
+
+var (
+	bridgeLinkKeywords = []keyword[*bridgeParser]{
+		{name: "dev", args: 1, apply: (*bridgeParser).setPort},
+		{name: "master", args: 1}, // iproute2 takes `master BR` too
 	}
-	return "disabled"
+	fdbKeywords = []keyword[*bridgeParser]{
+		{name: "br", args: 1, apply: (*bridgeParser).setBridge},
+		{name: "brport", args: 1, apply: (*bridgeParser).setFDBPort},
+		{name: "dev", args: 1, apply: (*bridgeParser).setFDBPort},
+		{name: "vlan", args: 1},
+		{name: "state", args: 1},
+		{name: "dynamic", apply: func(p *bridgeParser, _ []string) error { p.dynamic = true; return nil }},
+	}
+)
+
+// parseBridgeLink parses bridge link show's words.
+func parseBridgeLink(a *args, env names) (*bridgeReq, error) {
+	return parseBridgeReq(a, env, bridgeLinkKeywords)
+}
+
+// parseFDB parses bridge fdb show's words.
+func parseFDB(a *args, env names) (*bridgeReq, error) {
+	return parseBridgeReq(a, env, fdbKeywords)
+}
+
+// parseBridgeReq walks a bridge selection; a word no keyword takes is the
+// port.
+func parseBridgeReq(a *args, env names, table []keyword[*bridgeParser]) (*bridgeReq, error) {
+	p := &bridgeParser{bridgeReq: &bridgeReq{}, env: env}
+	if err := walk(a, p, table, (*bridgeParser).positional); err != nil {
+		return nil, err
+	}
+	return p.bridgeReq, nil
+}
+
+func (p *bridgeParser) positional(a *args) error { return p.setPort([]string{a.cur()}) }
+
+// setPort takes the one port a selection may name.
+func (p *bridgeParser) setPort(v []string) error {
+	if p.port != "" {
+		return duparg2("dev", v[0])
+	}
+	return p.setFDBPort(v)
+}
+
+// setFDBPort takes a port (fdb's dev and brport may repeat).
+func (p *bridgeParser) setFDBPort(v []string) error {
+	if _, ok := p.env.link(v[0]); !ok {
+		return shell.Failf(255, "Cannot find device %q", v[0])
+	}
+	p.port = v[0]
+	return nil
+}
+
+func (p *bridgeParser) setBridge(v []string) error {
+	if k, ok := p.env.link(v[0]); !ok || k != emu.KindBridge {
+		return shell.Failf(255, "Cannot find bridge device %q", v[0])
+	}
+	p.br = v[0]
+	return nil
+}
+
+// showCommand takes bridge OBJECT's command word: show (also the default)
+// goes on, other commands end the run with an error.
+func showCommand(a *args, object, help string, notEmulated ...string) error {
+	if !a.more() {
+		return nil
+	}
+	cmd := a.cur()
+	switch {
+	case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
+		a.advance()
+		return nil
+	case matches(cmd, "help"):
+		return usage(help)
+	}
+	for _, n := range notEmulated {
+		if matches(cmd, n) {
+			if object == "link" {
+				return shell.Failf(1, "nsemu: \"bridge link set\" is not emulated")
+			}
+			return shell.Failf(1, "nsemu: \"bridge fdb %s\" is not emulated; the bridge learns by itself", cmd)
+		}
+	}
+	return shell.Failf(255, "Command %q is unknown, try \"bridge %s help\".", cmd, object)
 }
 
 func (ip *ipCmd) bridgeLink(a *args) error {
-	if a.more() {
-		cmd := a.cur()
-		switch {
-		case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
-			a.advance()
-		case matches(cmd, "set"):
-			return shell.Failf(1, "nsemu: \"bridge link set\" is not emulated")
-		case matches(cmd, "help"):
-			return shell.Failf(255, "Usage: bridge link show [ dev DEV ]")
-		default:
-			return shell.Failf(255, "Command %q is unknown, try \"bridge link help\".", cmd)
-		}
+	if err := showCommand(a, "link", "Usage: bridge link show [ dev DEV ]", "set"); err != nil {
+		return err
 	}
-	dev := ""
-	for ; a.more(); a.advance() {
-		v := a.cur()
-		if v == "dev" {
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			v = s
-		} else if v == "master" {
-			// iproute2 takes `master BR` too.
-			if _, err := a.next(); err != nil {
-				return err
-			}
-			continue
-		}
-		if dev != "" {
-			return duparg2("dev", v)
-		}
-		if _, err := ip.ns.Link(v); err != nil {
-			return shell.Failf(255, "Cannot find device %q", v)
-		}
-		dev = v
+	r, err := parseBridgeLink(a, ip.names())
+	if err != nil {
+		return err
 	}
 	for _, d := range ip.ns.Links() {
-		if d.Master() == nil || (dev != "" && d.Name() != dev) {
+		if d.Master() == nil || (r.port != "" && d.Name() != r.port) {
 			continue
 		}
-		l := viewLink(ip.nsids(), d)
-		ip.printf("%d: %s%s: <%s> mtu %d master %s state %s priority 32 cost 2 \n",
-			l.index, l.name, l.peer, l.flags(), l.mtu, l.master, portState(d))
+		ip.printf("%s\n", bridgePortLine(viewLink(ip.nsids(), d)))
 	}
 	return nil
 }
 
 func (ip *ipCmd) bridgeFDB(a *args) error {
-	if a.more() {
-		cmd := a.cur()
-		switch {
-		case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
-			a.advance()
-		case matches(cmd, "add"), matches(cmd, "append"), matches(cmd, "delete"), matches(cmd, "replace"),
-			matches(cmd, "get"), matches(cmd, "flush"):
-			return shell.Failf(1, "nsemu: \"bridge fdb %s\" is not emulated; the bridge learns by itself", cmd)
-		case matches(cmd, "help"):
-			return shell.Failf(255, "Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ dev DEV ] ]")
-		default:
-			return shell.Failf(255, "Command %q is unknown, try \"bridge fdb help\".", cmd)
-		}
+	if err := showCommand(a, "fdb", "Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ dev DEV ] ]",
+		"add", "append", "delete", "replace", "get", "flush"); err != nil {
+		return err
 	}
-	var br, port string
-	dynamicOnly := false
-	for ; a.more(); a.advance() {
-		switch v := a.cur(); v {
-		case "br", "brport", "dev":
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			d, err := ip.ns.Link(s)
-			if v == "br" {
-				if err != nil || d.Kind != emu.KindBridge {
-					return shell.Failf(255, "Cannot find bridge device %q", s)
-				}
-				br = s
-				continue
-			}
-			if err != nil {
-				return shell.Failf(255, "Cannot find device %q", s)
-			}
-			port = s
-		case "vlan", "state":
-			if _, err := a.next(); err != nil {
-				return err
-			}
-		case "dynamic":
-			dynamicOnly = true
-		default:
-			if port != "" {
-				return duparg2("dev", v)
-			}
-			if _, err := ip.ns.Link(v); err != nil {
-				return shell.Failf(255, "Cannot find device %q", v)
-			}
-			port = v
-		}
+	r, err := parseFDB(a, ip.names())
+	if err != nil {
+		return err
 	}
-	type row struct {
-		index int
-		mac   string
-		text  string
-	}
-	var rows []row
-	for _, b := range ip.ns.Links() {
-		if b.Kind != emu.KindBridge || (br != "" && b.Name() != br) || b.Bridge() == nil {
-			continue
-		}
-		for _, e := range b.Bridge().FDB() {
-			if dynamicOnly && e.Local {
-				continue
-			}
-			if port != "" && e.Port != port {
-				continue
-			}
-			index := b.Index()
-			if e.Port != b.Name() {
-				if d, err := ip.ns.Link(e.Port); err == nil {
-					index = d.Index()
-				}
-			}
-			text := e.MAC.String()
-			if port == "" {
-				text += " dev " + e.Port
-			}
-			text += " master " + b.Name()
-			if e.Local {
-				text += " permanent"
-			} else {
-				text += " "
-			}
-			rows = append(rows, row{index, e.MAC.String(), text})
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].index != rows[j].index {
-			return rows[i].index < rows[j].index
-		}
-		return rows[i].mac < rows[j].mac
-	})
-	for _, r := range rows {
-		fmt.Fprintln(ip.out, r.text)
+	for _, row := range fdbRows(ip.ns, r) {
+		ip.printf("%s\n", row.text)
 	}
 	return nil
 }

@@ -1,15 +1,12 @@
 package iproute2
 
-// ip route and ip neigh: the main routing table and the neighbour (ARP)
-// table of the namespace.
+// ip route: list, flush, get, add, change, replace and delete routes of
+// the main table.
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
-	"strings"
-
-	"gvisor.dev/gvisor/pkg/tcpip"
+	"slices"
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
@@ -50,13 +47,16 @@ func runIPRoute(ip *ipCmd, a *args) error {
 	case matches(cmd, "save"), matches(cmd, "restore"), matches(cmd, "showdump"):
 		return shell.Failf(1, "nsemu: \"ip route %s\" is not emulated", cmd)
 	case matches(cmd, "help"):
-		return shell.Failf(255, "%s", routeUsage)
+		return usage(routeUsage)
 	}
 	return shell.Failf(255, "Command %q is unknown, try \"ip route help\".", cmd)
 }
 
-// ---- listing ----
+var errMainTableOnly = shell.Failf(2, "nsemu: only the main routing table is emulated")
 
+// ---- list and flush ----
+
+// routeFilter is a parsed ip route list/flush selector.
 type routeFilter struct {
 	dev      string
 	proto    string // "kernel", "boot" or ""
@@ -69,102 +69,118 @@ type routeFilter struct {
 	cache    bool
 }
 
-func (ip *ipCmd) parseRouteFilter(a *args) (*routeFilter, error) {
-	f := &routeFilter{}
-	for ; a.more(); a.advance() {
-		v := a.cur()
-		f.anything = true
-		switch {
-		case matches(v, "table"):
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			switch s {
-			case "main", "254", "all", "0":
-			case "local", "255":
-				return nil, shell.Failf(2, "nsemu: only the main routing table is emulated")
-			default:
-				f.none = true
-			}
-		case v == "dev" || v == "oif":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if _, err := ip.ns.Link(s); err != nil {
-				return nil, nodev(s)
-			}
-			f.dev = s
-		case v == "iif", v == "src", v == "from", v == "tos", v == "dsfield", v == "realm", v == "realms", v == "vrf":
-			if _, err := a.next(); err != nil {
-				return nil, err
-			}
-		case matches(v, "protocol"):
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			switch s {
-			case "kernel", "2":
-				f.proto = "kernel"
-			case "boot", "3", "static", "4":
-				f.proto = "boot"
-			default:
-				f.none = true
-			}
-		case v == "scope":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			switch s {
-			case "link", "253":
-				f.scope = "link"
-			case "global", "universe", "0":
-				f.scope = "global"
-			default:
-				f.none = true
-			}
-		case v == "via":
-			g, err := a.nextIPv4("")
-			if err != nil {
-				return nil, err
-			}
-			f.via = g
-		case v == "type":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if s != "unicast" {
-				f.none = true
-			}
-		case matches(v, "cache"), matches(v, "cloned"):
-			f.cache = true
-		default:
-			mode := "exact"
-			if v == "root" || v == "match" || v == "exact" || v == "to" {
-				if v != "to" {
-					mode = v
-				}
-				s, err := a.next()
-				if err != nil {
-					return nil, err
-				}
-				v = s
-			}
-			if f.mode != "" {
-				return nil, duparg2("to", v)
-			}
-			p, _, ok := parsePrefix(v, true)
-			if !ok {
-				return nil, errPrefix(v)
-			}
-			f.prefix, f.mode = p.Masked(), mode
-		}
+// routeFilterParser is the state of parseRouteFilter.
+type routeFilterParser struct {
+	*routeFilter
+	env names
+}
+
+// routeFilterKeywords is iproute_list_flush_or_save's table, in its order.
+var routeFilterKeywords = slices.Concat(
+	[]keyword[*routeFilterParser]{
+		{name: "table", abbrev: true, args: 1, apply: (*routeFilterParser).setTable},
+		{name: "dev", args: 1, apply: (*routeFilterParser).setDev},
+		{name: "oif", args: 1, apply: (*routeFilterParser).setDev},
+	},
+	ignored[*routeFilterParser](1, "iif", "src", "from", "tos", "dsfield", "realm", "realms", "vrf"),
+	[]keyword[*routeFilterParser]{
+		{name: "protocol", abbrev: true, args: 1, apply: (*routeFilterParser).setProto},
+		{name: "scope", args: 1, apply: (*routeFilterParser).setScope},
+		{name: "via", args: 1, apply: (*routeFilterParser).setVia},
+		{name: "type", args: 1, apply: func(p *routeFilterParser, v []string) error {
+			p.none = p.none || v[0] != "unicast"
+			return nil
+		}},
+		{name: "cache", abbrev: true, apply: (*routeFilterParser).setCache},
+		{name: "cloned", abbrev: true, apply: (*routeFilterParser).setCache},
+	},
+)
+
+// parseRouteFilter parses ip route list's and flush's selectors.
+func parseRouteFilter(a *args, env names) (*routeFilter, error) {
+	p := &routeFilterParser{routeFilter: &routeFilter{anything: a.more()}, env: env}
+	if err := walk(a, p, routeFilterKeywords, (*routeFilterParser).positional); err != nil {
+		return nil, err
 	}
-	return f, nil
+	return p.routeFilter, nil
+}
+
+func (p *routeFilterParser) setTable(v []string) error {
+	switch v[0] {
+	case "main", "254", "all", "0":
+	case "local", "255":
+		return errMainTableOnly
+	default:
+		p.none = true
+	}
+	return nil
+}
+
+func (p *routeFilterParser) setDev(v []string) error {
+	if _, ok := p.env.link(v[0]); !ok {
+		return nodev(v[0])
+	}
+	p.dev = v[0]
+	return nil
+}
+
+func (p *routeFilterParser) setProto(v []string) error {
+	switch v[0] {
+	case "kernel", "2":
+		p.proto = "kernel"
+	case "boot", "3", "static", "4":
+		p.proto = "boot"
+	default:
+		p.none = true
+	}
+	return nil
+}
+
+func (p *routeFilterParser) setScope(v []string) error {
+	switch v[0] {
+	case "link", "253":
+		p.scope = "link"
+	case "global", "universe", "0":
+		p.scope = "global"
+	default:
+		p.none = true
+	}
+	return nil
+}
+
+func (p *routeFilterParser) setVia(v []string) error {
+	g, ok := parseIPv4(v[0])
+	if !ok {
+		return errAddress(v[0])
+	}
+	p.via = g
+	return nil
+}
+
+func (p *routeFilterParser) setCache([]string) error { p.cache = true; return nil }
+
+// positional takes [root|match|exact|to] PREFIX.
+func (p *routeFilterParser) positional(a *args) error {
+	v, mode := a.cur(), "exact"
+	if v == "root" || v == "match" || v == "exact" || v == "to" {
+		if v != "to" {
+			mode = v
+		}
+		s, err := a.next()
+		if err != nil {
+			return err
+		}
+		v = s
+	}
+	if p.mode != "" {
+		return duparg2("to", v)
+	}
+	pfx, _, ok := parsePrefix(v, true)
+	if !ok {
+		return errPrefix(v)
+	}
+	p.prefix, p.mode = pfx.Masked(), mode
+	return nil
 }
 
 func (f *routeFilter) match(r stack.Route) bool {
@@ -191,84 +207,38 @@ func (f *routeFilter) match(r stack.Route) bool {
 	return true
 }
 
-// linkDown reports whether a route's device is up without carrier
-// (iproute2's "linkdown").
-func linkDown(ns *emu.Namespace, dev string) bool {
-	d, err := ns.Link(dev)
-	if err != nil || d.Kind == emu.KindLoopback {
-		return false
-	}
-	return d.IsUp() && !d.Carrier()
-}
-
-func routeDst(p netip.Prefix) string {
-	switch {
-	case p.Bits() == 0:
-		return "default"
-	case p.Bits() == p.Addr().BitLen():
-		return p.Addr().String()
-	}
-	return p.String()
-}
-
-// routeLine prints a route as ip route does; attributes the listing was
-// filtered by (dev, proto, scope) are left out, as iproute2 does.
-func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
-	var b strings.Builder
-	b.WriteString(routeDst(r.Dst))
-	if r.Gateway.IsValid() {
-		b.WriteString(" via " + r.Gateway.String())
-	}
-	if f.dev == "" {
-		b.WriteString(" dev " + r.Dev)
-	}
-	if r.Kernel && f.proto == "" {
-		b.WriteString(" proto kernel")
-	}
-	if !r.Gateway.IsValid() && f.scope == "" {
-		b.WriteString(" scope link")
-	}
-	if r.Src.IsValid() {
-		b.WriteString(" src " + r.Src.String())
-	}
-	if r.Metric != 0 {
-		fmt.Fprintf(&b, " metric %d", r.Metric)
-	}
-	if linkDown(ip.ns, r.Dev) {
-		b.WriteString(" linkdown")
-	}
-	b.WriteString(" ")
-	return b.String()
-}
-
 func (ip *ipCmd) routeList(a *args, flush bool) error {
-	f, err := ip.parseRouteFilter(a)
+	f, err := parseRouteFilter(a, ip.names())
 	if err != nil {
 		return err
 	}
 	if ip.opts.family == 6 {
 		return nil
 	}
-	st := ip.ns.Stack()
 	if flush {
-		if !f.anything {
-			return shell.Failf(1, "\"ip route flush\" requires arguments.")
-		}
-		// Connected (proto kernel) routes go with their addresses; only
-		// static routes are flushed.
-		for _, r := range st.Routes() {
-			if r.Kernel || !f.match(r) {
-				continue
-			}
-			if err := st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev}); err != nil {
-				return emuErr(err)
-			}
-		}
-		return nil
+		return ip.routeFlush(f)
 	}
-	for _, r := range routes(st) {
+	for _, r := range routes(ip.ns.Stack()) {
 		if f.match(r) {
 			ip.printf("%s\n", ip.routeLine(r, f))
+		}
+	}
+	return nil
+}
+
+// routeFlush deletes the static routes f picks. Connected (proto kernel)
+// routes go with their addresses.
+func (ip *ipCmd) routeFlush(f *routeFilter) error {
+	if !f.anything {
+		return shell.Failf(1, "\"ip route flush\" requires arguments.")
+	}
+	st := ip.ns.Stack()
+	for _, r := range st.Routes() {
+		if r.Kernel || !f.match(r) {
+			continue
+		}
+		if err := st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev}); err != nil {
+			return emuErr(err)
 		}
 	}
 	return nil
@@ -298,6 +268,7 @@ func routes(st *stack.Stack) []stack.Route {
 
 // ---- add, change, replace, delete ----
 
+// routeReq is a parsed ip route add/change/replace/delete command line.
 type routeReq struct {
 	dst       netip.Prefix
 	dstSet    bool
@@ -314,112 +285,76 @@ var routeTypes = map[string]bool{
 	"unreachable": true, "prohibit": true, "blackhole": true, "nat": true, "anycast": true,
 }
 
-// routeIgnored are route attributes nsemu accepts and ignores (each takes
-// a value).
-var routeIgnored = map[string]bool{
-	"tos": true, "dsfield": true, "expires": true, "mtu": true, "advmss": true, "hoplimit": true,
-	"initcwnd": true, "initrwnd": true, "window": true, "rtt": true, "rttvar": true,
-	"reordering": true, "cwnd": true, "ssthresh": true, "realms": true, "rto_min": true,
-	"features": true, "quickack": true, "congctl": true, "pref": true, "ttl-propagate": true,
-	"fastopen_no_cookie": true, "weight": true,
+// routeKeywords is iproute_modify's table, in its order.
+var routeKeywords = slices.Concat(
+	[]keyword[*routeReq]{
+		{name: "src", args: 1, apply: func(r *routeReq, v []string) error { return setIPv4(&r.src, v[0]) }},
+		{name: "via", args: 1, skip: "inet", apply: func(r *routeReq, v []string) error { return setIPv4(&r.gw, v[0]) }},
+		fails[*routeReq]("as", errRouteAttr("as")),
+		fails[*routeReq]("from", errRouteAttr("from")),
+		fails[*routeReq]("nexthop", errRouteAttr("nexthop")),
+		fails[*routeReq]("nhid", errRouteAttr("nhid")),
+		fails[*routeReq]("encap", errRouteAttr("encap")),
+		{name: "metric", abbrev: true, args: 1, apply: (*routeReq).setMetric},
+		{name: "priority", abbrev: true, args: 1, apply: (*routeReq).setMetric},
+		{name: "preference", args: 1, apply: (*routeReq).setMetric},
+		{name: "scope", args: 1, apply: func(_ *routeReq, v []string) error {
+			if !validScope(v[0]) {
+				return invarg("invalid \"scope\" value\n", v[0])
+			}
+			return nil
+		}},
+		{name: "dev", args: 1, apply: (*routeReq).setDev},
+		{name: "oif", args: 1, apply: (*routeReq).setDev},
+		{name: "table", abbrev: true, args: 1, apply: func(_ *routeReq, v []string) error {
+			if v[0] != "main" && v[0] != "254" {
+				return errMainTableOnly
+			}
+			return nil
+		}},
+		{name: "protocol", abbrev: true, args: 1},
+	},
+	ignored[*routeReq](0, "onlink", "pervasive"),
+	// Route attributes nsemu accepts and ignores.
+	ignored[*routeReq](1, "tos", "dsfield", "expires"),
+	[]keyword[*routeReq]{{name: "mtu", args: 1, skip: "lock"}},
+	ignored[*routeReq](1, "advmss", "hoplimit", "initcwnd", "initrwnd", "window", "rtt", "rttvar",
+		"reordering", "cwnd", "ssthresh", "realms", "rto_min", "features", "quickack", "congctl", "pref",
+		"ttl-propagate", "fastopen_no_cookie", "weight"),
+)
+
+func errRouteAttr(word string) error {
+	return shell.Failf(2, "nsemu: route attribute %q is not emulated", word)
 }
 
-func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
+func setIPv4(dst *netip.Addr, s string) error {
+	a, ok := parseIPv4(s)
+	if !ok {
+		return errAddress(s)
+	}
+	*dst = a
+	return nil
+}
+
+func (r *routeReq) setMetric(v []string) error {
+	n, ok := parseUint32(v[0])
+	if !ok {
+		return invarg("\"metric\" value is invalid\n", v[0])
+	}
+	r.metric, r.hasMetric = int(n), true
+	return nil
+}
+
+func (r *routeReq) setDev(v []string) error { r.dev = v[0]; return nil }
+
+// parseRouteReq parses ip route add, change, replace and delete's words.
+func parseRouteReq(a *args) (*routeReq, error) {
 	r := &routeReq{}
-	for ; a.more(); a.advance() {
-		v := a.cur()
-		switch {
-		case v == "src":
-			addr, err := a.nextIPv4("")
-			if err != nil {
-				return nil, err
-			}
-			r.src = addr
-		case v == "via":
-			g, err := a.nextIPv4("inet")
-			if err != nil {
-				return nil, err
-			}
-			r.gw = g
-		case v == "as", v == "from", v == "nexthop", v == "nhid", v == "encap":
-			return nil, shell.Failf(2, "nsemu: route attribute %q is not emulated", v)
-		case matches(v, "metric"), matches(v, "priority"), v == "preference":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			n, ok := parseUint(s)
-			if !ok || n > 1<<32-1 {
-				return nil, invarg("\"metric\" value is invalid\n", s)
-			}
-			r.metric, r.hasMetric = int(n), true
-		case v == "scope":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if !validScope(s) {
-				return nil, invarg("invalid \"scope\" value\n", s)
-			}
-		case v == "dev" || v == "oif":
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			r.dev = s
-		case matches(v, "table"):
-			s, err := a.next()
-			if err != nil {
-				return nil, err
-			}
-			if s != "main" && s != "254" {
-				return nil, shell.Failf(2, "nsemu: only the main routing table is emulated")
-			}
-		case matches(v, "protocol"):
-			if _, err := a.next(); err != nil {
-				return nil, err
-			}
-		case v == "onlink", v == "pervasive":
-		case routeIgnored[v]:
-			if _, err := a.next(); err != nil {
-				return nil, err
-			}
-			if v == "mtu" && a.more() && a.cur() == "lock" {
-				if _, err := a.next(); err != nil {
-					return nil, err
-				}
-			}
-		default:
-			if v == "to" {
-				s, err := a.next()
-				if err != nil {
-					return nil, err
-				}
-				v = s
-			}
-			if routeTypes[v] && (v[0] < '0' || v[0] > '9') {
-				r.typ = v
-				s, err := a.next()
-				if err != nil {
-					return nil, err
-				}
-				v = s
-			}
-			if matches(v, "help") {
-				return nil, shell.Failf(255, "%s", routeUsage)
-			}
-			if r.dstSet {
-				return nil, duparg2("to", v)
-			}
-			p, _, ok := parsePrefix(v, true)
-			if !ok {
-				return nil, errPrefix(v)
-			}
-			r.dst, r.dstSet = p, true
-		}
+	if err := walk(a, r, routeKeywords, (*routeReq).positional); err != nil {
+		return nil, err
 	}
 	if !r.dstSet {
-		return nil, shell.Failf(255, "%s", routeUsage)
+		return nil, usage(routeUsage)
 	}
 	if r.typ != "" && r.typ != "unicast" {
 		return nil, shell.Failf(2, "nsemu: route type %q is not emulated", r.typ)
@@ -427,8 +362,37 @@ func (ip *ipCmd) parseRouteReq(a *args) (*routeReq, error) {
 	return r, nil
 }
 
+// positional takes [to] [TYPE] PREFIX.
+func (r *routeReq) positional(a *args) error {
+	v := a.cur()
+	var err error
+	if v == "to" {
+		if v, err = a.next(); err != nil {
+			return err
+		}
+	}
+	if routeTypes[v] {
+		r.typ = v
+		if v, err = a.next(); err != nil {
+			return err
+		}
+	}
+	if matches(v, "help") {
+		return usage(routeUsage)
+	}
+	if r.dstSet {
+		return duparg2("to", v)
+	}
+	p, _, ok := parsePrefix(v, true)
+	if !ok {
+		return errPrefix(v)
+	}
+	r.dst, r.dstSet = p, true
+	return nil
+}
+
 func (ip *ipCmd) routeModify(a *args, how string) error {
-	r, err := ip.parseRouteReq(a)
+	r, err := parseRouteReq(a)
 	if err != nil {
 		return err
 	}
@@ -441,12 +405,24 @@ func (ip *ipCmd) routeModify(a *args, how string) error {
 	if r.dst != r.dst.Masked() {
 		return rtnl("Error: Invalid prefix for given prefix length.")
 	}
-	st := ip.ns.Stack()
 	if how == "delete" {
 		return ip.routeDel(r)
 	}
+	if err := ip.checkRoute(r, dev); err != nil {
+		return err
+	}
+	old, err := ip.replacedRoute(r, how)
+	if err != nil {
+		return err
+	}
+	nr := stack.Route{Dst: r.dst, Gateway: r.gw, Dev: r.dev, Src: r.src, Metric: r.metric}
+	return swapRoute(ip.ns.Stack(), old, nr)
+}
+
+// checkRoute checks a route to add against its device and source.
+func (ip *ipCmd) checkRoute(r *routeReq, dev *emu.Device) error {
 	if !r.gw.IsValid() && dev == nil {
-		return rtnl("RTNETLINK answers: No such device")
+		return errNoSuchDevice
 	}
 	if dev != nil {
 		if err := l3Check(dev); err != nil {
@@ -456,23 +432,31 @@ func (ip *ipCmd) routeModify(a *args, how string) error {
 	if r.src.IsValid() && !isLocal(ip.ns, r.src) {
 		return rtnl("Error: Invalid prefsrc address.")
 	}
-	nr := stack.Route{Dst: r.dst, Gateway: r.gw, Dev: r.dev, Src: r.src, Metric: r.metric}
-	var old *stack.Route
-	if how != "add" {
-		for _, x := range st.Routes() {
-			if x.Dst == r.dst && x.Metric == r.metric {
-				if x.Kernel {
-					return shell.Failf(2, "nsemu: the kernel's connected route %s cannot be changed (change the address instead)", routeDst(x.Dst))
-				}
-				x := x
-				old = &x
-				break
-			}
-		}
-		if old == nil && how == "change" {
-			return rtnl("RTNETLINK answers: No such file or directory")
-		}
+	return nil
+}
+
+// replacedRoute returns the route ip route change or replace replaces
+// (same destination and metric), nil if none or for ip route add.
+func (ip *ipCmd) replacedRoute(r *routeReq, how string) (*stack.Route, error) {
+	if how == "add" {
+		return nil, nil
 	}
+	rs := ip.ns.Stack().Routes()
+	i := slices.IndexFunc(rs, func(x stack.Route) bool { return x.Dst == r.dst && x.Metric == r.metric })
+	switch {
+	case i >= 0 && rs[i].Kernel:
+		return nil, shell.Failf(2, "nsemu: the kernel's connected route %s cannot be changed (change the address instead)", routeDst(rs[i].Dst))
+	case i >= 0:
+		return &rs[i], nil
+	case how == "change":
+		return nil, errNoSuchFile
+	}
+	return nil, nil
+}
+
+// swapRoute adds nr in place of old (if any); it puts old back if nr is
+// refused.
+func swapRoute(st *stack.Stack, old *stack.Route, nr stack.Route) error {
 	if old != nil {
 		if err := st.DelRoute(stack.Route{Dst: old.Dst, Gateway: old.Gateway, Dev: old.Dev}); err != nil {
 			return emuErr(err)
@@ -482,7 +466,7 @@ func (ip *ipCmd) routeModify(a *args, how string) error {
 		if old != nil {
 			_ = st.AddRoute(*old)
 		}
-		return routeErr(err, r.gw.IsValid())
+		return routeErr(err, nr.Gateway.IsValid())
 	}
 	return nil
 }
@@ -500,7 +484,7 @@ func routeErr(err error, gw bool) error {
 		}
 		return rtnl("Error: Device for nexthop is not up.")
 	case errors.Is(err, stack.ErrNoSuchDevice):
-		return rtnl("RTNETLINK answers: No such device")
+		return errNoSuchDevice
 	case errors.Is(err, stack.ErrNoSuchProcess):
 		return errNoSuchProc
 	}
@@ -526,14 +510,12 @@ func (ip *ipCmd) routeDel(r *routeReq) error {
 			(r.hasMetric && x.Metric != r.metric) {
 			continue
 		}
-		if x.Kernel {
-			if kernel == nil {
-				x := x
-				kernel = &x
-			}
-			continue
+		if !x.Kernel {
+			return routeErr(st.DelRoute(stack.Route{Dst: x.Dst, Gateway: x.Gateway, Dev: x.Dev}), false)
 		}
-		return routeErr(st.DelRoute(stack.Route{Dst: x.Dst, Gateway: x.Gateway, Dev: x.Dev}), false)
+		if kernel == nil {
+			kernel = &x
+		}
 	}
 	if kernel != nil {
 		return shell.Failf(2, "nsemu: deleting the kernel's connected route %s is not emulated (delete the address instead)", routeDst(kernel.Dst))
@@ -543,42 +525,53 @@ func (ip *ipCmd) routeDel(r *routeReq) error {
 
 // ---- get ----
 
-func (ip *ipCmd) routeGet(a *args) error {
-	var dst netip.Prefix
-	set := false
-	for ; a.more(); a.advance() {
-		v := a.cur()
-		switch v {
-		case "from", "iif", "oif", "tos", "dsfield", "mark", "uid", "ipproto", "sport", "dport", "vrf", "as":
-			if _, err := a.next(); err != nil {
-				return err
-			}
-		case "connected", "fibmatch":
-		default:
-			if v == "to" {
-				s, err := a.next()
-				if err != nil {
-					return err
-				}
-				v = s
-			}
-			if matches(v, "help") {
-				return shell.Failf(255, "%s", routeUsage)
-			}
-			if set {
-				return duparg2("to", v)
-			}
-			p, _, ok := parsePrefix(v, false)
-			if !ok {
-				return errPrefix(v)
-			}
-			dst, set = p, true
+// routeGetKeywords is iproute_get's table.
+var routeGetKeywords = slices.Concat(
+	ignored[*netip.Prefix](1, "from", "iif", "oif", "tos", "dsfield", "mark", "uid", "ipproto", "sport", "dport", "vrf", "as"),
+	ignored[*netip.Prefix](0, "connected", "fibmatch"),
+)
+
+// parseRouteGet parses ip route get's words; it returns the destination.
+func parseRouteGet(a *args) (netip.Addr, error) {
+	dst := &netip.Prefix{}
+	if err := walk(a, dst, routeGetKeywords, routeGetPositional); err != nil {
+		return netip.Addr{}, err
+	}
+	if !dst.IsValid() {
+		return netip.Addr{}, shell.Failf(1, "need at least a destination address")
+	}
+	return dst.Addr(), nil
+}
+
+// routeGetPositional takes [to] ADDRESS.
+func routeGetPositional(dst *netip.Prefix, a *args) error {
+	v := a.cur()
+	if v == "to" {
+		s, err := a.next()
+		if err != nil {
+			return err
 		}
+		v = s
 	}
-	if !set {
-		return shell.Failf(1, "need at least a destination address")
+	if matches(v, "help") {
+		return usage(routeUsage)
 	}
-	addr := dst.Addr()
+	if dst.IsValid() {
+		return duparg2("to", v)
+	}
+	p, _, ok := parsePrefix(v, false)
+	if !ok {
+		return errPrefix(v)
+	}
+	*dst = p
+	return nil
+}
+
+func (ip *ipCmd) routeGet(a *args) error {
+	addr, err := parseRouteGet(a)
+	if err != nil {
+		return err
+	}
 	r, err := ip.ns.Stack().RouteGet(addr)
 	if err != nil {
 		if errors.Is(err, stack.ErrNetworkUnreachable) {
@@ -586,259 +579,6 @@ func (ip *ipCmd) routeGet(a *args) error {
 		}
 		return emuErr(err)
 	}
-	if r.Dev == "lo" && !r.Gateway.IsValid() {
-		src := r.Src
-		if addr.IsLoopback() {
-			src = netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		}
-		ip.printf("local %s dev lo src %s uid 0 \n    cache <local> \n", addr, src)
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(addr.String())
-	if r.Gateway.IsValid() {
-		b.WriteString(" via " + r.Gateway.String())
-	}
-	b.WriteString(" dev " + r.Dev)
-	if r.Src.IsValid() {
-		b.WriteString(" src " + r.Src.String())
-	}
-	ip.printf("%s uid 0 \n    cache \n", b.String())
+	ip.printf("%s", routeGetLines(addr, r))
 	return nil
-}
-
-// ---- ip neigh ----
-
-func runIPNeigh(ip *ipCmd, a *args) error {
-	if !a.more() {
-		return ip.neighList(a, false)
-	}
-	cmd := a.cur()
-	a.advance()
-	switch {
-	case matches(cmd, "add"):
-		return ip.neighModify(a, "add")
-	case matches(cmd, "change"), cmd == "chg":
-		return ip.neighModify(a, "change")
-	case matches(cmd, "replace"):
-		return ip.neighModify(a, "replace")
-	case matches(cmd, "delete"):
-		return ip.neighModify(a, "delete")
-	case matches(cmd, "get"):
-		return shell.Failf(1, "nsemu: \"ip neigh get\" is not emulated; use ip neigh show ADDR dev DEV")
-	case matches(cmd, "show"), matches(cmd, "lst"), matches(cmd, "list"):
-		return ip.neighList(a, false)
-	case matches(cmd, "flush"):
-		return ip.neighList(a, true)
-	case matches(cmd, "help"):
-		return shell.Failf(255, "Usage: ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV\n       ip neigh { show | flush } [ to PREFIX ] [ dev DEV ] [ nud STATE ]")
-	}
-	return shell.Failf(255, "Command %q is unknown, try \"ip neigh help\".", cmd)
-}
-
-var nudStates = map[string]string{
-	"permanent": "PERMANENT", "reachable": "REACHABLE", "stale": "STALE", "incomplete": "INCOMPLETE",
-	"delay": "DELAY", "probe": "PROBE", "failed": "FAILED", "noarp": "NOARP", "none": "NONE",
-}
-
-func (ip *ipCmd) neighList(a *args, flush bool) error {
-	if flush && !a.more() {
-		return shell.Failf(1, "Flush requires arguments.")
-	}
-	var (
-		dev    string
-		to     netip.Prefix
-		hasTo  bool
-		states map[string]bool
-	)
-	for ; a.more(); a.advance() {
-		v := a.cur()
-		switch {
-		case v == "dev":
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			if _, err := ip.ns.Link(s); err != nil {
-				return nodev(s)
-			}
-			dev = s
-		case v == "nud":
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			if states == nil {
-				states = map[string]bool{}
-			}
-			if s == "all" {
-				for _, st := range nudStates {
-					states[st] = true
-				}
-			} else if st, ok := nudStates[s]; ok {
-				states[st] = true
-			} else {
-				return invarg("nud state is bad", s)
-			}
-		case v == "proxy":
-			return nil
-		case v == "unused", v == "all":
-		case v == "vrf", v == "master", v == "protocol":
-			if _, err := a.next(); err != nil {
-				return err
-			}
-		default:
-			if v == "to" {
-				s, err := a.next()
-				if err != nil {
-					return err
-				}
-				v = s
-			}
-			if matches(v, "help") {
-				return shell.Failf(255, "Usage: ip neigh { show | flush } [ to PREFIX ] [ dev DEV ] [ nud STATE ]")
-			}
-			if hasTo {
-				return duparg2("to", v)
-			}
-			p, _, ok := parsePrefix(v, true)
-			if !ok {
-				return errPrefix(v)
-			}
-			to, hasTo = p.Masked(), true
-		}
-	}
-	st := ip.ns.Stack()
-	for _, n := range st.Neighbors() {
-		if (dev != "" && n.Dev != dev) || (hasTo && !to.Contains(n.Addr)) || n.State == "NONE" {
-			continue
-		}
-		if states != nil && !states[n.State] {
-			continue
-		}
-		if flush {
-			if states == nil && n.State == "PERMANENT" {
-				continue // flush keeps permanent entries unless asked
-			}
-			if err := st.DelNeighbor(n.Dev, n.Addr); err != nil {
-				return emuErr(err)
-			}
-			continue
-		}
-		var b strings.Builder
-		b.WriteString(n.Addr.String())
-		if dev == "" {
-			b.WriteString(" dev " + n.Dev)
-		}
-		if n.MAC != "" && n.State != "INCOMPLETE" && n.State != "FAILED" {
-			b.WriteString(" lladdr " + n.MAC.String())
-		}
-		ip.printf("%s %s \n", b.String(), n.State)
-	}
-	return nil
-}
-
-func (ip *ipCmd) neighModify(a *args, how string) error {
-	var (
-		dst    netip.Addr
-		dev    string
-		mac    []byte
-		hasMAC bool
-		nud    = "permanent"
-	)
-	for ; a.more(); a.advance() {
-		v := a.cur()
-		switch {
-		case v == "lladdr":
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			m, err := parseLLAddr(s)
-			if err != nil {
-				return err
-			}
-			mac, hasMAC = m, true
-		case v == "nud":
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			if _, ok := nudStates[s]; !ok {
-				return invarg("nud state is bad", s)
-			}
-			nud = s
-		case v == "proxy":
-			return shell.Failf(2, "nsemu: proxy neighbour entries are not emulated")
-		case v == "router", v == "extern_learn", v == "use", v == "managed":
-		case v == "dev":
-			s, err := a.next()
-			if err != nil {
-				return err
-			}
-			dev = s
-		case v == "protocol":
-			if _, err := a.next(); err != nil {
-				return err
-			}
-		default:
-			if v == "to" {
-				s, err := a.next()
-				if err != nil {
-					return err
-				}
-				v = s
-			}
-			if matches(v, "help") {
-				return shell.Failf(255, "Usage: ip neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV")
-			}
-			if dst.IsValid() {
-				return duparg2("to", v)
-			}
-			addr, ok := parseIPv4(v)
-			if !ok {
-				return errAddress(v)
-			}
-			dst = addr
-		}
-	}
-	if dev == "" || !dst.IsValid() {
-		return shell.Failf(255, "Device and destination are required arguments.")
-	}
-	d, err := ip.ns.Link(dev)
-	if err != nil {
-		return nodev(dev)
-	}
-	st := ip.ns.Stack()
-	exists := false
-	for _, n := range st.Neighbors() {
-		if n.Dev == dev && n.Addr == dst && n.State != "NONE" {
-			exists = true
-		}
-	}
-	if how == "delete" {
-		if !exists {
-			return rtnl("RTNETLINK answers: No such file or directory")
-		}
-		return emuErr(st.DelNeighbor(dev, dst))
-	}
-	if nud != "permanent" && nud != "noarp" {
-		return shell.Failf(2, "nsemu: only permanent neighbour entries can be added (nud %s)", nud)
-	}
-	if !hasMAC {
-		return rtnl("Error: No link layer address given.")
-	}
-	if len(mac) != 6 {
-		return errInvalidArg
-	}
-	if err := l3Check(d); err != nil {
-		return err
-	}
-	switch {
-	case how == "add" && exists:
-		return errFileExists
-	case how == "change" && !exists:
-		return rtnl("RTNETLINK answers: No such file or directory")
-	}
-	return emuErr(st.AddNeighbor(dev, dst, tcpip.LinkAddress(mac)))
 }
