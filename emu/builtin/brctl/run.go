@@ -53,14 +53,28 @@ func (b *brctl) delbr(name string) error {
 	return nil
 }
 
-func (b *brctl) addif(brName string, ifaces []string) error {
+// eachPort runs do on each of ifaces in turn, once check has accepted the
+// bridge and the port (each nil when missing), looked up afresh for each.
+func (b *brctl) eachPort(brName string, ifaces []string, check func(br, d *emu.Device, ifname string) error, do func(ifname string) error) error {
 	for _, ifname := range ifaces {
-		br, brErr := b.ns.Link(brName)
-		d, err := b.ns.Link(ifname)
+		br, _ := b.ns.Link(brName)
+		d, _ := b.ns.Link(ifname)
+		if err := check(br, d, ifname); err != nil {
+			return err
+		}
+		if err := do(ifname); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *brctl) addif(brName string, ifaces []string) error {
+	return b.eachPort(brName, ifaces, func(br, d *emu.Device, ifname string) error {
 		switch {
-		case err != nil:
+		case d == nil:
 			return shell.Failf(1, "interface %s does not exist!", ifname)
-		case brErr != nil:
+		case br == nil:
 			return shell.Failf(1, "bridge %s does not exist!", brName)
 		case br.Kind != emu.KindBridge:
 			return shell.Failf(1, "can't add %s to bridge %s: Operation not supported", ifname, brName)
@@ -71,30 +85,32 @@ func (b *brctl) addif(brName string, ifaces []string) error {
 		case d.Master() != nil:
 			return shell.Failf(1, "device %s is already a member of a bridge; can't add it to bridge %s.", ifname, brName)
 		}
+		return nil
+	}, func(ifname string) error {
 		if err := b.ns.SetMaster(ifname, brName); err != nil {
 			return shell.Failf(1, "can't add %s to bridge %s: %v", ifname, brName, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (b *brctl) delif(brName string, ifaces []string) error {
-	for _, ifname := range ifaces {
-		br, brErr := b.ns.Link(brName)
-		d, err := b.ns.Link(ifname)
+	return b.eachPort(brName, ifaces, func(br, d *emu.Device, ifname string) error {
 		switch {
-		case err != nil:
+		case d == nil:
 			return shell.Failf(1, "interface %s does not exist!", ifname)
-		case brErr != nil || br.Kind != emu.KindBridge:
+		case br == nil || br.Kind != emu.KindBridge:
 			return shell.Failf(1, "bridge %s does not exist!", brName)
 		case d.Master() != br:
 			return shell.Failf(1, "device %s is not a port of %s", ifname, brName)
 		}
+		return nil
+	}, func(ifname string) error {
 		if err := b.ns.SetNoMaster(ifname); err != nil {
 			return shell.Failf(1, "can't delete %s from %s: %v", ifname, brName, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (b *brctl) setageing(brName, value string) error {

@@ -109,13 +109,9 @@ func parseAddrReq(a *args) (*addrReq, error) {
 
 // positional takes [local] IFADDR.
 func (r *addrReq) positional(a *args) error {
-	v := a.cur()
-	if v == "local" {
-		s, err := a.next()
-		if err != nil {
-			return err
-		}
-		v = s
+	v, err := a.after("local")
+	if err != nil {
+		return err
 	}
 	if matches(v, "help") {
 		return usage("Usage: ip address {add|change|replace|del} IFADDR dev IFNAME")

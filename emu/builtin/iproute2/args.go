@@ -29,6 +29,15 @@ func (p *args) peek() string {
 	return ""
 }
 
+// after returns the current word, or the next one when the current one is
+// kw (`to PREFIX`, `local ADDR`).
+func (p *args) after(kw string) (string, error) {
+	if v := p.cur(); v != kw {
+		return v, nil
+	}
+	return p.next()
+}
+
 // next moves to the argument after the current keyword and returns it.
 func (p *args) next() (string, error) {
 	p.i++

@@ -159,13 +159,9 @@ func (p *neighParser) setLLAddr(v []string) error {
 
 // positional takes [to] PREFIX (show, flush) or [to] ADDR.
 func (p *neighParser) positional(a *args) error {
-	v := a.cur()
-	if v == "to" {
-		s, err := a.next()
-		if err != nil {
-			return err
-		}
-		v = s
+	v, err := a.after("to")
+	if err != nil {
+		return err
 	}
 	if matches(v, "help") {
 		if p.list {

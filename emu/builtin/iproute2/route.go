@@ -364,12 +364,9 @@ func parseRouteReq(a *args) (*routeReq, error) {
 
 // positional takes [to] [TYPE] PREFIX.
 func (r *routeReq) positional(a *args) error {
-	v := a.cur()
-	var err error
-	if v == "to" {
-		if v, err = a.next(); err != nil {
-			return err
-		}
+	v, err := a.after("to")
+	if err != nil {
+		return err
 	}
 	if routeTypes[v] {
 		r.typ = v
@@ -545,13 +542,9 @@ func parseRouteGet(a *args) (netip.Addr, error) {
 
 // routeGetPositional takes [to] ADDRESS.
 func routeGetPositional(dst *netip.Prefix, a *args) error {
-	v := a.cur()
-	if v == "to" {
-		s, err := a.next()
-		if err != nil {
-			return err
-		}
-		v = s
+	v, err := a.after("to")
+	if err != nil {
+		return err
 	}
 	if matches(v, "help") {
 		return usage(routeUsage)
