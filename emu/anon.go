@@ -3,7 +3,6 @@ package emu
 import (
 	"fmt"
 	"sort"
-	"sync"
 )
 
 // Hidden namespaces are network namespaces that `ip netns` does not see:
@@ -16,19 +15,6 @@ import (
 // A namespace may also carry destroy hooks (OnDestroy): functions run once
 // when it is deleted or the world closes, before its devices go. Docker's
 // engine uses one to stop its containers with the namespace it runs in.
-
-// anonState is the world's record of hidden namespaces and destroy hooks.
-type anonState struct {
-	mu      sync.Mutex
-	hidden  map[*Namespace]bool
-	hooks   map[*Namespace][]*destroyHook
-	hookSeq int
-}
-
-type destroyHook struct {
-	id int
-	f  func()
-}
 
 // NewHiddenNamespace creates a namespace that `ip netns list` does not
 // show, with only a loopback device, down. name is what events and prompts
@@ -45,12 +31,17 @@ func (w *World) NewHiddenNamespace(name string) (*Namespace, error) {
 		return nil, err
 	}
 	n.hidden = true
-	w.anon.mu.Lock()
-	if w.anon.hidden == nil {
-		w.anon.hidden = map[*Namespace]bool{}
+	w.mu.Lock()
+	closed = w.closed
+	if !closed {
+		w.hidden[n] = struct{}{}
 	}
-	w.anon.hidden[n] = true
-	w.anon.mu.Unlock()
+	w.mu.Unlock()
+	if closed {
+		// Closed while n was made: Close did not see it.
+		n.destroy()
+		return nil, fmt.Errorf("emu: the world is closed")
+	}
 	return n, nil
 }
 
@@ -58,17 +49,16 @@ func (w *World) NewHiddenNamespace(name string) (*Namespace, error) {
 // its veth pairs and bridges are deleted, its stack closes. Deleting one
 // twice is not an error.
 func (w *World) DelHiddenNamespace(n *Namespace) error {
-	w.anon.mu.Lock()
-	ok := w.anon.hidden[n]
-	delete(w.anon.hidden, n)
-	w.anon.mu.Unlock()
-	if !ok {
-		if n.hidden {
-			return nil // deleted already
-		}
+	if !n.hidden {
 		return fmt.Errorf("emu: namespace %q is not a hidden namespace", n.name)
 	}
-	n.destroy()
+	w.mu.Lock()
+	_, live := w.hidden[n]
+	delete(w.hidden, n)
+	w.mu.Unlock()
+	if live {
+		n.destroy()
+	}
 	return nil
 }
 
@@ -77,10 +67,10 @@ func (n *Namespace) Hidden() bool { return n.hidden }
 
 // hiddenNamespaces lists the hidden namespaces still there.
 func (w *World) hiddenNamespaces() []*Namespace {
-	w.anon.mu.Lock()
-	defer w.anon.mu.Unlock()
-	out := make([]*Namespace, 0, len(w.anon.hidden))
-	for n := range w.anon.hidden {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]*Namespace, 0, len(w.hidden))
+	for n := range w.hidden {
 		out = append(out, n)
 	}
 	return out
@@ -94,49 +84,45 @@ func (w *World) AllNamespaces() []*Namespace {
 	for _, n := range w.ns {
 		out = append(out, n)
 	}
+	for n := range w.hidden {
+		out = append(out, n)
+	}
 	w.mu.Unlock()
-	out = append(out, w.hiddenNamespaces()...)
 	sort.Slice(out, func(i, j int) bool { return out[i].created < out[j].created })
 	return out
 }
 
+// destroyHook is a function OnDestroy registered; its identity is its
+// pointer.
+type destroyHook struct{ f func() }
+
 // OnDestroy registers f to run once when n is deleted (ip netns del,
 // DelHiddenNamespace) or the world closes, before n's devices are
-// deleted. f may use n and the rest of the world. The returned function
-// unregisters f.
+// deleted. f runs with no lock of the world held: it may use n and the
+// rest of the world. The returned function unregisters f.
 func (n *Namespace) OnDestroy(f func()) (cancel func()) {
-	a := &n.w.anon
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.hooks == nil {
-		a.hooks = map[*Namespace][]*destroyHook{}
-	}
-	a.hookSeq++
-	h := &destroyHook{id: a.hookSeq, f: f}
-	a.hooks[n] = append(a.hooks[n], h)
+	h := &destroyHook{f: f}
+	n.mu.Lock()
+	n.hooks = append(n.hooks, h)
+	n.mu.Unlock()
 	return func() {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		hs := a.hooks[n]
-		for i, x := range hs {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		for i, x := range n.hooks {
 			if x == h {
-				a.hooks[n] = append(hs[:i:i], hs[i+1:]...)
+				n.hooks = append(n.hooks[:i:i], n.hooks[i+1:]...)
 				break
 			}
-		}
-		if len(a.hooks[n]) == 0 {
-			delete(a.hooks, n)
 		}
 	}
 }
 
 // runDestroyHooks runs (once) the hooks registered on n, newest first.
 func (n *Namespace) runDestroyHooks() {
-	a := &n.w.anon
-	a.mu.Lock()
-	hs := a.hooks[n]
-	delete(a.hooks, n)
-	a.mu.Unlock()
+	n.mu.Lock()
+	hs := n.hooks
+	n.hooks = nil
+	n.mu.Unlock()
 	for i := len(hs) - 1; i >= 0; i-- {
 		hs[i].f()
 	}

@@ -7,15 +7,32 @@ import (
 	"github.com/nsemu/nsemu/vethsim"
 )
 
-// bridgeNetfilter is the br_netfilter hook of a bridge in n: while n's
-// net.bridge.bridge-nf-call-iptables is 1, frames the bridge switches
-// between two ports pass n's iptables (IN=OUT=the bridge, PHYSIN/PHYSOUT
-// the ports), so TRACE shows their path and FORWARD rules apply.
-func (n *Namespace) bridgeNetfilter(br *l2switch.Bridge) l2switch.Netfilter {
-	return func(pkt *stack.PacketBuffer, in, out *vethsim.End) bool {
-		if v, err := n.Sysctl("net.bridge.bridge-nf-call-iptables"); err != nil || v != "1" {
-			return true
+// brNetfilterKey is br_netfilter's switch: while it is 1 in a namespace,
+// frames its bridges switch between two ports pass its iptables
+// (IN=OUT=the bridge, PHYSIN/PHYSOUT the ports), so TRACE shows their path
+// and FORWARD rules apply.
+const brNetfilterKey = "net.bridge.bridge-nf-call-iptables"
+
+// syncBridgeNetfilterLocked installs the br_netfilter hook on every bridge
+// of n while the key is 1, and removes it otherwise: a bridge calls out of
+// the switch only when the hook is there. n.w.topo must be held.
+func (n *Namespace) syncBridgeNetfilterLocked() {
+	for _, d := range n.Links() {
+		if d.br != nil {
+			n.setBridgeNetfilterLocked(d.br)
 		}
-		return n.st.BridgeNetfilter(pkt, br.Name(), in.Name(), out.Name())
 	}
+}
+
+// setBridgeNetfilterLocked gives bridge br of n the hook, or takes it away,
+// as n's br_netfilter key says. n.w.topo must be held, so that the key's
+// writer syncs the bridge after this reads it.
+func (n *Namespace) setBridgeNetfilterLocked(br *l2switch.Bridge) {
+	if v, _ := n.Sysctl(brNetfilterKey); v != "1" {
+		br.SetNetfilter(nil)
+		return
+	}
+	br.SetNetfilter(func(pkt *stack.PacketBuffer, in, out *vethsim.End) bool {
+		return n.st.BridgeNetfilter(pkt, br.Name(), in.Name(), out.Name())
+	})
 }

@@ -3,13 +3,9 @@ package emu
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"weak"
 )
 
 // Sysctl errors.
@@ -24,7 +20,7 @@ var (
 // net.ipv4.ip_forward and its conf.{all,default}.forwarding aliases live in
 // the stack (Stack.Forwarding); the bridge keys are stored here.
 // bridge-nf-call-iptables=1 sends bridged frames through iptables (see
-// bridgeNetfilter); the arptables and ip6tables ones are stored only.
+// brnf.go); the arptables and ip6tables ones are stored only.
 var sysctlDefaults = map[string]string{
 	"net.ipv4.ip_forward":                 "",
 	"net.ipv4.conf.all.forwarding":        "",
@@ -41,16 +37,6 @@ func isForwardingKey(key string) bool {
 	}
 	return false
 }
-
-// sysctlStore holds the stored keys of each namespace that set one. It
-// does not keep a namespace alive: an entry goes when its namespace is
-// garbage collected. Bridges read bridge-nf-call-iptables for every frame,
-// so until some namespace writes a stored key (set), reads take no lock.
-var sysctlStore = struct {
-	set atomic.Bool
-	mu  sync.RWMutex
-	m   map[weak.Pointer[Namespace]]map[string]string
-}{m: map[weak.Pointer[Namespace]]map[string]string{}}
 
 // SysctlKeys lists the sysctl keys every namespace has, sorted (as
 // `sysctl -a` lists them).
@@ -76,12 +62,9 @@ func (n *Namespace) Sysctl(key string) (string, error) {
 		}
 		return "0", nil
 	}
-	if !sysctlStore.set.Load() {
-		return def, nil
-	}
-	sysctlStore.mu.RLock()
-	defer sysctlStore.mu.RUnlock()
-	if v, ok := sysctlStore.m[weak.Make(n)][key]; ok {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if v, ok := n.sysctls[key]; ok {
 		return v, nil
 	}
 	return def, nil
@@ -110,20 +93,21 @@ func (n *Namespace) SetSysctl(key, value string) error {
 	if on {
 		stored = "1"
 	}
-	wp := weak.Make(n)
-	sysctlStore.mu.Lock()
-	defer sysctlStore.mu.Unlock()
-	m, ok := sysctlStore.m[wp]
-	if !ok {
-		m = map[string]string{}
-		sysctlStore.m[wp] = m
-		runtime.AddCleanup(n, func(wp weak.Pointer[Namespace]) {
-			sysctlStore.mu.Lock()
-			delete(sysctlStore.m, wp)
-			sysctlStore.mu.Unlock()
-		}, wp)
+	if key == brNetfilterKey {
+		// Under topo, as AddBridgeWithMAC reads the key and adds the
+		// bridge: a bridge being added sees the new value or is synced
+		// here, and two writers' syncs do not cross.
+		n.w.topo.Lock()
+		defer n.w.topo.Unlock()
 	}
-	m[key] = stored
-	sysctlStore.set.Store(true)
+	n.mu.Lock()
+	if n.sysctls == nil {
+		n.sysctls = map[string]string{}
+	}
+	n.sysctls[key] = stored
+	n.mu.Unlock()
+	if key == brNetfilterKey {
+		n.syncBridgeNetfilterLocked()
+	}
 	return nil
 }

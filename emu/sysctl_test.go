@@ -2,10 +2,9 @@ package emu
 
 import (
 	"errors"
-	"runtime"
+	"fmt"
+	"sync"
 	"testing"
-	"time"
-	"weak"
 )
 
 func TestSysctl(t *testing.T) {
@@ -43,28 +42,73 @@ func TestSysctl(t *testing.T) {
 	}
 }
 
-// TestSysctlStoreForgets checks a deleted namespace's stored keys go with it.
-func TestSysctlStoreForgets(t *testing.T) {
+// TestBridgeNetfilterHook checks that bridges call out of the switch for
+// br_netfilter only while the namespace's key is 1: bridges made before and
+// after the key is set both get the hook, and lose it when it is cleared.
+func TestBridgeNetfilterHook(t *testing.T) {
 	w := New(Options{})
 	defer w.Close()
-	n, err := w.AddNamespace("gone")
+	n, err := w.AddNamespace("ns1")
 	must(t, err)
-	must(t, n.SetSysctl("net.bridge.bridge-nf-call-iptables", "1"))
-	wp := weak.Make(n)
-	must(t, w.DelNamespace("gone"))
-	n = nil
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		runtime.GC()
-		sysctlStore.mu.RLock()
-		_, held := sysctlStore.m[wp]
-		sysctlStore.mu.RUnlock()
-		if !held {
-			return
+	before, err := n.AddBridge("br0")
+	must(t, err)
+	if before.Bridge().HasNetfilter() {
+		t.Fatal("br0 has the br_netfilter hook with bridge-nf-call-iptables=0")
+	}
+	must(t, n.SetSysctl(brNetfilterKey, "1"))
+	after, err := n.AddBridge("br1")
+	must(t, err)
+	other, err := w.Host().AddBridge("br0")
+	must(t, err)
+	for _, d := range []*Device{before, after} {
+		if !d.Bridge().HasNetfilter() {
+			t.Errorf("%s has no br_netfilter hook with bridge-nf-call-iptables=1", d.Name())
 		}
-		if time.Now().After(deadline) {
-			t.Skip("the namespace was not collected in time (something still holds it)")
+	}
+	if other.Bridge().HasNetfilter() {
+		t.Error("the host's bridge got the hook of another namespace's key")
+	}
+	must(t, n.SetSysctl(brNetfilterKey, "0"))
+	for _, d := range []*Device{before, after} {
+		if d.Bridge().HasNetfilter() {
+			t.Errorf("%s keeps the br_netfilter hook after bridge-nf-call-iptables=0", d.Name())
 		}
-		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestBridgeNetfilterRace adds a bridge while two writers set the key to 1
+// and 0: whatever the interleaving, every bridge ends with the hook exactly
+// when the key is 1. (Setting the key used to sync the bridges outside the
+// topology lock, so a bridge being added could miss the change, and two
+// syncs could cross.)
+func TestBridgeNetfilterRace(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	n, err := w.AddNamespace("ns1")
+	must(t, err)
+	for i := 0; i < 40; i++ {
+		var wg sync.WaitGroup
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			if _, err := n.AddBridge(fmt.Sprintf("br%d", i)); err != nil {
+				t.Errorf("AddBridge(br%d): %v", i, err)
+			}
+		}()
+		for _, v := range []string{"1", "0"} {
+			go func() {
+				defer wg.Done()
+				if err := n.SetSysctl(brNetfilterKey, v); err != nil {
+					t.Errorf("SetSysctl(%q, %q): %v", brNetfilterKey, v, err)
+				}
+			}()
+		}
+		wg.Wait()
+		on, _ := n.Sysctl(brNetfilterKey)
+		for _, d := range n.Links() {
+			if d.Bridge() != nil && d.Bridge().HasNetfilter() != (on == "1") {
+				t.Fatalf("round %d: %s has the hook: %v, with the key %s", i, d.Name(), d.Bridge().HasNetfilter(), on)
+			}
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/shell"
@@ -19,6 +20,7 @@ func init() {
 		brctl.Builtins(),
 		coreutils.Builtins(),
 		dmesg.Builtins(),
+		docker.Builtins(),
 		iproute2.Builtins(),
 		nsemu.Builtins(),
 	} {

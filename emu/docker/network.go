@@ -53,6 +53,7 @@ func (n *Network) IsBridge() bool { return n.Driver == "bridge" }
 func (n *Network) ShortID() string { return n.ID[:12] }
 
 // allocate takes an address: want if valid, else the lowest free one.
+// The engine's mu must be held, as for release.
 func (n *Network) allocate(want netip.Addr) (netip.Addr, error) {
 	if want.IsValid() {
 		if !n.Subnet.Contains(want) {
@@ -75,6 +76,7 @@ func (n *Network) allocate(want netip.Addr) (netip.Addr, error) {
 	return netip.Addr{}, daemonErr("no available IPv4 addresses on this network's address pools: %s (%s)", n.Name, n.ID)
 }
 
+// release frees an address allocate took.
 func (n *Network) release(a netip.Addr) { delete(n.used, a) }
 
 func broadcast(p netip.Prefix) netip.Addr {
@@ -291,7 +293,8 @@ func (e *Engine) CreateNetwork(o NetworkOptions) (*Network, error) {
 }
 
 // poolTakenLocked reports whether a default pool overlaps a network or one
-// of the engine's namespace's routes (Docker skips those too).
+// of the engine's namespace's routes (Docker skips those too). e.mu must
+// be held.
 func (e *Engine) poolTakenLocked(p netip.Prefix) bool {
 	for _, n := range e.networks {
 		if n.Subnet.IsValid() && n.Subnet.Overlaps(p) {
@@ -339,7 +342,7 @@ func (e *Engine) RemoveNetwork(ref string) error {
 }
 
 // netAndContainerLocked finds the network and the container that
-// connect and disconnect name.
+// connect and disconnect name. e.mu must be held.
 func (e *Engine) netAndContainerLocked(netRef, ctrRef string) (*Network, *Container, error) {
 	if err := e.checkLocked(); err != nil {
 		return nil, nil, err

@@ -83,7 +83,7 @@ func (b PortBinding) HostIPString() string {
 }
 
 // publishLocked publishes the container's ports on its first network:
-// the userland proxy and Docker's rules.
+// the userland proxy and Docker's rules. e.mu must be held.
 func (e *Engine) publishLocked(c *Container) error {
 	if len(c.opts.Ports) == 0 || len(c.endpoints) == 0 {
 		return nil
@@ -98,6 +98,8 @@ func (e *Engine) publishLocked(c *Container) error {
 	return nil
 }
 
+// publishOneLocked publishes one port binding of c on endpoint ep. e.mu
+// must be held.
 func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) error {
 	if b.HostPort == 0 {
 		for p := 32768; p <= 60999; p++ {
@@ -143,7 +145,9 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 	return nil
 }
 
-// unpublishLocked removes the container's published ports.
+// unpublishLocked removes the container's published ports and stops their
+// proxies, waiting for their goroutines (which never take e.mu). e.mu must
+// be held.
 func (e *Engine) unpublishLocked(c *Container) {
 	for _, p := range c.published {
 		e.deleteRules(p.rules)
@@ -181,6 +185,7 @@ type proxy struct {
 	pc     net.PacketConn
 	wg     sync.WaitGroup
 
+	// mu guards conns. It is a leaf: close takes it under Engine.mu.
 	mu    sync.Mutex
 	conns map[io.Closer]bool
 }

@@ -32,6 +32,8 @@ type Cmd struct {
 	// held until the command ends, to become the error line if it fails.
 	Diag io.Writer
 	Ctx  context.Context
+	// Dir is the working directory, absolute, in the emulated file system.
+	Dir string
 }
 
 // heldStderr holds a command's standard error until it ends; direct is

@@ -1,6 +1,9 @@
 package vfs
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/docker"
 )
@@ -11,8 +14,6 @@ const machineHosts = "127.0.0.1\tlocalhost\n127.0.1.1\t" + docker.HostHostname +
 // etcFiles serves /etc/hosts, /etc/resolv.conf and /etc/hostname.
 func etcFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	switch p {
-	case "/etc":
-		return nil, true, true
 	case "/etc/hosts", "/etc/resolv.conf", "/etc/hostname":
 	default:
 		return nil, false, false
@@ -43,4 +44,44 @@ func Hostname(ns *emu.Namespace) string {
 		return h
 	}
 	return docker.HostHostname
+}
+
+// netnsFiles serves /run/netns (and /var/run/netns): one entry per named
+// namespace, as `ip netns add` creates them.
+func netnsFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
+	dir := "/run/netns"
+	if strings.HasPrefix(p, "/var/run/netns") {
+		dir = "/var/run/netns"
+	}
+	if p != dir && !strings.HasPrefix(p, dir+"/") {
+		return nil, false, false
+	}
+	names := func() []string {
+		var out []string
+		for _, n := range ns.World().Namespaces() {
+			out = append(out, n.Name())
+		}
+		return out
+	}
+	if p == dir {
+		return &File{Names: names}, true, true
+	}
+	if slices.Contains(names(), p[len(dir)+1:]) {
+		return Static(""), false, true
+	}
+	return nil, false, true
+}
+
+// devFiles serves /dev/null.
+func devFiles(_ *emu.Namespace, p string) (*File, bool, bool) {
+	switch p {
+	case "/dev":
+		return Dir("null"), true, true
+	case "/dev/null":
+		return &File{Read: func() ([]byte, error) { return nil, nil }, Write: func([]byte) error { return nil }}, false, true
+	}
+	if strings.HasPrefix(p, "/dev/") {
+		return nil, false, true
+	}
+	return nil, false, false
 }

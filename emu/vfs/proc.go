@@ -37,7 +37,7 @@ func kernelLogFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 func procSysFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	if p != "/proc/sys" && !strings.HasPrefix(p, "/proc/sys/") {
 		if p == "/proc" {
-			return nil, true, true
+			return Dir("net", "sys"), true, true
 		}
 		return nil, false, false
 	}
@@ -64,7 +64,7 @@ func procSysFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 			}, false, true
 		}
 		if key == "" || strings.HasPrefix(k, key+".") {
-			return nil, true, true
+			return &File{Names: func() []string { return sysctlNames(key) }}, true, true
 		}
 	}
 	return nil, false, true
@@ -74,7 +74,7 @@ func procSysFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 func procNetFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	switch p {
 	case "/proc/net":
-		return nil, true, true
+		return Dir("arp", "dev", "route"), true, true
 	case "/proc/net/arp":
 		return &File{Read: func() ([]byte, error) { return []byte(ProcNetARP(ns)), nil }}, false, true
 	case "/proc/net/route":
@@ -210,4 +210,26 @@ func MACString(m tcpip.LinkAddress) string {
 // mask4 is the IPv4 netmask of a prefix length.
 func mask4(bits int) netip.Addr {
 	return netip.AddrFrom4([4]byte(net.CIDRMask(bits, 32)))
+}
+
+// sysctlNames lists the entries of the /proc/sys directory of a key prefix
+// ("" for /proc/sys itself, "net.ipv4" for /proc/sys/net/ipv4).
+func sysctlNames(prefix string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range emu.SysctlKeys() {
+		rest := k
+		if prefix != "" {
+			var ok bool
+			if rest, ok = strings.CutPrefix(k, prefix+"."); !ok {
+				continue
+			}
+		}
+		name, _, _ := strings.Cut(rest, ".")
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
 }

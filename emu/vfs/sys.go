@@ -11,8 +11,18 @@ import (
 // sysClassNetFiles serves /sys/class/net/DEV/...
 func sysClassNetFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	switch p {
-	case "/sys", "/sys/class", "/sys/class/net":
-		return nil, true, true
+	case "/sys":
+		return Dir("class"), true, true
+	case "/sys/class":
+		return Dir("net"), true, true
+	case "/sys/class/net":
+		return &File{Names: func() []string {
+			var names []string
+			for _, d := range ns.Links() {
+				names = append(names, d.Name())
+			}
+			return names
+		}}, true, true
 	}
 	if !strings.HasPrefix(p, "/sys/") {
 		return nil, false, false
@@ -26,7 +36,16 @@ func sysClassNetFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	if err != nil {
 		return nil, false, true
 	}
-	if attr == "" || attr == "statistics" || (attr == "master" && d.Master() != nil) {
+	switch {
+	case attr == "":
+		names := append([]string(nil), devAttrs...)
+		if d.Master() != nil {
+			names = append(names, "master")
+		}
+		return Dir(names...), true, true
+	case attr == "statistics":
+		return Dir(statNames...), true, true
+	case attr == "master" && d.Master() != nil:
 		return nil, true, true
 	}
 	val := func(f func() string) *File {
@@ -89,3 +108,10 @@ func sysClassNetFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	}
 	return nil, false, true
 }
+
+// devAttrs are the files of /sys/class/net/DEV; statNames those of its
+// statistics directory.
+var (
+	devAttrs  = []string{"address", "broadcast", "carrier", "flags", "ifindex", "iflink", "mtu", "operstate", "statistics", "tx_queue_len", "type"}
+	statNames = []string{"rx_packets", "tx_packets", "rx_bytes", "tx_bytes", "rx_dropped", "tx_dropped", "rx_errors", "tx_errors"}
+)

@@ -6,20 +6,23 @@
 package vfs
 
 import (
-	"errors"
 	"path"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/nsemu/nsemu/emu"
 )
 
-// File is one emulated file.
+// File is one generated file or directory.
 type File struct {
 	// Read returns the file's contents.
 	Read func() ([]byte, error)
 	// Write sets the contents, as one write(2) would; nil means read-only.
 	Write func(data []byte) error
+	// Names lists a directory's entries; nil for a file (and for a
+	// directory whose entries are not listed).
+	Names func() []string
 }
 
 // Lookup finds an emulated file of namespace ns by absolute, clean
@@ -29,7 +32,7 @@ type Lookup func(ns *emu.Namespace, path string) (f *File, dir bool, ok bool)
 
 var (
 	fileLookupsMu sync.Mutex
-	fileLookups   = []Lookup{procSysFiles, procNetFiles, sysClassNetFiles, kernelLogFiles, etcFiles}
+	fileLookups   = []Lookup{procSysFiles, procNetFiles, sysClassNetFiles, kernelLogFiles, etcFiles, netnsFiles, devFiles}
 )
 
 // Register adds emulated files; lookups registered later are asked
@@ -42,15 +45,24 @@ func Register(l Lookup) {
 
 // Errors in the words of the C library.
 var (
-	ErrNoEnt = errors.New("No such file or directory")
-	ErrIsDir = errors.New("Is a directory")
-	ErrPerm  = errors.New("Permission denied")
-	ErrInval = errors.New("Invalid argument")
+	ErrNoEnt error = errno(syscall.ENOENT)
+	ErrIsDir error = errno(syscall.EISDIR)
+	ErrPerm  error = errno(syscall.EACCES)
+	ErrInval error = errno(syscall.EINVAL)
 )
 
-// Open returns a namespace's emulated file; err is ErrNoEnt or
-// ErrIsDir when there is no file to read.
+// Open returns a namespace's generated file; err is ErrNoEnt or ErrIsDir
+// when there is no file to read.
 func Open(ns *emu.Namespace, name string) (*File, error) {
+	f, dir, err := lookup(ns, name)
+	if dir {
+		return nil, ErrIsDir
+	}
+	return f, err
+}
+
+// lookup asks the lookups for a generated file or directory.
+func lookup(ns *emu.Namespace, name string) (f *File, dir bool, err error) {
 	p := path.Clean("/" + name)
 	fileLookupsMu.Lock()
 	ls := append([]Lookup(nil), fileLookups...)
@@ -61,14 +73,14 @@ func Open(ns *emu.Namespace, name string) (*File, error) {
 			continue
 		}
 		if dir {
-			return nil, ErrIsDir
+			return f, true, nil
 		}
 		if f == nil {
-			return nil, ErrNoEnt
+			return nil, false, ErrNoEnt
 		}
-		return f, nil
+		return f, false, nil
 	}
-	return nil, ErrNoEnt
+	return nil, false, ErrNoEnt
 }
 
 // ReadFile reads an emulated file of a namespace.
@@ -83,7 +95,7 @@ func ReadFile(ns *emu.Namespace, name string) ([]byte, error) {
 // emulatedPrefixes are the paths a script sees in the emulated world, never
 // on the host: /proc and /sys, the files Docker writes for a container, the
 // kernel log, and the namespaces' mount points.
-var emulatedPrefixes = []string{"/proc", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname",
+var emulatedPrefixes = []string{"/proc", "/sys", "/dev", "/etc/hosts", "/etc/resolv.conf", "/etc/hostname",
 	"/var/log/syslog", "/var/log/kern.log", "/var/log/messages", "/run/netns", "/var/run/netns"}
 
 // IsEmulated reports whether an absolute, clean path belongs to the
@@ -95,6 +107,11 @@ func IsEmulated(p string) bool {
 		}
 	}
 	return false
+}
+
+// Dir is a directory with fixed entries.
+func Dir(names ...string) *File {
+	return &File{Names: func() []string { return names }}
 }
 
 // Static is a read-only file with fixed contents.

@@ -1,4 +1,4 @@
-package shell_test
+package docker_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -30,8 +31,7 @@ type dockerStep struct {
 // standard output and error are checked.
 func runDockerSteps(t *testing.T, steps []dockerStep) {
 	t.Helper()
-	w := emu.New(emu.Options{})
-	defer w.Close()
+	w := builtintest.World(t)
 	var out, errb bytes.Buffer
 	sh := shell.New(w, nil, &out, &errb)
 	for _, s := range steps {
@@ -43,7 +43,7 @@ func runDockerSteps(t *testing.T, steps []dockerStep) {
 			t.Errorf("%s: %s\n--- stdout:\n%s--- stderr:\n%s", s.line, what, o, e)
 		}
 		if st != s.status {
-			fail("exit status " + itoa(st) + ", want " + itoa(s.status))
+			fail("exit status " + strconv.Itoa(st) + ", want " + strconv.Itoa(s.status))
 		}
 		check := func(name, got, want string) {
 			if want == "" {
@@ -72,8 +72,6 @@ func runDockerSteps(t *testing.T, steps []dockerStep) {
 		}
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestDockerCLIErrors: bad input gets the docker CLI's words and exit
 // statuses, and leaves nothing half-made.
@@ -188,8 +186,7 @@ func TestDockerCLIOutputs(t *testing.T) {
 // TestDockerInspectJSON: docker inspect prints Docker's structure, with the
 // per-network entries.
 func TestDockerInspectJSON(t *testing.T) {
-	w := emu.New(emu.Options{})
-	defer w.Close()
+	w := builtintest.World(t)
 	var out bytes.Buffer
 	sh := shell.New(w, nil, &out, &out)
 	if st := sh.RunLine(context.Background(), "docker network create --subnet 10.5.0.0/24 app && docker run -d --name web --network app --ip 10.5.0.7 nginx >/dev/null"); st != 0 {
@@ -280,8 +277,7 @@ func TestCurl(t *testing.T) {
 // `docker run -it IMAGE` makes that sub-shell the container's main
 // process: the container exits with it.
 func TestDockerInteractive(t *testing.T) {
-	w := emu.New(emu.Options{})
-	defer w.Close()
+	w := builtintest.World(t)
 	var out bytes.Buffer
 	sh := shell.New(w, nil, &out, &out)
 	var opened []*emu.Namespace
@@ -318,7 +314,7 @@ func TestDockerInteractive(t *testing.T) {
 
 // TestReadmeDockerExample runs the README's Docker example as a script.
 func TestReadmeDockerExample(t *testing.T) {
-	src, err := os.ReadFile("../../README.md")
+	src, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +327,7 @@ func TestReadmeDockerExample(t *testing.T) {
 	if !ok || !ok2 {
 		t.Fatal("the Docker section has no sh example")
 	}
-	out, errOut, err := runScript(t, block)
+	out, errOut, err := builtintest.Script(t, block)
 	if err != nil {
 		t.Fatalf("%v\n%s%s", err, out, errOut)
 	}
@@ -340,4 +336,15 @@ func TestReadmeDockerExample(t *testing.T) {
 			t.Errorf("the example's output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestDockerExecDetached: docker exec -d leaves its command running in the
+// container after docker exec returns.
+func TestDockerExecDetached(t *testing.T) {
+	runDockerSteps(t, []dockerStep{
+		{line: "docker run -d --name b busybox >/dev/null", status: 0},
+		{line: "docker exec -d b nc -l -p 9000", status: 0, exact: true},
+		// nc -l takes one connection: the first that succeeds is the check.
+		{line: "up=no; for i in 1 2 3 4 5 6 7 8 9 10; do if nc -z -w 1 172.17.0.2 9000; then up=yes; break; fi; sleep 0.1; done; [ $up = yes ]", status: 0},
+	})
 }
