@@ -1,18 +1,14 @@
 package iproute2_test
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 	"github.com/nsemu/nsemu/emu/emutest"
-	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // recPrefix names the namespaces testdata/record.sh makes; its
@@ -75,14 +71,7 @@ func runShapeScript(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := emu.New(emu.Options{})
-	defer w.Close()
-	var out, errb bytes.Buffer
-	text := "P=\n" + string(prelude) + string(src)
-	if err := shell.New(w, nil, &out, &errb).RunScript(context.Background(), filepath.Base(path), strings.NewReader(text), nil); err != nil {
-		t.Fatalf("%s: %v\n%s", path, err, errb.String())
-	}
-	return out.String()
+	return builtintest.MustRun(t, builtintest.World(t), nil, "P=\n"+string(prelude)+string(src))
 }
 
 // TestIPToolsGolden runs the scripts in testdata on nsemu and compares the

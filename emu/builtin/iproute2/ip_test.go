@@ -9,7 +9,7 @@ import (
 )
 
 // The expected texts below were checked against iproute2 6.1 run in a
-// private network namespace (see testdata/iptools/record.sh); ifindexes are
+// private network namespace (see testdata/record.sh); ifindexes are
 // nsemu's, which are deterministic in a fresh world.
 
 const loDown = "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n" +
