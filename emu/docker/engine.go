@@ -24,7 +24,7 @@
 // There are no images to pull and no file systems: an image name selects
 // a program. nginx and httpd run web servers on port 80 (net/http over the
 // namespace's sockets); any other image runs its command (a built-in
-// command, through the Runner the shell installs) or, for a shell, stays
+// command, through the Runner the docker CLI installs) or, for a shell, stays
 // idle so that `docker exec` can run commands in it.
 //
 // Concurrency: an Engine's methods are safe for concurrent use. A
@@ -65,8 +65,8 @@ func NoSuchContainer(ref string) error {
 }
 
 // Runner runs built-in commands in a namespace, for containers whose
-// command is not one of the emulated servers. The shell package installs
-// one (SetRunner).
+// command is not one of the emulated servers. The docker CLI
+// (emu/builtin/docker) installs one (SetRunner).
 type Runner interface {
 	// Runnable reports whether a command name can run.
 	Runnable(name string) bool

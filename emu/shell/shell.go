@@ -627,8 +627,10 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 		_ = interp.Params("+e")(r)
 		s.runner = r
 	}
+	// A limit broken on this line stops what it started. The context is
+	// not cancelled when the line returns: its background jobs (cmd &,
+	// docker exec -d) go on.
 	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	s.lim().setAbort(cancel)
 	f, err := parse(strings.NewReader(line), "")
 	if err != nil {
