@@ -18,11 +18,10 @@ const addrUsage = "Usage: ip address {add|change|replace} IFADDR dev IFNAME\n" +
 	"       ip address [ show [ dev IFNAME ] [ to PREFIX ] [ up ] ]"
 
 func runIPAddr(ip *ipCmd, a *args) error {
-	if !a.more() {
+	cmd, ok := a.word()
+	if !ok {
 		return ip.showLinks(a, true)
 	}
-	cmd := a.cur()
-	a.advance()
 	switch {
 	case matches(cmd, "add"):
 		return ip.addrModify(a, "add")

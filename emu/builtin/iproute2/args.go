@@ -21,6 +21,16 @@ func (p *args) cur() string    { return p.a[p.i] }
 func (p *args) advance()       { p.i++ }
 func (p *args) rest() []string { return p.a[p.i:] }
 
+// word returns the current word and moves past it (an object or command
+// word); ok is false when none is left.
+func (p *args) word() (w string, ok bool) {
+	if !p.more() {
+		return "", false
+	}
+	p.i++
+	return p.a[p.i-1], true
+}
+
 // peek returns the word after the current one, or "".
 func (p *args) peek() string {
 	if p.i+1 < len(p.a) {

@@ -22,11 +22,10 @@ func (ip *ipCmd) runBridge(argv []string) error {
 	if ok, err := ip.start(a, "bridge"); !ok {
 		return err
 	}
-	if !a.more() {
+	obj, ok := a.word()
+	if !ok {
 		return usage(bridgeUsage)
 	}
-	obj := a.cur()
-	a.advance()
 	switch {
 	case matches(obj, "link"):
 		return ip.bridgeLink(a)

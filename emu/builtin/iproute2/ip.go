@@ -158,11 +158,10 @@ func (ip *ipCmd) run(argv []string) error {
 	if ok, err := ip.start(a, "ip"); !ok {
 		return err
 	}
-	if !a.more() {
+	obj, ok := a.word()
+	if !ok {
 		return usage(ipUsage)
 	}
-	obj := a.cur()
-	a.advance()
 	for _, o := range ipObjects {
 		if !matches(obj, o.name) {
 			continue

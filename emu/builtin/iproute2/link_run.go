@@ -19,11 +19,10 @@ const linkUsage = "Usage: ip link add [link DEV] [ name ] NAME type TYPE [ ARGS 
 	"       ip link show [ DEVICE | type TYPE | master BR | up ]"
 
 func runIPLink(ip *ipCmd, a *args) error {
-	if !a.more() {
+	cmd, ok := a.word()
+	if !ok {
 		return ip.showLinks(a, false)
 	}
-	cmd := a.cur()
-	a.advance()
 	switch {
 	case matches(cmd, "add"):
 		return ip.linkAdd(a)

@@ -14,11 +14,10 @@ import (
 )
 
 func runIPNeigh(ip *ipCmd, a *args) error {
-	if !a.more() {
+	cmd, ok := a.word()
+	if !ok {
 		return ip.neighList(a, false)
 	}
-	cmd := a.cur()
-	a.advance()
 	switch {
 	case matches(cmd, "add"):
 		return ip.neighModify(a, "add")

@@ -22,11 +22,10 @@ ROUTE := PREFIX [ via ADDRESS ] [ dev STRING ] [ metric METRIC ] [ src ADDRESS ]
 PREFIX := { default | ADDRESS[/LEN] }`
 
 func runIPRoute(ip *ipCmd, a *args) error {
-	if !a.more() {
+	cmd, ok := a.word()
+	if !ok {
 		return ip.routeList(a, false)
 	}
-	cmd := a.cur()
-	a.advance()
 	switch {
 	case matches(cmd, "add"), matches(cmd, "append"), matches(cmd, "prepend"):
 		return ip.routeModify(a, "add")
