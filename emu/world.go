@@ -107,6 +107,9 @@ type World struct {
 	nextIndex int
 	closed    bool
 
+	// attached holds other packages' state of this world (Attach).
+	attached sync.Map
+
 	// hidden are the live hidden namespaces (anon.go).
 	hidden map[*Namespace]struct{}
 }
@@ -124,6 +127,19 @@ func New(opts Options) *World {
 	}
 	w.host = h
 	return w
+}
+
+// Attach returns the value kept on the world under key, storing what
+// make returns if there is none yet. Other packages keep their state of a
+// world on it this way (the emulated file system: vfs.For), rather than
+// in maps keyed by worlds. key should be a value of an unexported type of
+// the calling package.
+func (w *World) Attach(key any, make func() any) any {
+	if v, ok := w.attached.Load(key); ok {
+		return v
+	}
+	v, _ := w.attached.LoadOrStore(key, make())
+	return v
 }
 
 // Clock returns the world's clock.

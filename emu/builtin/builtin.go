@@ -11,7 +11,9 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
+	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -22,7 +24,9 @@ func init() {
 		dmesg.Builtins(),
 		docker.Builtins(),
 		iproute2.Builtins(),
+		nettools.Builtins(),
 		nsemu.Builtins(),
+		sysctl.Builtins(),
 	} {
 		shell.Register(tool...)
 	}

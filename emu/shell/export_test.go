@@ -5,9 +5,4 @@ package shell
 var (
 	IptRuleSpec = iptRuleSpec
 	IptNum      = iptNum
-	NtNameLess  = ntNameLess
-	NtMaskBits  = ntMaskBits
-	NtInetAton  = ntInetAton
-	NtBytes     = ntBytes
-	NtBroadcast = ntBroadcast
 )

@@ -23,22 +23,13 @@ import (
 // directories of the real machine at their own paths. Nothing else of the
 // host is reachable.
 
-// fileSystem is the shell's emulated file system; the first use makes one
-// that shares the process's working directory when the caller gave none.
+// fileSystem is the shell's emulated file system: its world's (vfs.For)
+// unless the caller set Files.
 func (s *Shell) fileSystem() *vfs.System {
 	s.fsOnce.Do(func() {
-		if s.Files != nil {
-			return
+		if s.Files == nil {
+			s.Files = vfs.For(s.W)
 		}
-		var dirs []vfs.HostDir
-		if wd, err := os.Getwd(); err == nil {
-			dirs = append(dirs, vfs.HostDir{Path: wd})
-		}
-		sys, err := vfs.New(dirs...)
-		if err != nil {
-			sys, _ = vfs.New()
-		}
-		s.Files = sys
 	})
 	return s.Files
 }

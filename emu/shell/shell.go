@@ -63,9 +63,7 @@ type Shell struct {
 		Enabled() bool
 	}
 
-	// Files is the emulated file system; a new shell makes one that shares
-	// the process's working directory (nsemu run and shell pass theirs).
-	// Sub-shells share their parent's.
+	// Files is the emulated file system: the world's (vfs.For) unless set.
 	Files      *vfs.System
 	fsOnce     sync.Once
 	limits     *limits

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/nsemu/nsemu/emu/shell"
-	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 type catFlags struct {
@@ -88,10 +87,10 @@ func runCat(c *shell.Cmd) int {
 			}
 			data, err = io.ReadAll(c.Stdin)
 		} else {
-			data, err = vfs.ReadFile(c.NS, name)
+			data, err = c.ReadFile(name)
 		}
 		if err != nil {
-			fmt.Fprintf(c.Stderr, "cat: %s: %v\n", name, err)
+			fmt.Fprintf(c.Stderr, "cat: %s\n", shell.FileError(err))
 			status = 1
 			continue
 		}

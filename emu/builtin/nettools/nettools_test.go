@@ -1,39 +1,31 @@
-package shell_test
+package nettools_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"mvdan.cc/sh/v3/interp"
-	"mvdan.cc/sh/v3/syntax"
-
 	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/emu/shell"
-	"github.com/nsemu/nsemu/emu/vfs"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
 
-// ntSeedAfterPing is ntSeedWorld after ns1 pinged the host's vbridge
+// seedAfterPing is seedWorld after ns1 pinged the host's vbridge
 // address, so both have a neighbour entry and counters.
-func ntSeedAfterPing(t *testing.T) (*emu.World, *emu.Namespace, *emu.Namespace) {
+func seedAfterPing(t *testing.T) (*emu.World, *emu.Namespace, *emu.Namespace) {
 	t.Helper()
-	w, ns1, up := ntSeedWorld(t)
+	w, ns1, up := seedWorld(t)
 	if _, err := ns1.Ping(context.Background(), netip.MustParseAddr("192.168.28.5"), 2*time.Second); err != nil {
-		w.Close()
-		t.Fatal(err)
+		t.Fatalf("ns1.Ping(192.168.28.5): %v", err)
 	}
 	return w, ns1, up
 }
 
 // TestNetToolsSeed002 checks the outputs seed 002 shows.
 func TestNetToolsSeed002(t *testing.T) {
-	w, ns1, _ := ntSeedAfterPing(t)
-	defer w.Close()
+	w, ns1, _ := seedAfterPing(t)
 	fresh, err := w.AddNamespace("fresh")
 	if err != nil {
 		t.Fatal(err)
@@ -87,54 +79,40 @@ Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := ntRunScript(t, w, c.ns, c.src)
-			if r.status != 0 || r.out != c.out {
-				t.Errorf("got status %d, stderr %q, stdout:\n%s\nwant:\n%s", r.status, r.err, r.out, c.out)
+			r := builtintest.Run(t, w, c.ns, c.src)
+			if r.Status != 0 || r.Out != c.out {
+				t.Errorf("got status %d, stderr %q, stdout:\n%s\nwant:\n%s", r.Status, r.Err, r.Out, c.out)
 			}
 		})
 	}
 }
 
-var ntRxRe = regexp.MustCompile(`RX packets (\d+)  bytes (\d+) \((\d+\.\d) (B|KiB)\)`)
-
 func TestIfconfig(t *testing.T) {
-	w, ns1, _ := ntSeedAfterPing(t)
-	defer w.Close()
+	w, ns1, _ := seedAfterPing(t)
 	veth1, _ := ns1.Link("veth-1")
-	r := ntRunScript(t, w, ns1, "ifconfig\n")
+	r := builtintest.Run(t, w, ns1, "ifconfig\n")
 	want := fmt.Sprintf(`veth-1: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500
         inet 192.168.28.1  netmask 255.255.255.0  broadcast 192.168.28.255
         ether %s  txqueuelen 1000  (Ethernet)
 `, veth1.MAC())
-	if r.status != 0 || !strings.HasPrefix(r.out, want) {
-		t.Fatalf("ifconfig:\n%s\nwant it to start with:\n%s", r.out, want)
+	if r.Status != 0 || !strings.HasPrefix(r.Out, want) {
+		t.Fatalf("ifconfig:\n%s\nwant it to start with:\n%s", r.Out, want)
 	}
 	c := veth1.Counters()
-	if c.RxPackets == 0 || !strings.Contains(r.out, fmt.Sprintf("RX packets %d  bytes %d (", c.RxPackets, c.RxBytes)) {
-		t.Errorf("counters %+v not in\n%s", c, r.out)
+	if c.RxPackets == 0 || !strings.Contains(r.Out, fmt.Sprintf("RX packets %d  bytes %d (", c.RxPackets, c.RxBytes)) {
+		t.Errorf("counters %+v not in\n%s", c, r.Out)
 	}
-	if strings.Contains(r.out, "lo:") {
-		t.Errorf("ifconfig without -a shows lo, which is down:\n%s", r.out)
+	if strings.Contains(r.Out, "lo:") {
+		t.Errorf("ifconfig without -a shows lo, which is down:\n%s", r.Out)
 	}
-	r = ntRunScript(t, w, ns1, "ifconfig -a | grep flags\n")
-	if r.out != "lo: flags=8<LOOPBACK>  mtu 65536\nveth-1: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n" {
-		t.Errorf("ifconfig -a:\n%s", r.out)
-	}
-	for _, c := range []struct {
-		n    uint64
-		want string
-	}{{0, "0.0 B"}, {434, "434.0 B"}, {1024, "1024.0 B"}, {1542, "1.5 KiB"}, {8701343, "8.2 MiB"}, {210777, "205.8 KiB"}, {5 << 30, "5.0 GiB"}} {
-		if got := shell.NtBytes(c.n); got != c.want {
-			t.Errorf("ntBytes(%d) = %q, want %q", c.n, got, c.want)
-		}
-	}
-	if !shell.NtNameLess("eth2", "eth10") || shell.NtNameLess("eth10", "eth2") || !shell.NtNameLess("br0", "ens33") || !shell.NtNameLess("veth-1", "veth-1-br") {
-		t.Error("ntNameLess does not sort as net-tools does")
+	r = builtintest.Run(t, w, ns1, "ifconfig -a | grep flags\n")
+	if r.Out != "lo: flags=8<LOOPBACK>  mtu 65536\nveth-1: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n" {
+		t.Errorf("ifconfig -a:\n%s", r.Out)
 	}
 }
 
-// ntNetState is what ifconfig, route and arp can change in a namespace.
-func ntNetState(ns *emu.Namespace) string {
+// netState is what ifconfig, route and arp can change in a namespace.
+func netState(ns *emu.Namespace) string {
 	var b strings.Builder
 	for _, d := range ns.Links() {
 		fmt.Fprintf(&b, "%s up=%v mtu=%d mac=%s addrs=%v\n", d.Name(), d.IsUp(), d.MTU(), d.MAC(), d.Addrs())
@@ -188,21 +166,20 @@ func TestNetToolsChanges(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w, ns1, _ := ntSeedWorld(t)
-			defer w.Close()
-			before := ntNetState(ns1)
-			r := ntRunScript(t, w, ns1, c.src)
-			if c.out != "*" && r.out != c.out {
-				t.Errorf("stdout:\n%s\nwant:\n%s", r.out, c.out)
+			w, ns1, _ := seedWorld(t)
+			before := netState(ns1)
+			r := builtintest.Run(t, w, ns1, c.src)
+			if c.out != "*" && r.Out != c.out {
+				t.Errorf("stdout:\n%s\nwant:\n%s", r.Out, c.out)
 			}
-			if c.err != "*" && r.err != c.err {
-				t.Errorf("stderr %q, want %q", r.err, c.err)
+			if c.err != "*" && r.Err != c.err {
+				t.Errorf("stderr %q, want %q", r.Err, c.err)
 			}
-			if r.status != c.status {
-				t.Errorf("status %d, want %d", r.status, c.status)
+			if r.Status != c.status {
+				t.Errorf("status %d, want %d", r.Status, c.status)
 			}
 			if c.status != 0 {
-				if after := ntNetState(ns1); after != before {
+				if after := netState(ns1); after != before {
 					t.Errorf("a failed command changed the namespace:\n%s\nwas:\n%s", after, before)
 				}
 			}
@@ -210,107 +187,42 @@ func TestNetToolsChanges(t *testing.T) {
 	}
 }
 
-func TestCat(t *testing.T) {
-	cases := []struct {
-		name, src, out, err string
-		status              int
-	}{
-		{name: "stdin", src: "echo hello | cat\n", out: "hello\n"},
-		{name: "dash and file", src: "echo a | cat - /proc/sys/net/ipv4/ip_forward -\n", out: "a\n0\n"},
-		{name: "host file", src: "cat /etc/shadow\n", err: "cat: /etc/shadow: No such file or directory\n", status: 1},
-		{name: "missing then present", src: "cat /etc/passwd /sys/class/net/lo/mtu\n", out: "65536\n", err: "cat: /etc/passwd: No such file or directory\n", status: 1},
-		{name: "directory", src: "cat /sys/class/net/lo\n", err: "cat: /sys/class/net/lo: Is a directory\n", status: 1},
-		{name: "carrier of a down device", src: "cat /sys/class/net/lo/carrier\n", err: "cat: /sys/class/net/lo/carrier: Invalid argument\n", status: 1},
-		{name: "relative and unclean", src: "cat proc/sys/net//ipv4/../ipv4/ip_forward\n", out: "0\n"},
-		{name: "lo", src: "cat /sys/class/net/lo/address /sys/class/net/lo/operstate /sys/class/net/lo/type /sys/class/net/lo/flags\n", out: "00:00:00:00:00:00\ndown\n772\n0x8\n"},
-		{name: "number", src: "printf 'a\\n\\nb\\n' | cat -n\n", out: "     1\ta\n     2\t\n     3\tb\n"},
-		{name: "show all", src: "printf 'a\\tb\\001\\n' | cat -A\n", out: "a^Ib^A$\n"},
-		{name: "bad option", src: "cat -z\n", err: "cat: invalid option -- 'z'\nTry 'cat --help' for more information.\n", status: 1},
-		{name: "proc dev", src: "cat /proc/net/dev | head -3 | tail -1\n", out: "    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n"},
-		{name: "custom file", src: "cat /etc/nsemu-test\n", out: "hello from host\n"},
-	}
-	vfs.Register(func(ns *emu.Namespace, p string) (*vfs.File, bool, bool) {
-		if p != "/etc/nsemu-test" {
-			return nil, false, false
-		}
-		return vfs.Static("hello from " + ns.Name() + "\n"), false, true
-	})
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			w := emu.New(emu.Options{})
-			defer w.Close()
-			r := ntRunScript(t, w, w.Host(), c.src)
-			if r.out != c.out || r.err != c.err || r.status != c.status {
-				t.Errorf("got stdout %q stderr %q status %d, want %q %q %d", r.out, r.err, r.status, c.out, c.err, c.status)
-			}
-		})
-	}
-}
+// seedSetup is seed 002 with an uplink: ns1 (192.168.28.1) on the host's
+// vbridge (192.168.28.5), default route through it; the host's ens33
+// (192.168.17.10, default via 192.168.17.2) goes to "upstream", which also
+// owns 203.0.113.8.
+const seedSetup = `ip netns add ns1
+ip link add vbridge type bridge
+ip link set vbridge up
+ip link add veth-1 type veth peer name veth-1-br
+ip link set veth-1 netns ns1
+ip link set veth-1-br master vbridge
+ip -n ns1 addr add 192.168.28.1/24 dev veth-1
+ip -n ns1 link set veth-1 up
+ip link set veth-1-br up
+ip addr add 192.168.28.5/24 dev vbridge
+ip -n ns1 route add default via 192.168.28.5
+ip netns add upstream
+ip link add ens33 type veth peer name eth0 netns upstream
+ip addr add 192.168.17.10/24 dev ens33
+ip link set ens33 up
+ip route add default via 192.168.17.2 metric 100
+ip -n upstream addr add 192.168.17.2/24 dev eth0
+ip -n upstream addr add 203.0.113.8/24 dev eth0
+ip -n upstream link set eth0 up
+ip -n upstream link set lo up
+`
 
-// TestOpenHandler runs redirections through Shell.OpenHandler, as shell.go
-// will once it installs it: writes to /proc/sys act on the namespace.
-func TestOpenHandler(t *testing.T) {
-	w := emu.New(emu.Options{})
-	defer w.Close()
-	ns1, err := w.AddNamespace("ns1")
-	if err != nil {
-		t.Fatal(err)
+// seedWorld builds seedSetup in a fresh world (closed when the test
+// ends) and returns it with ns1 and upstream.
+func seedWorld(t *testing.T) (w *emu.World, ns1, up *emu.Namespace) {
+	t.Helper()
+	w = builtintest.World(t)
+	builtintest.MustRun(t, w, nil, seedSetup)
+	ns1, err1 := w.Namespace("ns1")
+	up, err2 := w.Namespace("upstream")
+	if err1 != nil || err2 != nil {
+		t.Fatalf("w.Namespace: %v, %v", err1, err2)
 	}
-	var out, errb bytes.Buffer
-	sh := shell.New(w, nil, &out, &errb)
-	sh.NS = ns1
-	r, err := interp.New(interp.StdIO(nil, &out, &errb), interp.OpenHandler(sh.OpenHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(src string) error {
-		f, err := syntax.NewParser().Parse(strings.NewReader(src), "t.sh")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Run(context.Background(), f)
-	}
-	if err := run("echo 1 > /proc/sys/net/ipv4/ip_forward\n"); err != nil {
-		t.Fatalf("%v: %s", err, errb.String())
-	}
-	if !ns1.Stack().Forwarding() || w.Host().Stack().Forwarding() {
-		t.Fatalf("forwarding: ns1 %v, host %v; want only ns1's on", ns1.Stack().Forwarding(), w.Host().Stack().Forwarding())
-	}
-	if err := run("read v < /sys/class/net/lo/mtu; echo \"mtu=$v\"; echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables; read b < /proc/sys/net/bridge/bridge-nf-call-iptables; echo b=$b; echo quiet > /dev/null\n"); err != nil {
-		t.Fatalf("%v: %s", err, errb.String())
-	}
-	if out.String() != "mtu=65536\nb=1\n" {
-		t.Errorf("stdout %q", out.String())
-	}
-	for _, src := range []string{
-		"echo 1 > /proc/sys/net/ipv4/nosuch\n",
-		"echo 1 > /sys/class/net/lo/mtu\n",
-		"echo 1 > /proc/sys/net/ipv4\n",
-		"read x < /proc/nsemu-nosuch\n",
-	} {
-		errb.Reset()
-		if err := run(src); err == nil && errb.Len() == 0 {
-			t.Errorf("%q: no error", strings.TrimSpace(src))
-		}
-	}
-	if v, _ := ns1.Sysctl("net.ipv4.ip_forward"); v != "1" {
-		t.Errorf("ip_forward %q after refused writes", v)
-	}
-}
-
-func TestInetAton(t *testing.T) {
-	for _, c := range []struct {
-		in, want string
-	}{{"0", "0.0.0.0"}, {"10.1", "10.0.0.1"}, {"10.1.2", "10.1.0.2"}, {"192.168.28.1", "192.168.28.1"},
-		{"0x7f.1", "127.0.0.1"}, {"010.0.0.1", "8.0.0.1"}, {"300.1.1.1", ""}, {"1.2.3.4.5", ""}, {"1..2", ""},
-		{"", ""}, {"-1", ""}, {"4294967295", "255.255.255.255"}, {"4294967296", ""}, {"foo", ""}} {
-		a, ok := shell.NtInetAton(c.in)
-		got := ""
-		if ok {
-			got = a.String()
-		}
-		if got != c.want {
-			t.Errorf("ntInetAton(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
+	return w, ns1, up
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Records what the real iptables 1.8.9 (legacy), net-tools 2.10, procps
 # sysctl and coreutils cat print for the scripts here (NAME.sh ->
-# NAME.real), for nettools_golden_test.go to compare nsemu with. Run it as
+# NAME.real), for golden_test.go to compare nsemu with. Run it as
 # root on a machine with the real tools (apt-get install iptables net-tools
 # iproute2 procps). Each line of a script runs, as nsemu runs it, in one
 # private network namespace, nsemu-rec-nt-host, deleted afterwards: nothing

@@ -1,11 +1,13 @@
-package shell_test
+package sysctl_test
 
 import (
 	"testing"
 
-	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
 
+// TestSysctl runs sysctl in ns1 and checks its output, its error, its
+// status and ns1's forwarding; the host's keys must not change.
 func TestSysctl(t *testing.T) {
 	cases := []struct {
 		name, src, out, err string
@@ -42,15 +44,14 @@ net.ipv4.ip_forward = 0
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w := emu.New(emu.Options{})
-			defer w.Close()
+			w := builtintest.World(t)
 			ns1, err := w.AddNamespace("ns1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := ntRunScript(t, w, ns1, c.src)
-			if r.out != c.out || r.err != c.err || r.status != c.status {
-				t.Errorf("got stdout %q stderr %q status %d\nwant %q %q %d", r.out, r.err, r.status, c.out, c.err, c.status)
+			r := builtintest.Run(t, w, ns1, c.src)
+			if r.Out != c.out || r.Err != c.err || r.Status != c.status {
+				t.Errorf("got stdout %q stderr %q status %d\nwant %q %q %d", r.Out, r.Err, r.Status, c.out, c.err, c.status)
 			}
 			if got := ns1.Stack().Forwarding(); got != c.fwd {
 				t.Errorf("ns1 ip_forward %v, want %v", got, c.fwd)
