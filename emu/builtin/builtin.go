@@ -11,6 +11,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
+	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
@@ -24,6 +25,7 @@ func init() {
 		dmesg.Builtins(),
 		docker.Builtins(),
 		iproute2.Builtins(),
+		iptables.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
 		sysctl.Builtins(),

@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 // ParsePort parses a -p value as the docker CLI does:
@@ -123,18 +123,18 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 		return daemonErr("driver failed programming external connectivity on endpoint %s (%s): Error starting userland proxy: listen %s4 %s: bind: address already in use", c.Name, ep.ID, b.Proto, listen)
 	}
 	br := ep.Net.Bridge
-	dnat := stack.Rule{In: br, NotIn: true, Proto: b.Proto, DPort: pm(b.HostPort), Target: "DNAT", ToAddr: ep.IP, ToPort: b.ContainerPort}
+	dnat := netfilter.Rule{In: br, NotIn: true, Proto: b.Proto, DPort: pm(b.HostPort), Target: "DNAT", ToAddr: ep.IP, ToPort: b.ContainerPort}
 	if b.HostIP.IsValid() {
 		dnat.Dst = hostPrefix(b.HostIP)
 	}
 	rules := []netRule{
-		{"filter", "DOCKER", 0, stack.Rule{Dst: hostPrefix(ep.IP), In: br, NotIn: true, Out: br, Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "ACCEPT"}},
-		{"nat", "POSTROUTING", 0, stack.Rule{Src: hostPrefix(ep.IP), Dst: hostPrefix(ep.IP), Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "MASQUERADE"}},
+		{"filter", "DOCKER", 0, netfilter.Rule{Dst: hostPrefix(ep.IP), In: br, NotIn: true, Out: br, Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "ACCEPT"}},
+		{"nat", "POSTROUTING", 0, netfilter.Rule{Src: hostPrefix(ep.IP), Dst: hostPrefix(ep.IP), Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "MASQUERADE"}},
 		{"nat", "DOCKER", 0, dnat},
 	}
 	st := e.ns.Stack()
 	for i, x := range rules {
-		if err := st.IPTablesAppend(x.table, x.chain, x.r); err != nil {
+		if err := st.Netfilter().Append(x.table, x.chain, x.r); err != nil {
 			e.deleteRules(rules[:i])
 			px.close()
 			return daemonErr("driver failed programming external connectivity on endpoint %s (%s): %v", c.Name, ep.ID, err)

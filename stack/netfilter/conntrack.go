@@ -1,11 +1,10 @@
-package stack
+package netfilter
 
 import (
 	"fmt"
 	"strings"
 
 	"gvisor.dev/gvisor/pkg/tcpip/header"
-	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
 	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
@@ -61,10 +60,10 @@ func checkExtMatches(r Rule) error {
 }
 
 // extMatchers compiles a rule's conntrack and addrtype matches.
-func extMatchers(st *Stack, r *Rule) []gstack.Matcher {
+func (ts *Tables) extMatchers(r *Rule) []gstack.Matcher {
 	var ms []gstack.Matcher
 	if r.DstType != "" {
-		ms = append(ms, &addrTypeMatcher{st: st, not: r.NotDstType})
+		ms = append(ms, &addrTypeMatcher{s: ts.s, not: r.NotDstType})
 	}
 	if r.CtState != "" {
 		m := &ctStateMatcher{not: r.NotCtState}
@@ -91,6 +90,7 @@ type ctStateMatcher struct {
 	not    bool
 }
 
+// Match implements gstack.Matcher.Match.
 func (m *ctStateMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) (bool, bool) {
 	return (m.states&ctBit(packetCtState(pkt)) != 0) != m.not, false
 }
@@ -138,16 +138,17 @@ func isICMPError(pkt *gstack.PacketBuffer) bool {
 // addrTypeMatcher is -m addrtype --dst-type LOCAL: the destination is one
 // of the namespace's addresses, or in 127.0.0.0/8.
 type addrTypeMatcher struct {
-	st  *Stack
+	s   *gstack.Stack
 	not bool
 }
 
+// Match implements gstack.Matcher.Match.
 func (m *addrTypeMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) (bool, bool) {
 	ip := header.IPv4(pkt.NetworkHeader().Slice())
 	if len(ip) < header.IPv4MinimumSize {
 		return false, false
 	}
 	dst := ip.DestinationAddress()
-	local := dst.As4()[0] == 127 || m.st.s.CheckLocalAddress(0, ipv4.ProtocolNumber, dst) != 0
+	local := dst.As4()[0] == 127 || m.s.CheckLocalAddress(0, proto4, dst) != 0
 	return local != m.not, false
 }

@@ -1,12 +1,13 @@
-package stack
+package netfilter
 
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
-	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
 	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
@@ -36,50 +37,84 @@ func keyOf(pkt *gstack.PacketBuffer) (flowKey, bool) {
 	return flowKey{src: ip.SourceAddress(), dst: ip.DestinationAddress(), proto: ip.Protocol(), id: ip.ID()}, true
 }
 
-func (st *Stack) markTraced(pkt *gstack.PacketBuffer) {
-	k, ok := keyOf(pkt)
-	if !ok {
-		return
-	}
-	st.traceMu.Lock()
-	defer st.traceMu.Unlock()
-	if st.traced == nil {
-		st.traced = map[flowKey]struct{}{}
-	}
-	if _, dup := st.traced[k]; dup {
-		return
-	}
-	if len(st.tracedOrder) >= maxTraced {
-		delete(st.traced, st.tracedOrder[0])
-		st.tracedOrder = st.tracedOrder[1:]
-	}
-	st.traced[k] = struct{}{}
-	st.tracedOrder = append(st.tracedOrder, k)
+// packetState is what the tables know about packets in flight, under its
+// mu: the packets TRACE marked, the policies whose TRACE line a matcher
+// wrote, and the bridge ports of frames in br_netfilter (bridge.go).
+type packetState struct {
+	traceOn atomic.Bool
+
+	mu          sync.Mutex
+	traced      map[flowKey]struct{}
+	tracedOrder []flowKey
+	// policyLogged: policies whose TRACE line the policy's matcher wrote.
+	policyLogged map[*gstack.PacketBuffer]struct{}
+	phys         map[*gstack.PacketBuffer][2]string
 }
 
-func (st *Stack) isTraced(pkt *gstack.PacketBuffer) bool {
-	if !st.traceOn.Load() {
+func (p *packetState) markTraced(pkt *gstack.PacketBuffer) {
+	k, ok := keyOf(pkt)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.traced == nil {
+		p.traced = map[flowKey]struct{}{}
+	}
+	if _, dup := p.traced[k]; dup {
+		return
+	}
+	if len(p.tracedOrder) >= maxTraced {
+		delete(p.traced, p.tracedOrder[0])
+		p.tracedOrder = p.tracedOrder[1:]
+	}
+	p.traced[k] = struct{}{}
+	p.tracedOrder = append(p.tracedOrder, k)
+}
+
+func (p *packetState) isTraced(pkt *gstack.PacketBuffer) bool {
+	if !p.traceOn.Load() {
 		return false
 	}
 	k, ok := keyOf(pkt)
 	if !ok {
 		return false
 	}
-	st.traceMu.Lock()
-	defer st.traceMu.Unlock()
-	_, yes := st.traced[k]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, yes := p.traced[k]
 	return yes
+}
+
+// setPolicyLogged records that pkt's policy TRACE line is written.
+func (p *packetState) setPolicyLogged(pkt *gstack.PacketBuffer) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.policyLogged == nil {
+		p.policyLogged = map[*gstack.PacketBuffer]struct{}{}
+	}
+	p.policyLogged[pkt] = struct{}{}
+}
+
+// takePolicyLogged reports (and forgets) whether pkt's policy TRACE line
+// is written.
+func (p *packetState) takePolicyLogged(pkt *gstack.PacketBuffer) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, done := p.policyLogged[pkt]
+	delete(p.policyLogged, pkt)
+	return done
 }
 
 // traceSite is where in the tables a rule sits, for TRACE lines.
 type traceSite struct {
-	st                 *Stack
+	ts                 *Tables
 	table, chain, kind string
 	num                int
 }
 
-func (ipt *iptables) site(table, chain, kind string, num int) *traceSite {
-	return &traceSite{st: ipt.st, table: table, chain: chain, kind: kind, num: num}
+func (ts *Tables) site(table, chain, kind string, num int) *traceSite {
+	return &traceSite{ts: ts, table: table, chain: chain, kind: kind, num: num}
 }
 
 // setSite gives a compiled rule's counting matcher its trace site.
@@ -93,11 +128,11 @@ func setSite(r gstack.Rule, s *traceSite) {
 
 // log writes the TRACE line for a matched rule if pkt is traced.
 func (s *traceSite) log(pkt *gstack.PacketBuffer, in, out string) {
-	if s == nil || !s.st.isTraced(pkt) {
+	if s == nil || !s.ts.pkt.isTraced(pkt) {
 		return
 	}
 	line := kernelPacketLine(pkt, in, out)
-	if pin, pout, ok := s.st.physOf(pkt); ok {
+	if pin, pout, ok := s.ts.physOf(pkt); ok {
 		// br_netfilter: the bridge ports, after IN= OUT=.
 		phys := "PHYSIN=" + pin + " "
 		if out != "" {
@@ -109,7 +144,7 @@ func (s *traceSite) log(pkt *gstack.PacketBuffer, in, out string) {
 			line = line[:i+1] + phys + line[i+1:]
 		}
 	}
-	s.st.klog(fmt.Sprintf("TRACE: %s:%s:%s:%d %s", s.table, s.chain, s.kind, s.num, line))
+	s.ts.host.KernelLog(fmt.Sprintf("TRACE: %s:%s:%s:%d %s", s.table, s.chain, s.kind, s.num, line))
 }
 
 // policyMatcher sits on a policy rule: when gVisor reaches the policy by
@@ -117,15 +152,11 @@ func (s *traceSite) log(pkt *gstack.PacketBuffer, in, out string) {
 // matchers are given) and tells the policy target not to log it again.
 type policyMatcher struct{ tr *traceSite }
 
+// Match implements gstack.Matcher.Match.
 func (m *policyMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out string) (bool, bool) {
-	if m.tr.st.isTraced(pkt) {
+	if m.tr.ts.pkt.isTraced(pkt) {
 		m.tr.log(pkt, in, out)
-		m.tr.st.traceMu.Lock()
-		if m.tr.st.policyLogged == nil {
-			m.tr.st.policyLogged = map[*gstack.PacketBuffer]struct{}{}
-		}
-		m.tr.st.policyLogged[pkt] = struct{}{}
-		m.tr.st.traceMu.Unlock()
+		m.tr.ts.pkt.setPolicyLogged(pkt)
 	}
 	return true, false
 }
@@ -133,25 +164,18 @@ func (m *policyMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out s
 // logHook is log for a policy reached by a RETURN, which gVisor runs as a
 // bare target: the devices come from the packet and the route.
 func (s *traceSite) logHook(pkt *gstack.PacketBuffer, hook gstack.Hook, r *gstack.Route) {
-	if s == nil || !s.st.isTraced(pkt) {
-		return
-	}
-	s.st.traceMu.Lock()
-	_, done := s.st.policyLogged[pkt]
-	delete(s.st.policyLogged, pkt)
-	s.st.traceMu.Unlock()
-	if done {
+	if s == nil || !s.ts.pkt.isTraced(pkt) || s.ts.pkt.takePolicyLogged(pkt) {
 		return
 	}
 	var in, out string
 	switch hook {
 	case gstack.Prerouting, gstack.Input, gstack.Forward:
-		in = s.st.s.FindNICNameFromID(pkt.NICID)
+		in = s.ts.s.FindNICNameFromID(pkt.NICID)
 	}
 	if r != nil {
 		switch hook {
 		case gstack.Output, gstack.Postrouting, gstack.Forward:
-			out = s.st.s.FindNICNameFromID(r.NICID())
+			out = s.ts.s.FindNICNameFromID(r.NICID())
 		}
 	}
 	s.log(pkt, in, out)
@@ -184,25 +208,35 @@ func kernelPacketLine(pkt *gstack.PacketBuffer, in, out string) string {
 	if len(th) == 0 {
 		th, _ = pkt.Data().PullUp(min(pkt.Data().Size(), 20))
 	}
-	switch tcpip.TransportProtocolNumber(ip.Protocol()) {
+	writeTransport(&b, ip.Protocol(), th)
+	return b.String()
+}
+
+// tcpFlagNames are the TCP flags in the order nf_log prints them.
+var tcpFlagNames = []struct {
+	bit  header.TCPFlags
+	name string
+}{{header.TCPFlagUrg, "URG"}, {header.TCPFlagAck, "ACK"}, {header.TCPFlagPsh, "PSH"}, {header.TCPFlagRst, "RST"}, {header.TCPFlagSyn, "SYN"}, {header.TCPFlagFin, "FIN"}}
+
+// writeTransport writes nf_log's PROTO= part: the protocol and the
+// transport header th's fields.
+func writeTransport(b *strings.Builder, proto uint8, th []byte) {
+	switch tcpip.TransportProtocolNumber(proto) {
 	case header.ICMPv4ProtocolNumber:
 		b.WriteString("PROTO=ICMP")
 		if len(th) >= header.ICMPv4MinimumSize {
 			ic := header.ICMPv4(th)
-			fmt.Fprintf(&b, " TYPE=%d CODE=%d", ic.Type(), ic.Code())
+			fmt.Fprintf(b, " TYPE=%d CODE=%d", ic.Type(), ic.Code())
 			if ic.Type() == header.ICMPv4Echo || ic.Type() == header.ICMPv4EchoReply {
-				fmt.Fprintf(&b, " ID=%d SEQ=%d", ic.Ident(), ic.Sequence())
+				fmt.Fprintf(b, " ID=%d SEQ=%d", ic.Ident(), ic.Sequence())
 			}
 		}
 	case header.TCPProtocolNumber:
 		b.WriteString("PROTO=TCP")
 		if len(th) >= header.TCPMinimumSize {
 			t := header.TCP(th)
-			fmt.Fprintf(&b, " SPT=%d DPT=%d SEQ=%d ACK=%d WINDOW=%d RES=0x00", t.SourcePort(), t.DestinationPort(), t.SequenceNumber(), t.AckNumber(), t.WindowSize())
-			for _, f := range []struct {
-				bit  header.TCPFlags
-				name string
-			}{{header.TCPFlagUrg, "URG"}, {header.TCPFlagAck, "ACK"}, {header.TCPFlagPsh, "PSH"}, {header.TCPFlagRst, "RST"}, {header.TCPFlagSyn, "SYN"}, {header.TCPFlagFin, "FIN"}} {
+			fmt.Fprintf(b, " SPT=%d DPT=%d SEQ=%d ACK=%d WINDOW=%d RES=0x00", t.SourcePort(), t.DestinationPort(), t.SequenceNumber(), t.AckNumber(), t.WindowSize())
+			for _, f := range tcpFlagNames {
 				if t.Flags()&f.bit != 0 {
 					b.WriteString(" " + f.name)
 				}
@@ -213,75 +247,46 @@ func kernelPacketLine(pkt *gstack.PacketBuffer, in, out string) string {
 		b.WriteString("PROTO=UDP")
 		if len(th) >= header.UDPMinimumSize {
 			u := header.UDP(th)
-			fmt.Fprintf(&b, " SPT=%d DPT=%d LEN=%d", u.SourcePort(), u.DestinationPort(), u.Length())
+			fmt.Fprintf(b, " SPT=%d DPT=%d LEN=%d", u.SourcePort(), u.DestinationPort(), u.Length())
 		}
 	default:
-		fmt.Fprintf(&b, "PROTO=%d", ip.Protocol())
+		fmt.Fprintf(b, "PROTO=%d", proto)
 	}
-	return b.String()
 }
 
 // traceTarget is TRACE: it marks the packet and goes on.
 type traceTarget struct {
-	st   *Stack
+	ts   *Tables
 	next int
 }
 
+// Action implements gstack.Target.Action.
 func (t *traceTarget) Action(pkt *gstack.PacketBuffer, _ gstack.Hook, _ *gstack.Route, _ gstack.AddressableEndpoint) (gstack.RuleVerdict, int) {
-	t.st.markTraced(pkt)
+	t.ts.pkt.markTraced(pkt)
 	return gstack.RuleJump, t.next
-}
-
-// rawChain returns raw's chain for a hook (raw has PREROUTING and OUTPUT).
-func (ipt *iptables) rawChain(h gstack.Hook) *chain {
-	for _, c := range ipt.tables["raw"].chains {
-		if c.builtin && c.hook == h {
-			return c
-		}
-	}
-	return &chain{name: hookName(h), builtin: true, hook: h, policy: "ACCEPT", pol: &Counter{}}
-}
-
-func (ipt *iptables) hasTrace(t *table) bool {
-	for _, c := range t.chains {
-		for _, r := range c.rules {
-			if r.Target == "TRACE" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // compileRaw compiles rule i of a raw chain placed at index idx; next is
 // where mangle's own rules start (raw's ACCEPT goes on there).
-func (ipt *iptables) compileRaw(c *chain, r *Rule, i, idx, next int) (gstack.Rule, error) {
-	st := ipt.st
+func (ts *Tables) compileRaw(c *chain, r *Rule, i, idx, next int) (gstack.Rule, error) {
 	plain := *r
 	plain.Target = ""
-	gr, err := ipt.compileRule(ipt.tables["raw"], &plain, idx, nil)
+	gr, err := ts.compileRule(&plain, idx, nil)
 	if err != nil {
 		return gr, err
 	}
-	// compileRule counted into plain's (nil) counters: use r's.
-	for _, m := range gr.Matchers {
-		if cm, ok := m.(*countMatcher); ok {
-			cm.c = r.counters
-			cm.tr = ipt.site("raw", c.name, "rule", i+1)
-		}
-	}
-	proto := ipv4.ProtocolNumber
+	setSite(gr, ts.site("raw", c.name, "rule", i+1))
 	switch r.Target {
 	case "TRACE":
-		gr.Target = &traceTarget{st: st, next: idx + 1}
+		gr.Target = &traceTarget{ts: ts, next: idx + 1}
 	case "ACCEPT", "NOTRACK":
 		gr.Target = &jumpTarget{to: next}
 	case "RETURN":
 		gr.Target = &jumpTarget{to: next - 1} // raw's policy
 	case "DROP":
-		gr.Target = &gstack.DropTarget{NetworkProtocol: proto}
+		gr.Target = &gstack.DropTarget{NetworkProtocol: proto4}
 	case "LOG":
-		gr.Target = &logTarget{st: st, prefix: r.LogPrefix, next: idx + 1, log: true}
+		gr.Target = &logTarget{ts: ts, prefix: r.LogPrefix, next: idx + 1, log: true}
 	}
 	return gr, nil
 }

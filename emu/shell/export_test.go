@@ -1,8 +1,0 @@
-package shell
-
-// Unexported helpers the external tests use, until each moves with its
-// tool to a package of its own.
-var (
-	IptRuleSpec = iptRuleSpec
-	IptNum      = iptNum
-)
