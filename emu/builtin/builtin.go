@@ -6,10 +6,12 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
@@ -22,10 +24,12 @@ import (
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		brctl.Builtins(),
 		coreutils.Builtins(),
 		curl.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		iproute2.Builtins(),
 		iptables.Builtins(),
 		nc.Builtins(),
 		nettools.Builtins(),

@@ -1,4 +1,4 @@
-package shell_test
+package iproute2_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -81,17 +82,16 @@ func FuzzIPCommand(f *testing.F) {
 		if len(args) > 32 {
 			return
 		}
-		tool, run := "ip", shell.RunIP
-		if len(args) > 0 {
-			switch args[0] {
-			case "bridge":
-				tool, run, args = "bridge", shell.RunBridge, args[1:]
-			case "brctl":
-				tool, run, args = "brctl", shell.RunBrctl, args[1:]
-			}
+		tool := "ip"
+		if len(args) > 0 && (args[0] == "bridge" || args[0] == "brctl") {
+			tool, args = args[0], args[1:]
+		}
+		b, ok := shell.Lookup(tool)
+		if !ok {
+			t.Fatalf("no built-in %s", tool)
 		}
 		for _, a := range args {
-			if tool == "ip" && shell.Matches(a, "exec") {
+			if tool == "ip" && a != "" && strings.HasPrefix("exec", a) {
 				// ip netns exec runs any built-in (ping, sleep, ...):
 				// FuzzDispatch covers those.
 				return
@@ -99,15 +99,15 @@ func FuzzIPCommand(f *testing.F) {
 		}
 		w := fuzzWorld(t)
 		defer w.Close()
-		before := worldState(w)
+		before := builtintest.WorldState(w)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var out, errb bytes.Buffer
 		c := &shell.Cmd{Sh: shell.New(w, nil, &out, &errb), NS: w.Host(), Args: append([]string{tool}, args...),
 			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Ctx: ctx}
-		status := run(c) // no recover: a panic fails the fuzz run
+		status := b.Run(c) // no recover: a panic fails the fuzz run
 		if status != 0 {
-			if after := worldState(w); after != before {
+			if after := builtintest.WorldState(w); after != before {
 				t.Fatalf("%s %q failed (status %d: %s) but changed the world:\nbefore:\n%s\nafter:\n%s",
 					tool, args, status, errb.String(), before, after)
 			}

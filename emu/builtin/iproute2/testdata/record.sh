@@ -1,6 +1,6 @@
 #!/bin/bash
 # Records what the real iproute2, bridge-utils and ping print for the
-# scripts here (NAME.sh -> NAME.real), for iptools_golden_test.go to compare
+# scripts here (NAME.sh -> NAME.real), for golden_test.go to compare
 # nsemu with. Run it as root on a machine with the real tools. It changes
 # nothing but namespaces it makes itself, all named nsemu-rec-g-*: a private
 # one stands for nsemu's host namespace, and every one is deleted afterwards.

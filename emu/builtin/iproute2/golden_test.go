@@ -1,23 +1,17 @@
-package shell_test
+package iproute2_test
 
 import (
-	"bytes"
-	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
+	"github.com/nsemu/nsemu/emu/emutest"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// recPrefix names the namespaces testdata/iptools/record.sh makes; its
+// recPrefix names the namespaces testdata/record.sh makes; its
 // private namespace ${recPrefix}host stands for nsemu's host namespace.
 const recPrefix = "nsemu-rec-g-"
 
@@ -34,7 +28,7 @@ var (
 // normShape makes outputs comparable: MAC addresses, bridge ids,
 // ifindexes, times and counters are replaced by placeholders.
 func normShape(s string) string {
-	s = normMACs(s)
+	s = builtintest.NormMACs(s)
 	s = ifindexRe.ReplaceAllString(s, "N: ")
 	s = peerIndexRe.ReplaceAllString(s, "@ifN")
 	s = pingTimeRe.ReplaceAllString(s, "time=T ms")
@@ -65,11 +59,11 @@ func realToNsemu(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// runShapeScript runs testdata/iptools/prelude.sh and a script in a fresh
+// runShapeScript runs testdata/prelude.sh and a script in a fresh
 // world and returns its standard output.
 func runShapeScript(t *testing.T, path string) string {
 	t.Helper()
-	prelude, err := os.ReadFile("testdata/iptools/prelude.sh")
+	prelude, err := os.ReadFile("testdata/prelude.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,45 +71,16 @@ func runShapeScript(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := emu.New(emu.Options{})
-	defer w.Close()
-	var out, errb bytes.Buffer
-	text := "P=\n" + string(prelude) + string(src)
-	if err := shell.New(w, nil, &out, &errb).RunScript(context.Background(), filepath.Base(path), strings.NewReader(text), nil); err != nil {
-		t.Fatalf("%s: %v\n%s", path, err, errb.String())
-	}
-	return out.String()
+	return builtintest.MustRun(t, builtintest.World(t), nil, "P=\n"+string(prelude)+string(src))
 }
 
-// firstDiff describes where two texts part.
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			start := max(0, i-3)
-			ctx := strings.Join(w[start:min(i, len(w))], "\n")
-			return "line " + strconv.Itoa(i+1) + ":\n  got:  " + quoteTabs(gl) + "\n  want: " + quoteTabs(wl) + "\nafter:\n" + ctx
-		}
-	}
-	return ""
-}
-
-func quoteTabs(s string) string { return strings.ReplaceAll(s, "\t", `\t`) }
-
-// TestIPToolsGolden runs the scripts in testdata/iptools on nsemu and
-// compares the (normalised) output with NAME.golden (rewritten by -update),
-// and with NAME.real, what iproute2 6.1, bridge-utils 1.7 and ping printed
-// for the same script (recorded by record.sh as root), less what nsemu
-// leaves out on purpose (IPv6).
+// TestIPToolsGolden runs the scripts in testdata on nsemu and compares the
+// (normalised) output with NAME.golden (rewritten by -update), and with
+// NAME.real, what iproute2 6.1, bridge-utils 1.7 and ping printed for the
+// same script (recorded by record.sh as root), less what nsemu leaves out on
+// purpose (IPv6).
 func TestIPToolsGolden(t *testing.T) {
-	scripts, err := filepath.Glob("testdata/iptools/*.sh")
+	scripts, err := filepath.Glob("testdata/*.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,25 +92,14 @@ func TestIPToolsGolden(t *testing.T) {
 		name := strings.TrimSuffix(path, ".sh")
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			got := normShape(runShapeScript(t, path))
-			if *update {
-				if err := os.WriteFile(name+".golden", []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(name + ".golden")
-			if err != nil {
-				t.Fatalf("%v (run go test -update to make it)", err)
-			}
-			if d := firstDiff(got, string(want)); d != "" {
-				t.Errorf("output differs from %s.golden at %s", name, d)
-			}
+			emutest.Golden(t, name+".golden", got)
 			real, err := os.ReadFile(name + ".real")
 			if err != nil {
 				t.Logf("no recording of the real tools: %v", err)
 				return
 			}
-			if d := firstDiff(got, normShape(realToNsemu(string(real)))); d != "" {
-				t.Errorf("output differs from the real tools' (%s.real) at %s", name, d)
+			if want := normShape(realToNsemu(string(real))); got != want {
+				t.Errorf("output differs from the real tools' (%s.real) (-real +nsemu):\n%s", name, emutest.Diff(want, got))
 			}
 		})
 	}
