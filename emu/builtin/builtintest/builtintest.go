@@ -18,6 +18,7 @@ import (
 	"github.com/nsemu/nsemu/emu"
 	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 // World returns a fresh world, closed when the test ends.
@@ -266,3 +267,22 @@ done
 ip addr add 192.168.28.5/24 dev vbridge
 `
 )
+
+// Share makes directories of the real machine visible to w's scripts at
+// their own paths (as nsemu run --host-dir does), instead of the process's
+// working directory. Call it before anything uses w's files.
+func Share(t testing.TB, w *emu.World, dirs ...string) {
+	t.Helper()
+	var hds []vfs.HostDir
+	for _, d := range dirs {
+		hds = append(hds, vfs.HostDir{Path: d})
+	}
+	sys, err := vfs.New(hds...)
+	if err != nil {
+		t.Fatalf("vfs.New(%v): %v", hds, err)
+	}
+	if !vfs.Use(w, sys) {
+		sys.Close()
+		t.Fatal("builtintest.Share: the world has its files already")
+	}
+}

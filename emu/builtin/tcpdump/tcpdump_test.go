@@ -49,6 +49,7 @@ func TestTcpdump(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := builtintest.World(t)
+			builtintest.Share(t, w, filepath.Dir(pcap))
 			builtintest.MustRun(t, w, nil, setupPair)
 			ns1, _ := w.Namespace("ns1")
 			r := builtintest.Run(t, w, ns1, c.script)
