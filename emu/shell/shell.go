@@ -641,6 +641,11 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 		s.flushPending()
 		if st, ok := interp.IsExitStatus(err); ok {
 			status = int(st)
+		} else if err != nil && ctx.Err() != nil {
+			if cause := stopCause(ctx); cause != "interrupted" {
+				fmt.Fprintf(s.Stderr, "nsemu: %s\n", cause)
+			}
+			return stopStatus(ctx)
 		} else if err != nil {
 			fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 			status = 2

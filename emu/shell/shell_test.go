@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -117,5 +122,66 @@ func TestNegatedPipelines(t *testing.T) {
 		if (err == nil) != (c.wantErr == "") || (err != nil && !strings.Contains(err.Error(), c.wantErr)) {
 			t.Errorf("%q: error %v, want %q", c.src, err, c.wantErr)
 		}
+	}
+}
+
+// lines is a shell.LineReader over fixed lines; hook runs before each is
+// returned.
+type lines struct {
+	l    []string
+	hook func(i int)
+	i    int
+}
+
+func (l *lines) Readline() (string, error) {
+	if l.i >= len(l.l) {
+		return "", io.EOF
+	}
+	if l.hook != nil {
+		l.hook(l.i)
+	}
+	l.i++
+	return l.l[l.i-1], nil
+}
+
+func (l *lines) SetPrompt(string) {}
+
+// TestInteractCtrlC interrupts an endless loop typed at the prompt with
+// SIGINT: the loop ends, the session and the world go on.
+func TestInteractCtrlC(t *testing.T) {
+	w := builtintest.World(t)
+	var out bytes.Buffer
+	sh := shell.New(w, nil, &out, &out)
+	lr := &lines{l: []string{
+		"ip netns add keep",
+		"while true; do sleep 1; done",
+		"ip netns list; echo alive",
+	}}
+	lr.hook = func(i int) {
+		if i != 1 {
+			return
+		}
+		go func() {
+			// The loop is running once the clock has moved.
+			start := w.Clock().Now()
+			emutest.WaitFor(t, "the loop to run", func() bool { return w.Clock().Now().Sub(start) >= 2*time.Second })
+			syscall.Kill(os.Getpid(), syscall.SIGINT)
+		}()
+	}
+	done := make(chan error, 1)
+	go func() { done <- sh.Interact(context.Background(), lr) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Interact: %v", err)
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("Ctrl-C did not end the loop")
+	}
+	if !strings.Contains(out.String(), "keep\nalive\n") {
+		t.Errorf("after Ctrl-C the session lost its world or ended:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "context canceled") {
+		t.Errorf("Ctrl-C printed an internal error:\n%s", out.String())
 	}
 }
