@@ -17,6 +17,12 @@ func init() {
 		})
 	}
 	Register(&Builtin{
+		Name:  "nsemu-type",
+		Usage: "type NAME... | command -v|-V NAME... | which NAME...",
+		Help:  "Says what a command name is: a shell builtin, a function, or a program of the emulated machine (in /usr/bin). The host's programs are never looked up.",
+		Run:   runType,
+	})
+	Register(&Builtin{
 		Name:  "nsemu-help",
 		Usage: "help [COMMAND]",
 		Help:  "Lists the built-in commands, or shows one command's usage.",

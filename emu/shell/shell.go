@@ -199,7 +199,7 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	case "help":
 		return append([]string{"nsemu-help"}, args[1:]...), nil
 	case "eval":
-		text, err := reguard(strings.Join(args[1:], " "))
+		text, err := s.reguard(strings.Join(args[1:], " "))
 		if err != nil {
 			return args, nil // the interpreter reports the syntax error
 		}
@@ -207,7 +207,9 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	case "source", ".":
 		s.guardSource(ctx, args)
 	case "trap":
-		return guardTrap(args), nil
+		return s.guardTrap(args), nil
+	case "type", "command", "which":
+		return s.lookupCall(args), nil
 	}
 	return args, nil
 }
@@ -223,13 +225,13 @@ func (s *Shell) guardSource(ctx context.Context, args []string) {
 	if err != nil {
 		return // the interpreter's open reports it
 	}
-	if text, err := reguard(string(data)); err == nil {
+	if text, err := s.reguard(string(data)); err == nil {
 		s.sources.Store(p, text)
 	}
 }
 
 // guardTrap guards a trap's action text (trap [--] ACTION SIGNAL...).
-func guardTrap(args []string) []string {
+func (s *Shell) guardTrap(args []string) []string {
 	i := 1
 	if i < len(args) && args[i] == "--" {
 		i++
@@ -237,7 +239,7 @@ func guardTrap(args []string) []string {
 	if len(args)-i < 2 || args[i] == "-" || strings.HasPrefix(args[i], "-") && i == 1 {
 		return args
 	}
-	text, err := reguard(args[i])
+	text, err := s.reguard(args[i])
 	if err != nil {
 		return args
 	}
@@ -427,7 +429,7 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 		}
 		q = append(q, qa)
 	}
-	f, err := parse(strings.NewReader(strings.Join(q, " ")), "sh")
+	f, err := s.parse(strings.NewReader(strings.Join(q, " ")), "sh")
 	if err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 2
@@ -454,7 +456,7 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 		return 2
 	}
 	r.Reset()
-	f, err := parse(strings.NewReader(text), "sh")
+	f, err := s.parse(strings.NewReader(text), "sh")
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
@@ -519,7 +521,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 	if err != nil {
 		return err
 	}
-	f, err := parse(bytes.NewReader(text), name)
+	f, err := s.parse(bytes.NewReader(text), name)
 	if err != nil {
 		return parseError(name, err)
 	}
@@ -630,7 +632,7 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 	// docker exec -d) go on.
 	ctx, cancel := context.WithCancelCause(ctx)
 	s.lim().setAbort(cancel)
-	f, err := parse(strings.NewReader(line), "")
+	f, err := s.parse(strings.NewReader(line), "")
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 		return 2
