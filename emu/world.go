@@ -357,8 +357,10 @@ type Device struct {
 	name  string
 	index int
 	ns    *Namespace
-	// end is the veth end (KindVeth).
-	end *vethsim.End
+	// end is the veth end (KindVeth); peer the device of the other end
+	// (both are made and deleted together).
+	end  *vethsim.End
+	peer *Device
 	// br is the bridge (KindBridge).
 	br *l2switch.Bridge
 	// master is the bridge a veth end is enslaved to.
