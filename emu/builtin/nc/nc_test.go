@@ -1,10 +1,16 @@
 package nc_test
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
+	"github.com/nsemu/nsemu/emu/emutest"
+	"github.com/nsemu/nsemu/emu/shell"
 )
 
 // TestNc connects from the host (10.0.0.1) to ns1 (10.0.0.2) of
@@ -41,4 +47,47 @@ func TestNc(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNcListenEndsOnPeerClose runs `nc -l` with a standard input that never
+// ends (a terminal): when the peer has sent its line and closed, nc ends,
+// as OpenBSD nc does; it used to wait for its standard input forever.
+func TestNcListenEndsOnPeerClose(t *testing.T) {
+	w := builtintest.World(t)
+	builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+	ns1, _ := w.Namespace("ns1")
+	stdin, keepOpen := io.Pipe()
+	defer keepOpen.Close()
+	var out bytes.Buffer
+	sh := shell.New(w, stdin, &out, &out)
+	sh.NS = ns1
+	done := make(chan error, 1)
+	go func() {
+		done <- sh.RunScript(context.Background(), "listen.sh", strings.NewReader("nc -l 5000\n"), nil)
+	}()
+	builtintest.MustRun(t, w, nil, "while ! echo hello | nc 10.0.0.2 5000; do sleep 0.05; done\n")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("nc -l: %v\n%s", err, out.String())
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("nc -l did not end when its peer closed (its standard input is still open)")
+	}
+	if !strings.Contains(out.String(), "hello") {
+		t.Errorf("nc -l printed %q, want hello", out.String())
+	}
+}
+
+// TestNcListenAgain listens on one port again and again: nc sets
+// SO_REUSEADDR, so the last connection's TIME-WAIT does not keep the port.
+func TestNcListenAgain(t *testing.T) {
+	w := builtintest.World(t)
+	builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+	builtintest.MustRun(t, w, nil, `for i in 1 2 3 4 5 6 7 8 9 10; do
+  ip netns exec ns1 nc -l 5001 > /dev/null &
+  while ! echo x | nc 10.0.0.2 5001; do sleep 0.01; done
+  wait
+done
+`)
 }

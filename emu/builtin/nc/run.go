@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/nsemu/nsemu/emu/libc"
@@ -120,13 +119,13 @@ func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
 }
 
 // copyConn copies standard input to conn and conn to standard output until
-// the peer closes (or -w idles out).
+// the peer closes (or -w idles out). As OpenBSD nc does, it ends when the
+// peer has closed, even if standard input is still open (a terminal,
+// `(sleep 15) | nc ...`): the copy of standard input is not waited for
+// then; it ends at its next read, and what it reads is dropped.
 func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
-	var wg sync.WaitGroup
-	wg.Add(1)
 	sent := make(chan struct{})
 	go func() {
-		defer wg.Done()
 		defer close(sent)
 		if c.Stdin != nil {
 			io.Copy(conn, c.Stdin)
@@ -153,7 +152,6 @@ func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
 	}
 	close(stop)
 	conn.Close()
-	wg.Wait()
 }
 
 // receive copies conn to w until the peer closes, or, with -w or over
