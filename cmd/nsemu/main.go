@@ -111,6 +111,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Lookup("explain").NoOptDefVal = "all"
 	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	hostDirs := hostDirFlag(fs)
+	keep := fs.Bool("keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -197,6 +198,10 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		sh.Stepper = st
 	}
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
+	if *keep && err == nil && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "nsemu: %s done; the world keeps running until Ctrl-C\n", filepath.Base(path))
+		<-ctx.Done()
+	}
 	if *stats {
 		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))
 	}

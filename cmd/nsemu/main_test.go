@@ -6,9 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/pcapgo"
+	"github.com/nsemu/nsemu/emu/emutest"
 )
 
 func nsemu(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -174,5 +178,47 @@ func TestCLIStep(t *testing.T) {
 	}
 	if c := strings.Count(out, "▶ "); c != 3 {
 		t.Errorf("paused %d times, want 3:\n%s", c, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestKeep runs a script with --keep: the world stays after the script
+// until SIGTERM, then nsemu ends cleanly with status 0.
+func TestKeep(t *testing.T) {
+	script := writeScript(t, "ip netns add kept\necho ready\n")
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"run", "--keep", script}, strings.NewReader(""), &out, &errb) }()
+	emutest.WaitFor(t, "the script to finish", func() bool { return strings.Contains(errb.String(), "keeps running") })
+	select {
+	case code := <-done:
+		t.Fatalf("nsemu ended (status %d) after the script, with --keep", code)
+	default:
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(out.String(), "ready") {
+			t.Fatalf("status %d, stdout %q, stderr %q", code, out.String(), errb.String())
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("SIGTERM did not end nsemu run --keep")
 	}
 }
