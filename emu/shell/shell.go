@@ -274,7 +274,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
 			s.pending.mu.Unlock()
 		}
-		msg := lastLine(errBuf.String())
+		msg := causeLine(errBuf.String())
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
@@ -293,26 +293,51 @@ func (s *Shell) flushPending() {
 	}
 }
 
-// takePending returns the held error text without its last line (which the
-// error line repeats).
-func (s *Shell) takePending() string {
+// takePending returns the held error text without the line the error
+// line repeats: its last line when that is the cause. When hints follow
+// the cause (`Try 'iptables -h' ...`), the text is printed whole, in the
+// tool's order, and the error line repeats the cause after it.
+func (s *Shell) takePending(cause string) string {
 	s.pending.mu.Lock()
 	b := string(s.pending.buf)
 	s.pending.buf = nil
 	s.pending.mu.Unlock()
 	b = strings.TrimRight(b, "\n")
-	if i := strings.LastIndexByte(b, '\n'); i >= 0 {
-		return b[:i+1]
+	if b == "" {
+		return ""
 	}
-	return ""
+	i := strings.LastIndexByte(b, '\n')
+	if b[i+1:] != cause {
+		return b + "\n"
+	}
+	if i < 0 {
+		return ""
+	}
+	return b[:i+1]
 }
 
-func lastLine(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
+// causeLine is what a failed command's error line repeats: the last line
+// of its standard error that says what went wrong, not a hint that
+// follows it (`Try 'iptables -h' ...`, `See 'docker run --help'.`).
+func causeLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if !isHint(lines[i]) {
+			return lines[i]
+		}
 	}
-	return s
+	return lines[len(lines)-1]
+}
+
+// isHint reports whether an error line only points at help.
+func isHint(l string) bool {
+	l = strings.TrimSpace(l)
+	for _, p := range []string{"Try `", "Try '", "See '", "Run '", "Usage:", "usage:"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return l == ""
 }
 
 // Exec runs one command (a built-in, or an allowed host filter) in a
@@ -573,7 +598,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
 				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
 		}
-		if before := s.takePending(); before != "" {
+		if before := s.takePending(s.lastFail.msg); before != "" {
 			io.WriteString(s.Stderr, before)
 		}
 		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}

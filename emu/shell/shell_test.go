@@ -185,3 +185,22 @@ func TestInteractCtrlC(t *testing.T) {
 		t.Errorf("Ctrl-C printed an internal error:\n%s", out.String())
 	}
 }
+
+// TestErrorCause checks that a failed step's error line carries the cause
+// in the tool's words, not the hint printed after it.
+func TestErrorCause(t *testing.T) {
+	for src, want := range map[string]string{
+		"iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQ\n": "Couldn't load target `MASQ'",
+		"sysctl\n":                    "sysctl: no variables specified",
+		"docker run --frob busybox\n": "unknown flag: --frob",
+	} {
+		_, stderr, err := builtintest.Script(t, src)
+		var se *shell.ScriptError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, want) {
+			t.Errorf("%s: error %v, want the cause %q", strings.TrimSpace(src), err, want)
+		}
+		if strings.Contains(se.Msg, "Try ") || strings.Contains(se.Msg, "See '") {
+			t.Errorf("%s: the error line is a hint: %q (stderr %q)", strings.TrimSpace(src), se.Msg, stderr)
+		}
+	}
+}
