@@ -191,7 +191,7 @@ func TestInteractCtrlC(t *testing.T) {
 func TestErrorCause(t *testing.T) {
 	for src, want := range map[string]string{
 		"iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQ\n": "Couldn't load target `MASQ'",
-		"sysctl\n":                    "sysctl: no variables specified",
+		"sysctl -n\n":                 "sysctl: no variables specified",
 		"docker run --frob busybox\n": "unknown flag: --frob",
 	} {
 		_, stderr, err := builtintest.Script(t, src)
