@@ -60,6 +60,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return helpCommand(args[1], stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
+		if args[0] == "help" {
+			fmt.Fprintln(stdout)
+			shell.WriteHelp(stdout)
+		}
 		return 0
 	case "version", "--version":
 		fmt.Fprintf(stdout, "nsemu %s\n", getVersion())
@@ -87,12 +91,12 @@ func helpCommand(name string, stdout, stderr io.Writer) int {
 	if name == "run" || name == "shell" {
 		return run([]string{name, "--help"}, nil, stdout, stderr)
 	}
-	b, ok := shell.Lookup(name)
+	text, ok := shell.HelpFor(name)
 	if !ok {
-		fmt.Fprintf(stderr, "nsemu: help: no built-in command %q (try 'nsemu help')\n", name)
+		fmt.Fprintf(stderr, "nsemu: help: %s\n", text)
 		return 2
 	}
-	fmt.Fprintf(stdout, "%s\n\n%s\n", b.Usage, b.Help)
+	fmt.Fprint(stdout, text)
 	return 0
 }
 

@@ -365,7 +365,7 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 			return s.subshell(ctx, ns, args, stdin, stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "nsemu: %s: command not found\n", args[0])
+	fmt.Fprintln(stderr, notFound(args[0]))
 	return 127
 }
 

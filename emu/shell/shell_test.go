@@ -204,3 +204,29 @@ func TestErrorCause(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAndSudo checks help's grouped list, a tool nsemu does not have,
+// and sudo in front of a tutorial's line.
+func TestHelpAndSudo(t *testing.T) {
+	out, _, err := builtintest.Script(t, "help\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"iproute2:\n", "  ip  ", "netfilter:\n", "  iptables ", "Docker:\n", "  ping "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "nsemu-") {
+		t.Errorf("help lists an internal command:\n%s", out)
+	}
+	_, _, err = builtintest.Script(t, "ethtool -k eth0\n")
+	var se *shell.ScriptError
+	if !errors.As(err, &se) || se.Msg != "nsemu: ethtool: not emulated" || se.Status != 127 {
+		t.Errorf("ethtool: %v, want status 127 nsemu: ethtool: not emulated", err)
+	}
+	out, _, err = builtintest.Script(t, "sudo ip netns add red\nsudo -E ip netns list\n")
+	if err != nil || out != "red\n" {
+		t.Errorf("sudo: %q, %v", out, err)
+	}
+}
