@@ -224,3 +224,28 @@ func TestKeep(t *testing.T) {
 		t.Fatal("SIGTERM did not end nsemu run --keep")
 	}
 }
+
+// TestShellRealTime checks that nsemu shell waits on wall-clock time (a
+// learner's sleep 1 takes a second) unless --fast, and that run does not
+// unless --realtime.
+func TestShellRealTime(t *testing.T) {
+	wall := func(args ...string) time.Duration {
+		start := time.Now()
+		stdin := ""
+		if args[0] == "shell" {
+			stdin = "sleep 0.4\n"
+		} else {
+			args = append(args, writeScript(t, "sleep 0.4\n"))
+		}
+		if code, _, errs := nsemu(t, stdin, args...); code != 0 {
+			t.Fatalf("nsemu %v: status %d: %s", args, code, errs)
+		}
+		return time.Since(start)
+	}
+	if d := wall("shell"); d < 400*time.Millisecond {
+		t.Errorf("nsemu shell: sleep 0.4 took %v of wall time", d)
+	}
+	if d := wall("run", "--realtime"); d < 400*time.Millisecond {
+		t.Errorf("nsemu run --realtime: sleep 0.4 took %v of wall time", d)
+	}
+}
