@@ -109,7 +109,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
-	pcap := fs.String("pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark)")
+	pcap := fs.String("pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark; - streams it to standard output, and the transcript goes to standard error)")
 	only := fs.StringSlice("capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
 	explain := fs.String("explain", "", "narrate events, one line each: `CATS` of arp,cam,route,nat,drop (all when given alone)")
 	fs.Lookup("explain").NoOptDefVal = "all"
@@ -154,7 +154,18 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 		return 2
 	}
-	if *pcap != "" {
+	if *pcap == "-" {
+		// Standard output carries the capture; the transcript goes with
+		// the errors.
+		pcapOut := stdout
+		stdout = stderr
+		closeCapture, err := streamCapture(w, pcapOut, *only)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsemu: %v\n", err)
+			return 2
+		}
+		defer closeCapture()
+	} else if *pcap != "" {
 		closeCapture, err := startCapture(w, *pcap, *only)
 		if err != nil {
 			fmt.Fprintf(stderr, "nsemu: %v\n", err)
@@ -262,6 +273,23 @@ func startCapture(w *emu.World, path string, only []string) (func() error, error
 		f.Close()
 		return nil, err
 	}
+	return attachCapture(w, pw, only), nil
+}
+
+// streamCapture attaches a capture written to out frame by frame, for a
+// live reader (out is not closed).
+func streamCapture(w *emu.World, out io.Writer, only []string) (func() error, error) {
+	pw, err := capture.NewWriter(struct{ io.Writer }{out}, "nsemu "+getVersion())
+	if err != nil {
+		return nil, err
+	}
+	pw.StreamEach()
+	return attachCapture(w, pw, only), nil
+}
+
+// attachCapture attaches pw to the world's events; the function returned
+// detaches and closes it.
+func attachCapture(w *emu.World, pw *capture.Writer, only []string) func() error {
 	sink := capture.NewSink(pw, only)
 	detach := w.Bus().Attach(sink)
 	return func() error {
@@ -271,7 +299,7 @@ func startCapture(w *emu.World, path string, only []string) (func() error, error
 			return err
 		}
 		return pw.Close()
-	}, nil
+	}
 }
 
 func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

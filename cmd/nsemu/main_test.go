@@ -249,3 +249,31 @@ func TestShellRealTime(t *testing.T) {
 		t.Errorf("nsemu run --realtime: sleep 0.4 took %v of wall time", d)
 	}
 }
+
+// TestPcapStdout streams the capture to standard output (--pcap -): a
+// valid pcapng stream with the frames, and the transcript on standard
+// error.
+func TestPcapStdout(t *testing.T) {
+	script := writeScript(t, "ip netns add a\nip netns add b\nip link add e type veth peer name e netns b\nip link set e netns a\nip -n a addr add 10.9.0.1/24 dev e\nip -n b addr add 10.9.0.2/24 dev e\nip -n a link set e up\nip -n b link set e up\nip netns exec a ping -c 1 10.9.0.2\n")
+	code, out, errs := nsemu(t, "", "run", "--pcap", "-", script)
+	if code != 0 {
+		t.Fatalf("status %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "1 packets transmitted, 1 received") {
+		t.Errorf("the transcript is not on standard error: %q", errs)
+	}
+	r, err := pcapgo.NewNgReader(strings.NewReader(out), pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatalf("standard output is not pcapng: %v", err)
+	}
+	n := 0
+	for {
+		if _, _, err := r.ReadPacketData(); err != nil {
+			break
+		}
+		n++
+	}
+	if n < 4 {
+		t.Errorf("%d frames on standard output, want ARP and ICMP both ways", n)
+	}
+}
