@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"time"
 
@@ -105,7 +106,7 @@ func interruptible() (context.Context, func()) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscallTERM)
 }
 
-func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("nsemu run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
@@ -164,7 +165,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nsemu: %v\n", err)
 			return 2
 		}
-		defer closeCapture()
+		defer finishCapture(closeCapture, stderr, &code)
 	} else if *pcap != "" {
 		closeCapture, err := startCapture(w, *pcap, *only)
 		if err != nil {
@@ -173,11 +174,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		// Runs before w.Close: the file is complete even when the script
 		// fails or is interrupted.
-		defer func() {
-			if err := closeCapture(); err != nil {
-				fmt.Fprintf(stderr, "nsemu: %v\n", err)
-			}
-		}()
+		defer finishCapture(closeCapture, stderr, &code)
 	}
 	var narrator *teach.Narrator
 	if *explain != "" {
@@ -262,6 +259,17 @@ func shareFiles(w *emu.World, extra []string) error {
 	return nil
 }
 
+// finishCapture closes the capture; its error is the run's when the
+// script succeeded.
+func finishCapture(closeCapture func() error, stderr io.Writer, code *int) {
+	if err := closeCapture(); err != nil {
+		fmt.Fprintf(stderr, "nsemu: %v\n", err)
+		if *code == 0 {
+			*code = 2
+		}
+	}
+}
+
 // startCapture attaches a pcapng capture of every frame to the world.
 func startCapture(w *emu.World, path string, only []string) (func() error, error) {
 	f, err := os.Create(path)
@@ -293,13 +301,46 @@ func attachCapture(w *emu.World, pw *capture.Writer, only []string) func() error
 	sink := capture.NewSink(pw, only)
 	detach := w.Bus().Attach(sink)
 	return func() error {
+		unknown := unknownTaps(w, sink, only)
 		detach()
 		if err := sink.Err(); err != nil {
 			pw.Close()
 			return err
 		}
-		return pw.Close()
+		if err := pw.Close(); err != nil {
+			return err
+		}
+		return unknown
 	}
+}
+
+// unknownTaps is the error for --capture points that named no device of
+// the run, listing the known ones.
+func unknownTaps(w *emu.World, sink *capture.Sink, only []string) error {
+	known := map[string]bool{}
+	for _, t := range sink.Seen() {
+		known[t] = true
+	}
+	for _, n := range w.AllNamespaces() {
+		for _, d := range n.Links() {
+			known[capture.TapName(n.Name(), d.Name())] = true
+		}
+	}
+	var bad []string
+	for _, o := range only {
+		if !known[o] {
+			bad = append(bad, o)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	list := make([]string, 0, len(known))
+	for k := range known {
+		list = append(list, k)
+	}
+	sort.Strings(list)
+	return fmt.Errorf("--capture: no tap point %s in this run (the tap points are NAMESPACE/DEVICE: %s)", strings.Join(bad, ", "), strings.Join(list, " "))
 }
 
 func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

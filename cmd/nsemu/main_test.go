@@ -277,3 +277,14 @@ func TestPcapStdout(t *testing.T) {
 		t.Errorf("%d frames on standard output, want ARP and ICMP both ways", n)
 	}
 }
+
+// TestCaptureUnknownTap names a tap point no device of the run has: the
+// run says so, listing the known ones, and fails.
+func TestCaptureUnknownTap(t *testing.T) {
+	script := writeScript(t, "ip netns add ns1\nip link add v type veth peer name e netns ns1\n")
+	pcap := filepath.Join(t.TempDir(), "x.pcapng")
+	code, _, errs := nsemu(t, "", "run", "--pcap", pcap, "--capture", "host/nosuch", script)
+	if code == 0 || !strings.Contains(errs, "no tap point host/nosuch") || !strings.Contains(errs, "ns1/e") {
+		t.Fatalf("status %d, stderr %q", code, errs)
+	}
+}
