@@ -108,7 +108,8 @@ func interruptible() (context.Context, func()) {
 
 func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("nsemu run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	usageOut := helpOut(args, stdout, stderr)
+	fs.SetOutput(usageOut)
 	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
 	pcap := fs.String("pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark; - streams it to standard output, and the transcript goes to standard error)")
 	only := fs.StringSlice("capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
@@ -120,7 +121,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	realtime := fs.Bool("realtime", false, "run on wall-clock time: waits take as long as they say (by default idle waits cost no time)")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
+		fmt.Fprintf(usageOut, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -227,6 +228,33 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 		return 1
 	}
 	return 0
+}
+
+// helpOut is where a command's usage goes: standard output when it was
+// asked for (-h, --help), standard error when it explains a mistake.
+func helpOut(args []string, stdout, stderr io.Writer) io.Writer {
+	for _, a := range args {
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			break
+		}
+		if a == "-h" || a == "--help" {
+			return stdout
+		}
+	}
+	return stderr
+}
+
+// runInit runs nsemu shell --init's script in the shell's world; an error
+// is printed and the prompt comes anyway, with what the script built.
+func runInit(sh *shell.Shell, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("nsemu shell: --init: %v", err)
+	}
+	defer f.Close()
+	ctx, stop := interruptible()
+	defer stop()
+	return sh.RunScript(ctx, filepath.Base(path), f, nil)
 }
 
 // hostDirFlag adds --host-dir to a command's flags.
@@ -345,11 +373,13 @@ func unknownTaps(w *emu.World, sink *capture.Sink, only []string) error {
 
 func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu shell", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	usageOut := helpOut(args, stdout, stderr)
+	fs.SetOutput(usageOut)
 	hostDirs := hostDirFlag(fs)
+	initScript := fs.String("init", "", "run `SCRIPT` first, then leave the prompt in the world it built (a teacher's prepared topology)")
 	fast := fs.Bool("fast", false, "let idle waits cost no time, as in scripts (by default the shell runs on wall-clock time: ping sends one probe a second)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: nsemu shell\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
+		fmt.Fprintf(usageOut, "Usage: nsemu shell [flags]\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -399,6 +429,11 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer detach()
 	sh.OnCommand = st.BeforeCommand
 	sh.Stepper = st
+	if *initScript != "" {
+		if err := runInit(sh, *initScript); err != nil {
+			fmt.Fprintln(sh.Stderr, err)
+		}
+	}
 	if err := sh.Interact(context.Background(), lr); err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 1

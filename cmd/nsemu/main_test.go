@@ -44,6 +44,9 @@ func TestCLI(t *testing.T) {
 	}{
 		{name: "no args", code: 2, wantErr: "Usage:"},
 		{name: "help", args: []string{"--help"}, wantOut: "nsemu run [flags] SCRIPT"},
+		{name: "run --help on standard output", args: []string{"run", "--help"}, wantOut: "Usage: nsemu run [flags] SCRIPT"},
+		{name: "shell --help on standard output", args: []string{"shell", "--help"}, wantOut: "--init SCRIPT"},
+		{name: "shell --init", args: []string{"shell", "--init", "/nonexistent.sh"}, stdin: "echo still\n", wantOut: "still\n", wantErr: "--init"},
 		{name: "help builtin", args: []string{"help", "ping"}, wantOut: "ping [-c COUNT]"},
 		{name: "help unknown", args: []string{"help", "frob"}, code: 2, wantErr: `no help for "frob": not a built-in command`},
 		{name: "help not emulated", args: []string{"help", "ethtool"}, code: 2, wantErr: "ethtool: not emulated by nsemu"},
@@ -286,5 +289,14 @@ func TestCaptureUnknownTap(t *testing.T) {
 	code, _, errs := nsemu(t, "", "run", "--pcap", pcap, "--capture", "host/nosuch", script)
 	if code == 0 || !strings.Contains(errs, "no tap point host/nosuch") || !strings.Contains(errs, "ns1/e") {
 		t.Fatalf("status %d, stderr %q", code, errs)
+	}
+}
+
+// TestShellInit prepares a world with --init and types in it.
+func TestShellInit(t *testing.T) {
+	script := writeScript(t, "ip netns add prepared\nf() { echo from-init; }\n")
+	code, out, errs := nsemu(t, "ip netns list\nf\nfalse\necho after\n", "shell", "--fast", "--init", script)
+	if code != 0 || !strings.Contains(out, "prepared\n") || !strings.Contains(out, "from-init\n") || !strings.Contains(out, "after\n") {
+		t.Fatalf("status %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
