@@ -271,6 +271,10 @@ func runInit(sh *shell.Shell, path string) error {
 	defer f.Close()
 	ctx, stop := interruptible()
 	defer stop()
+	// The script reads nothing of what the learner will type.
+	in := sh.Stdin
+	sh.Stdin = strings.NewReader("")
+	defer sh.SetStdin(in)
 	return sh.RunScript(ctx, filepath.Base(path), f, nil)
 }
 

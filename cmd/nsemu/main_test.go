@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -295,7 +296,18 @@ func TestCaptureUnknownTap(t *testing.T) {
 // TestShellInit prepares a world with --init and types in it.
 func TestShellInit(t *testing.T) {
 	script := writeScript(t, "ip netns add prepared\nf() { echo from-init; }\n")
-	code, out, errs := nsemu(t, "ip netns list\nf\nfalse\necho after\n", "shell", "--fast", "--init", script)
+	// Standard input is a pipe, as when lines are piped to nsemu shell.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		io.WriteString(pw, "ip netns list\nf\nfalse\necho after\n")
+		pw.Close()
+	}()
+	var outb, errb bytes.Buffer
+	code := run([]string{"shell", "--fast", "--init", script}, pr, &outb, &errb)
+	out, errs := outb.String(), errb.String()
 	if code != 0 || !strings.Contains(out, "prepared\n") || !strings.Contains(out, "from-init\n") || !strings.Contains(out, "after\n") {
 		t.Fatalf("status %d, stdout %q, stderr %q", code, out, errs)
 	}

@@ -688,6 +688,14 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 	return status
 }
 
+// SetStdin changes the standard input of the commands run from now on.
+func (s *Shell) SetStdin(in io.Reader) {
+	s.Stdin = in
+	if s.runner != nil {
+		_ = interp.StdIO(in, s.Stdout, s.Stderr)(s.runner)
+	}
+}
+
 // Exited reports whether the interactive shell ran `exit`.
 func (s *Shell) Exited() bool { return s.runner != nil && s.runner.Exited() }
 
