@@ -8,6 +8,7 @@ package builtin
 import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/grep"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -16,6 +17,7 @@ func init() {
 	for _, tool := range [][]*shell.Builtin{
 		coreutils.Builtins(),
 		dmesg.Builtins(),
+		grep.Builtins(),
 		nsemu.Builtins(),
 	} {
 		shell.Register(tool...)
