@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ const Dir = "/tmp/work"
 
 // Shell returns a shell on a fresh world with a file system of its own
 // (no directory of the real machine), in Dir. Output goes to out and errw.
-func Shell(t testing.TB, out, errw *bytes.Buffer) *shell.Shell {
+func Shell(t testing.TB, out, errw io.Writer) *shell.Shell {
 	t.Helper()
 	w := emu.New(emu.Options{})
 	t.Cleanup(w.Close)
