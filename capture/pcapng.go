@@ -48,6 +48,8 @@ const (
 // are added on first use; Close flushes, and the file is valid after every
 // Flush.
 type Writer struct {
+	// mu guards the rest; it is held across writes to the underlying
+	// writer, so that blocks never interleave. It is a leaf.
 	mu     sync.Mutex
 	w      *bufio.Writer
 	closer io.Closer
@@ -120,6 +122,7 @@ func (pw *Writer) Interface(name, descr string) (uint32, error) {
 	return pw.ifaceLocked(name, descr)
 }
 
+// ifaceLocked is Interface; pw.mu must be held.
 func (pw *Writer) ifaceLocked(name, descr string) (uint32, error) {
 	if id, ok := pw.ifaces[name]; ok {
 		return id, nil

@@ -19,6 +19,8 @@ type Sink struct {
 	w    *Writer
 	only map[string]bool
 
+	// mu guards notes and err. It is never held with the Writer's lock:
+	// Emit takes the note it needs, then writes.
 	mu    sync.Mutex
 	notes map[string][]note // by namespace
 	err   error

@@ -98,8 +98,8 @@ type destroyHook struct{ f func() }
 
 // OnDestroy registers f to run once when n is deleted (ip netns del,
 // DelHiddenNamespace) or the world closes, before n's devices are
-// deleted. f may use n and the rest of the world. The returned function
-// unregisters f.
+// deleted. f runs with no lock of the world held: it may use n and the
+// rest of the world. The returned function unregisters f.
 func (n *Namespace) OnDestroy(f func()) (cancel func()) {
 	h := &destroyHook{f: f}
 	n.mu.Lock()

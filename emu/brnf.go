@@ -13,20 +13,21 @@ import (
 // and FORWARD rules apply.
 const brNetfilterKey = "net.bridge.bridge-nf-call-iptables"
 
-// syncBridgeNetfilter installs the br_netfilter hook on every bridge of n
-// while the key is 1, and removes it otherwise: a bridge calls out of the
-// switch only when the hook is there.
-func (n *Namespace) syncBridgeNetfilter() {
+// syncBridgeNetfilterLocked installs the br_netfilter hook on every bridge
+// of n while the key is 1, and removes it otherwise: a bridge calls out of
+// the switch only when the hook is there. n.w.topo must be held.
+func (n *Namespace) syncBridgeNetfilterLocked() {
 	for _, d := range n.Links() {
 		if d.br != nil {
-			n.setBridgeNetfilter(d.br)
+			n.setBridgeNetfilterLocked(d.br)
 		}
 	}
 }
 
-// setBridgeNetfilter gives bridge br of n the hook, or takes it away, as
-// n's br_netfilter key says.
-func (n *Namespace) setBridgeNetfilter(br *l2switch.Bridge) {
+// setBridgeNetfilterLocked gives bridge br of n the hook, or takes it away,
+// as n's br_netfilter key says. n.w.topo must be held, so that the key's
+// writer syncs the bridge after this reads it.
+func (n *Namespace) setBridgeNetfilterLocked(br *l2switch.Bridge) {
 	if v, _ := n.Sysctl(brNetfilterKey); v != "1" {
 		br.SetNetfilter(nil)
 		return

@@ -29,7 +29,11 @@ type Namespace struct {
 	st      *stack.Stack
 	hidden  bool // made by NewHiddenNamespace, never changes; World.hidden lists the live ones
 
-	mu      sync.Mutex // guards devs, dead, sysctls and hooks
+	// mu guards devs, dead, sysctls and hooks. It is held only to read or
+	// change them, never while calling out: it is taken alone or under
+	// World.topo (see World for the order), never with World.mu or
+	// another namespace's mu.
+	mu      sync.Mutex
 	devs    map[string]*Device
 	dead    bool
 	sysctls map[string]string // the stored keys written (sysctl.go)
@@ -175,7 +179,7 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, err
 	}
 	d := &Device{Kind: KindBridge, name: name, index: idx, br: br}
-	n.setBridgeNetfilter(br)
+	n.setBridgeNetfilterLocked(br)
 	if err := n.st.AddNIC(name, br.Self()); err != nil {
 		br.Stop()
 		return nil, err
@@ -195,6 +199,8 @@ func (n *Namespace) SetLinkUp(name string, up bool) error {
 	return n.setUpLocked(d, up)
 }
 
+// setUpLocked sets d up or down in its stack and on its link. n.w.topo
+// must be held.
 func (n *Namespace) setUpLocked(d *Device, up bool) error {
 	if d.isL3() {
 		if err := n.st.SetUp(d.name, up); err != nil {
@@ -265,6 +271,8 @@ func (n *Namespace) SetNoMaster(name string) error {
 	return n.releaseLocked(d, true)
 }
 
+// releaseLocked takes d off its bridge; with reattach it becomes a NIC of
+// n's stack again. n.w.topo must be held.
 func (n *Namespace) releaseLocked(d *Device, reattach bool) error {
 	if d.master == nil {
 		return nil
@@ -428,7 +436,9 @@ func (n *Namespace) DelLink(name string) error {
 	return nil
 }
 
-// deleteVethLocked removes both ends of d's pair from wherever they are.
+// deleteVethLocked removes both ends of d's pair from wherever they are,
+// and waits for their receive loops to end. w.topo must be held (nothing
+// a receive loop does takes it).
 func (w *World) deleteVethLocked(d *Device) {
 	peer := w.deviceOf(d.end.Peer())
 	for _, x := range []*Device{d, peer} {
@@ -463,6 +473,9 @@ func (w *World) deviceOf(e *vethsim.End) *Device {
 	return nil
 }
 
+// deleteBridgeLocked releases bridge d's ports, removes its NIC, waits
+// for its receive loop and stops its goroutine. n.w.topo must be held, and
+// not n.mu.
 func (n *Namespace) deleteBridgeLocked(d *Device) {
 	n.mu.Lock()
 	var ports []*Device

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 func must(t *testing.T, err error) {
@@ -127,7 +128,7 @@ func TestSeed002(t *testing.T) {
 		t.Fatalf("forwarding on without NAT: err %v, want timeout", err)
 	}
 	// MASQUERADE: replies come back through the host, TTL 63.
-	must(t, host.Stack().IPTablesAppend("nat", "POSTROUTING", stack.Rule{Src: pfx("192.168.28.0/24"), Target: "MASQUERADE"}))
+	must(t, host.Stack().Netfilter().Append("nat", "POSTROUTING", netfilter.Rule{Src: pfx("192.168.28.0/24"), Target: "MASQUERADE"}))
 	seen := &trace.Recorder{Frames: true}
 	detach := w.Bus().Attach(seen)
 	r, err := ping(t, ns[0], "203.0.113.8")
@@ -151,7 +152,7 @@ func TestSeed002(t *testing.T) {
 	if !sawHost {
 		t.Error("upstream never received the echo request from 192.168.17.10")
 	}
-	rules, err := host.Stack().IPTablesList("nat")
+	rules, err := host.Stack().Netfilter().List("nat")
 	must(t, err)
 	for _, c := range rules {
 		if c.Name == "POSTROUTING" && (len(c.Rules) != 1 || c.Rules[0].Packets == 0) {

@@ -93,6 +93,13 @@ func (n *Namespace) SetSysctl(key, value string) error {
 	if on {
 		stored = "1"
 	}
+	if key == brNetfilterKey {
+		// Under topo, as AddBridgeWithMAC reads the key and adds the
+		// bridge: a bridge being added sees the new value or is synced
+		// here, and two writers' syncs do not cross.
+		n.w.topo.Lock()
+		defer n.w.topo.Unlock()
+	}
 	n.mu.Lock()
 	if n.sysctls == nil {
 		n.sysctls = map[string]string{}
@@ -100,7 +107,7 @@ func (n *Namespace) SetSysctl(key, value string) error {
 	n.sysctls[key] = stored
 	n.mu.Unlock()
 	if key == brNetfilterKey {
-		n.syncBridgeNetfilter()
+		n.syncBridgeNetfilterLocked()
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package emu
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 )
 
@@ -70,6 +72,43 @@ func TestBridgeNetfilterHook(t *testing.T) {
 	for _, d := range []*Device{before, after} {
 		if d.Bridge().HasNetfilter() {
 			t.Errorf("%s keeps the br_netfilter hook after bridge-nf-call-iptables=0", d.Name())
+		}
+	}
+}
+
+// TestBridgeNetfilterRace adds a bridge while two writers set the key to 1
+// and 0: whatever the interleaving, every bridge ends with the hook exactly
+// when the key is 1. (Setting the key used to sync the bridges outside the
+// topology lock, so a bridge being added could miss the change, and two
+// syncs could cross.)
+func TestBridgeNetfilterRace(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	n, err := w.AddNamespace("ns1")
+	must(t, err)
+	for i := 0; i < 40; i++ {
+		var wg sync.WaitGroup
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			if _, err := n.AddBridge(fmt.Sprintf("br%d", i)); err != nil {
+				t.Errorf("AddBridge(br%d): %v", i, err)
+			}
+		}()
+		for _, v := range []string{"1", "0"} {
+			go func() {
+				defer wg.Done()
+				if err := n.SetSysctl(brNetfilterKey, v); err != nil {
+					t.Errorf("SetSysctl(%q, %q): %v", brNetfilterKey, v, err)
+				}
+			}()
+		}
+		wg.Wait()
+		on, _ := n.Sysctl(brNetfilterKey)
+		for _, d := range n.Links() {
+			if d.Bridge() != nil && d.Bridge().HasNetfilter() != (on == "1") {
+				t.Fatalf("round %d: %s has the hook: %v, with the key %s", i, d.Name(), d.Bridge().HasNetfilter(), on)
+			}
 		}
 	}
 }

@@ -72,20 +72,43 @@ type World struct {
 
 	// busy counts frames in flight (queued or being delivered).
 	busy atomic.Int64
-	// warp state: see Warp.
+	// warp state: see Warp. warpMu stands apart from the locks below: it
+	// is held only to start or stop the warp goroutine, and Close and
+	// Warp's stop function wait for that goroutine while holding it, which
+	// is safe because the goroutine takes no lock but the clock's.
 	warpMu   sync.Mutex
 	warpRefs int
 	warpStop chan struct{}
 	warpDone chan struct{}
 
-	// topo serialises topology changes (a veth pair spans two namespaces).
+	// topo serialises topology changes (a veth pair spans two namespaces):
+	// every device's name, master, namespace and up flag change under it.
+	//
+	// Lock order: topo is ordered above mu and above every Namespace.mu;
+	// mu and a Namespace.mu are never held together, nor two namespaces'
+	// mu at once, and neither is held while calling out. Below them come
+	// the locks of the stacks, bridges, veth ends and the clock: nothing
+	// called with one of those held takes a lock of the world. Docker's
+	// engines (emu/docker) change the topology holding their own lock,
+	// which is ordered above topo.
+	//
+	// Nothing a frame's delivery or a trace sink does takes topo (a sink
+	// may take mu or a Namespace.mu: the step-through reads the tables),
+	// so a topology change may, holding topo alone, wait for a bridge's
+	// goroutine (Bridge.AddPort, Bridge.Stop) or an end's receive loop
+	// (End.WaitDetached). Destroy hooks run before topo is taken, so they
+	// may change the topology.
 	topo sync.Mutex
 
+	// mu guards ns, nextIndex, closed and hidden.
 	mu        sync.Mutex
 	host      *Namespace
 	ns        map[string]*Namespace
 	nextIndex int
 	closed    bool
+
+	// attached holds other packages' state of this world (Attach).
+	attached sync.Map
 
 	// hidden are the live hidden namespaces (anon.go).
 	hidden map[*Namespace]struct{}
@@ -104,6 +127,19 @@ func New(opts Options) *World {
 	}
 	w.host = h
 	return w
+}
+
+// Attach returns the value kept on the world under key, storing what
+// make returns if there is none yet. Other packages keep their state of a
+// world on it this way (the emulated file system: vfs.For), rather than
+// in maps keyed by worlds. key should be a value of an unexported type of
+// the calling package.
+func (w *World) Attach(key any, make func() any) any {
+	if v, ok := w.attached.Load(key); ok {
+		return v
+	}
+	v, _ := w.attached.LoadOrStore(key, make())
+	return v
 }
 
 // Clock returns the world's clock.
@@ -314,7 +350,8 @@ func (k Kind) String() string {
 	return [...]string{"loopback", "veth", "bridge"}[k]
 }
 
-// Device is a network device in a namespace.
+// Device is a network device in a namespace. Its name, namespace, master
+// and up flag change only under the World's topo lock.
 type Device struct {
 	Kind  Kind
 	name  string

@@ -133,7 +133,7 @@ func TestPingSequence(t *testing.T) {
 	}
 	cctx, ccancel := context.WithCancel(context.Background())
 	ccancel()
-	if err := d.b.IPTablesPolicy("filter", "INPUT", "DROP"); err != nil {
+	if err := d.b.Netfilter().SetPolicy("filter", "INPUT", "DROP"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.Ping(cctx, 4); !errors.Is(err, context.Canceled) {
@@ -146,7 +146,7 @@ func TestPingSequence(t *testing.T) {
 func TestPingTimeout(t *testing.T) {
 	l := newLab(t)
 	d := l.duo()
-	if err := d.b.IPTablesPolicy("filter", "INPUT", "DROP"); err != nil {
+	if err := d.b.Netfilter().SetPolicy("filter", "INPUT", "DROP"); err != nil {
 		t.Fatal(err)
 	}
 	for _, timeout := range []time.Duration{time.Second, 3 * time.Second} {
@@ -175,7 +175,7 @@ func TestPingTimeout(t *testing.T) {
 			t.Fatalf("timeout %v: ping still waiting at %v", timeout, l.clk.Elapsed()-start)
 		}
 	}
-	cs, _ := d.b.IPTablesList("filter")
+	cs, _ := d.b.Netfilter().List("filter")
 	if cs[0].Name != "INPUT" || cs[0].Packets != 2 {
 		t.Errorf("INPUT policy counted %d packets, want 2 (one probe each)", cs[0].Packets)
 	}

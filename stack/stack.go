@@ -33,6 +33,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
 
 	"github.com/nsemu/nsemu/emu/trace"
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 // Errors with the words Linux uses.
@@ -119,7 +120,7 @@ type Stack struct {
 	clock tcpip.Clock
 	bus   *trace.Bus
 	s     *gstack.Stack
-	ipt   *iptables
+	nf    *netfilter.Tables
 
 	mu   sync.Mutex
 	nics map[tcpip.NICID]*NIC
@@ -131,25 +132,16 @@ type Stack struct {
 	// gvForwarding is gVisor's forwarding switch. gVisor is a strong-host
 	// stack: without forwarding it drops packets for an address of another
 	// NIC. Linux is weak-host, so a namespace with two addressed devices
-	// turns gVisor forwarding on and emulates ip_forward=0 with a hidden
-	// first rule in filter FORWARD (see iptables.go).
+	// turns gVisor forwarding on and emulates ip_forward=0 with its
+	// forward hook (hooks.go).
 	gvForwarding bool
 	fwdOn        atomic.Bool
 
 	klogMu    sync.Mutex
 	klogLines []KernelLogLine
 
-	// iptables TRACE (trace.go).
-	traceOn     atomic.Bool
-	traceMu     sync.Mutex
-	traced      map[flowKey]struct{}
-	tracedOrder []flowKey
-	// policyLogged: policies whose TRACE line the policy's matcher wrote.
-	policyLogged map[*gstack.PacketBuffer]struct{}
-	// phys: the bridge ports of packets in br_netfilter (brnf.go).
-	phys map[*gstack.PacketBuffer][2]string
-
-	// held is holdMatcher's: a forwarded packet's bytes per input device.
+	// held is hold's (hooks.go): a forwarded packet's bytes per input
+	// device.
 	holdMu   sync.Mutex
 	held     map[string]buffer.Buffer
 	holdDone bool
@@ -177,7 +169,7 @@ func New(cfg Config) (*Stack, error) {
 		RandSource:         runtimeRandSource{},
 	})
 	tuneTCP(st.s)
-	st.ipt = newIPTables(st)
+	st.nf = netfilter.New(st.s, nfHost{st}, st.hooks())
 	if err := st.addNIC("lo", loopback.New(), true); err != nil {
 		st.s.Close()
 		return nil, err
@@ -857,8 +849,8 @@ func (st *Stack) SetForwarding(on bool) error {
 		}
 	}
 	if on {
-		// Install mangle's hidden TTL rule (see ttlExpiredMatcher).
-		if err := st.ipt.recommit("mangle"); err != nil {
+		// Install the TTL hook (see expireTTL).
+		if err := st.nf.InstallPrerouting(); err != nil {
 			return err
 		}
 	}
@@ -882,7 +874,7 @@ func (st *Stack) syncForwardingLocked() error {
 		return fmt.Errorf("setting ip_forward: %s", err)
 	}
 	st.gvForwarding = want
-	return st.ipt.recommit("filter")
+	return st.nf.InstallForward()
 }
 
 // Neighbor is a row of the neighbour (ARP) table.

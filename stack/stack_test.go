@@ -1051,7 +1051,7 @@ func TestWeakHost(t *testing.T) {
 			}
 			// A DROP policy in FORWARD must not matter: local delivery
 			// never traverses FORWARD on Linux.
-			if err := n.r.IPTablesPolicy("filter", "FORWARD", "DROP"); err != nil {
+			if err := n.r.Netfilter().SetPolicy("filter", "FORWARD", "DROP"); err != nil {
 				t.Fatal(err)
 			}
 			r0, r1 := n.r0.Counters(), n.r1.Counters()
@@ -1067,7 +1067,7 @@ func TestWeakHost(t *testing.T) {
 			if d := n.r0.Counters().TxPackets - r0.TxPackets; d != 2 {
 				t.Errorf("r's eth0 sent %d frames, want 2 (ARP reply, echo reply)", d)
 			}
-			cs, _ := n.r.IPTablesList("filter")
+			cs, _ := n.r.Netfilter().List("filter")
 			for _, c := range cs {
 				if c.Name == "FORWARD" && c.Packets != 0 {
 					t.Errorf("FORWARD policy counted %d packets for a local delivery", c.Packets)

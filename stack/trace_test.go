@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 // TestTrace: raw TRACE rules on a router mark ICMP; every rule, policy and
@@ -18,17 +20,17 @@ func TestTrace(t *testing.T) {
 	}
 	r := tr.r
 	for _, c := range []struct{ tbl, ch string }{{"raw", "PREROUTING"}, {"raw", "OUTPUT"}} {
-		if err := r.IPTablesAppend(c.tbl, c.ch, Rule{Proto: "icmp", Target: "TRACE"}); err != nil {
+		if err := r.Netfilter().Append(c.tbl, c.ch, netfilter.Rule{Proto: "icmp", Target: "TRACE"}); err != nil {
 			t.Fatalf("%s %s: %v", c.tbl, c.ch, err)
 		}
 	}
-	if err := r.IPTablesNewChain("filter", "DOCKER-USER"); err != nil {
+	if err := r.Netfilter().NewChain("filter", "DOCKER-USER"); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.IPTablesAppend("filter", "FORWARD", Rule{Target: "DOCKER-USER"}); err != nil {
+	if err := r.Netfilter().Append("filter", "FORWARD", netfilter.Rule{Target: "DOCKER-USER"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.IPTablesAppend("filter", "FORWARD", Rule{In: "eth0", Target: "ACCEPT"}); err != nil {
+	if err := r.Netfilter().Append("filter", "FORWARD", netfilter.Rule{In: "eth0", Target: "ACCEPT"}); err != nil {
 		t.Fatal(err)
 	}
 	l.mustPing(tr.a, "10.0.2.2", PingOptions{ID: 7})
@@ -56,7 +58,7 @@ func TestTrace(t *testing.T) {
 		t.Logf("kernel log:\n%s", log)
 	}
 	// Only ICMP is traced; TRACE is refused outside raw.
-	if err := r.IPTablesAppend("filter", "INPUT", Rule{Target: "TRACE"}); !isErr(err, ErrInvalid) {
-		t.Errorf("TRACE in filter: %v, want %v", err, ErrInvalid)
+	if err := r.Netfilter().Append("filter", "INPUT", netfilter.Rule{Target: "TRACE"}); !isErr(err, netfilter.ErrInvalid) {
+		t.Errorf("TRACE in filter: %v, want %v", err, netfilter.ErrInvalid)
 	}
 }

@@ -163,7 +163,15 @@ type Bridge struct {
 	selfNIC *vethsim.End // the bridge's L3 interface, a NIC of its namespace
 	// in is the input queue. Stop closes it before draining it, so no
 	// frame is queued after the drain (and leaked).
-	in       *vethsim.Queue[item]
+	in *vethsim.Queue[item]
+	// ctl runs functions on the bridge goroutine (do). That goroutine is
+	// the CAM's lock: do waits for it, so the callers of do (AddPort,
+	// RemovePort, FlushFDB, Stop; emu calls them holding World.topo) are
+	// ordered above everything the goroutine may wait for: the
+	// br_netfilter hook (its namespace's iptables), the trace sinks (a
+	// step-through pause holds the goroutine until a key comes), and
+	// briefly mirrorMu and the ports' queues. None of those may call do,
+	// nor take a lock held around do; readers outside use the mirror.
 	ctl      chan func()
 	tick     chan struct{}
 	done     chan struct{}
@@ -183,6 +191,8 @@ type Bridge struct {
 	// mirror is what readers outside the bridge goroutine see (Ports,
 	// HasPort, FDB): the ports and the CAM rows, updated by the goroutine
 	// one change at a time. Ages are read live from the entries.
+	// mirrorMu is a leaf: it is held only to copy rows in or out, never
+	// while calling out, so a reader never waits for the goroutine.
 	mirrorMu    sync.RWMutex
 	mirrorPorts []*vethsim.End
 	mirrorCAM   map[macKey]snapEntry

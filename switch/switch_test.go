@@ -19,6 +19,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 
 	"github.com/nsemu/nsemu/emu/clock"
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/leakcheck"
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/vethsim"
@@ -28,17 +29,6 @@ import (
 func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // --- fixture ---
-
-func waitFor(cond func() bool) bool {
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return cond()
-}
 
 func mac(s string) tcpip.LinkAddress {
 	m, err := net.ParseMAC(s)
@@ -191,18 +181,17 @@ func (f *fixture) send(i int, dst, src tcpip.LinkAddress, tag string) []byte {
 
 // settle waits until the bridge has handled every injected frame. Each
 // frame ends in exactly one of forwarded, flooded or dropped, counted before
-// the frame is sent on; a round trip through the bridge goroutine then
-// makes sure that sending is over.
+// the frame is sent on; a round trip through the bridge goroutine (which
+// runs it between batches) then makes sure that sending is over.
 func (f *fixture) settle() {
 	f.t.Helper()
-	ok := waitFor(func() bool {
+	emutest.WaitFor(f.t, fmt.Sprintf("the bridge to handle %d frames", f.sent), func() bool {
 		s := f.br.Stats()
 		return s.Forwarded+s.Flooded+s.Dropped >= f.sent
 	})
-	if !ok {
-		f.t.Fatalf("bridge handled %+v of %d frames", f.br.Stats(), f.sent)
+	if err := f.br.do(func() {}); err != nil {
+		f.t.Fatalf("round trip through the bridge goroutine: %v", err)
 	}
-	f.br.FDB()
 }
 
 // received returns (and forgets) who got which frames: host index, or -1
@@ -259,9 +248,7 @@ func fdbEntry(m tcpip.LinkAddress, port string) string {
 func (f *fixture) advance(d time.Duration) {
 	f.t.Helper()
 	f.clk.Advance(d)
-	if !waitFor(func() bool { n, ok := f.clk.NextDeadline(); return ok && n > 0 }) {
-		f.t.Fatal("the bridge's sweep timer was not re-armed")
-	}
+	emutest.WaitFor(f.t, "the bridge's sweep timer to be re-armed", func() bool { n, ok := f.clk.NextDeadline(); return ok && n > 0 })
 }
 
 func (f *fixture) events(k trace.Kind) []string {
@@ -554,9 +541,7 @@ func TestAgeing(t *testing.T) {
 				if len(got) != 0 {
 					t.Fatalf("step %d (t=%v): learned %v, want none after ageing", i, elapsed, got)
 				}
-				if !waitFor(func() bool { return len(f.ev.Filter(trace.Aged)) == 1 }) {
-					t.Fatalf("step %d: no aged event", i)
-				}
+				emutest.WaitFor(t, fmt.Sprintf("step %d: the aged event", i), func() bool { return len(f.ev.Filter(trace.Aged)) == 1 })
 				e := f.ev.Filter(trace.Aged)[0]
 				if e.MAC != net.HardwareAddr(macA).String() || e.Port != "veth0" || e.Dev != "br0" {
 					t.Fatalf("aged event = %v", e)
@@ -586,9 +571,7 @@ func TestSetAgeing(t *testing.T) {
 		t.Fatalf("after shortening the ageing time: %v", got)
 	}
 	f.advance(time.Second)
-	if !waitFor(func() bool { return len(f.ev.Filter(trace.Aged)) == 1 }) {
-		t.Fatalf("no aged event after shortening the ageing time: %v", f.events(trace.Aged))
-	}
+	emutest.WaitFor(t, "an aged event after shortening the ageing time", func() bool { return len(f.ev.Filter(trace.Aged)) == 1 })
 
 	f.br.SetAgeing(0)
 	f.send(0, broadcast, macA, "2")
@@ -1081,9 +1064,7 @@ func benchForward(b *testing.B, reuse bool) {
 	for i, far := range ends {
 		_ = far.Transmit(newPkt(frame(broadcast, hostMAC(i), "learn")))
 	}
-	if !waitFor(func() bool { return delivered.Load() == 2 }) {
-		b.Fatal("learning frames not delivered")
-	}
+	emutest.WaitFor(b, "the learning frames to be delivered", func() bool { return delivered.Load() == 2 })
 	delivered.Store(0)
 	f := frame(hostMAC(1), hostMAC(0), "bench")
 	const window = DefaultQueueLen / 2 // stay clear of queue-full drops
@@ -1109,6 +1090,9 @@ func benchForward(b *testing.B, reuse bool) {
 	for i := 0; i < b.N; i++ {
 		if i%check == 0 {
 			for int64(i)-delivered.Load() >= window-check {
+				// Pacing, part of what is measured: a 10 µs poll keeps
+				// the window full without spinning on one of the cores
+				// the bridge needs (emutest's backoff would idle it).
 				time.Sleep(10 * time.Microsecond)
 			}
 		}
@@ -1124,6 +1108,7 @@ func benchForward(b *testing.B, reuse bool) {
 		if br.Stats().Dropped > 0 {
 			b.Fatalf("dropped %d frames", br.Stats().Dropped)
 		}
+		// Timed: a fine poll, so that the wait adds little to elapsed.
 		time.Sleep(10 * time.Microsecond)
 	}
 	elapsed := time.Since(start)

@@ -18,6 +18,10 @@ import (
 // frame, and an idle queue holds no buffer at all (a channel of
 // DefaultQueueLen pointers costs 8 KiB per end, used or not).
 //
+// The queue's lock is a leaf: nothing is called with it held, so Put may
+// be called under any lock (an end's Attach closes its queue under the
+// end's lock; gVisor sends holding its own).
+//
 // The limit bounds the items waiting in the queue. A batch the consumer has
 // taken no longer counts: like a NIC's ring, which the driver empties into
 // its own backlog, up to twice the limit may be in flight at once.

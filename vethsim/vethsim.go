@@ -201,6 +201,11 @@ type End struct {
 
 	c counters
 
+	// mu guards dispatcher, rxDone and onClose, and serialises Attach.
+	// gVisor's stack lock is ordered above it (gVisor calls Attach and
+	// Close holding that lock), and it is ordered above the receive
+	// queue's lock (Attach closes the queue under mu). It is never held
+	// while calling into gVisor, a Receiver or the onClose action.
 	mu sync.Mutex
 	// NIC mode. rxq is the receive queue while attached (nil otherwise);
 	// it is swapped and closed under mu, and read without it by senders.

@@ -25,6 +25,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
 
 	"github.com/nsemu/nsemu/emu/clock"
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/leakcheck"
 	"github.com/nsemu/nsemu/emu/trace"
 )
@@ -33,21 +34,6 @@ import (
 func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // --- helpers ---
-
-func waitFor(cond func() bool) bool {
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return cond()
-}
-
-// settle lets goroutines run, before checking that something did not
-// happen.
-func settle() { time.Sleep(20 * time.Millisecond) }
 
 func mustMAC(s string) tcpip.LinkAddress {
 	m, err := net.ParseMAC(s)
@@ -457,12 +443,10 @@ func TestDeliverFiltersByDestination(t *testing.T) {
 		if err := a.Transmit(newPkt(marker)); err != nil {
 			t.Fatal(err)
 		}
-		if !waitFor(func() bool {
+		emutest.WaitFor(t, tt.name+": the marker frame", func() bool {
 			got := d.get()
 			return len(got) > 0 && string(got[len(got)-1].data) == mark
-		}) {
-			t.Fatalf("%s: marker frame not delivered", tt.name)
-		}
+		})
 		got := d.get()
 		var match []delivered
 		for _, x := range got {
@@ -557,9 +541,7 @@ func TestQueueFullDropsWithoutBlocking(t *testing.T) {
 	}
 	// Unblock the stack: the queued frames are delivered in order.
 	close(d.gate)
-	if !waitFor(func() bool { return len(d.get()) == 1+qlen }) {
-		t.Fatalf("delivered %d frames, want %d", len(d.get()), 1+qlen)
-	}
+	emutest.WaitFor(t, fmt.Sprintf("%d frames delivered", 1+qlen), func() bool { return len(d.get()) == 1+qlen })
 	for i, x := range d.get() {
 		if x.data[0] != byte(i) {
 			t.Fatalf("frame %d delivered in position %d", x.data[0], i)
@@ -689,6 +671,8 @@ func TestAttachDetachUnderTraffic(t *testing.T) {
 	for i := 0; i < 300; i++ {
 		b.Attach(d)
 		if i%3 == 0 {
+			// Part of the test: now and then the receive loop gets time
+			// to deliver before the end is detached again.
 			time.Sleep(100 * time.Microsecond)
 		}
 		b.Attach(nil)
@@ -1025,15 +1009,22 @@ func TestSegmentOnReceive(t *testing.T) {
 			if err := a.Transmit(gsoPkt(orig, c.mss)); err != nil {
 				t.Fatal(err)
 			}
+			// A marker frame behind it on the same queue: once it is
+			// delivered, every packet of the segment has been.
+			marker := ethFrame(macB, macA, header.IPv4ProtocolNumber, []byte("marker"))
+			if err := a.Transmit(newPkt(marker)); err != nil {
+				t.Fatal(err)
+			}
 			want := 1
 			if seg {
 				want = c.wantSegs
 			}
-			if !waitFor(func() bool { return len(d.get()) >= want }) {
-				t.Fatalf("delivered %d packets, want %d", len(d.get()), want)
-			}
-			settle()
+			emutest.WaitFor(t, "the marker frame", func() bool {
+				got := d.get()
+				return len(got) > 0 && string(got[len(got)-1].data) == "marker"
+			})
 			got := d.get()
+			got = got[:len(got)-1]
 			if len(got) != want {
 				t.Fatalf("delivered %d packets, want %d", len(got), want)
 			}

@@ -28,6 +28,7 @@ import (
 	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/teach"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -109,6 +110,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	explain := fs.String("explain", "", "narrate events, one line each: `CATS` of arp,cam,route,nat,drop (all when given alone)")
 	fs.Lookup("explain").NoOptDefVal = "all"
 	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
+	hostDirs := hostDirFlag(fs)
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -142,6 +144,10 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	w := emu.New(emu.Options{})
 	defer w.Close()
+	if err := shareFiles(w, *hostDirs); err != nil {
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return 2
+	}
 	if *pcap != "" {
 		closeCapture, err := startCapture(w, *pcap, *only)
 		if err != nil {
@@ -205,6 +211,36 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// hostDirFlag adds --host-dir to a command's flags.
+func hostDirFlag(fs *flag.FlagSet) *[]string {
+	return fs.StringArray("host-dir", nil, "also share `DIR` of the real machine with the script, at its own path (DIR:ro read-only); the working directory is always shared")
+}
+
+// shareFiles gives the world its file system: memory, the generated
+// files, the working directory and the --host-dir directories.
+func shareFiles(w *emu.World, extra []string) error {
+	var dirs []vfs.HostDir
+	if wd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, vfs.HostDir{Path: wd})
+	}
+	for _, d := range extra {
+		hd := vfs.HostDir{Path: d}
+		if p, ok := strings.CutSuffix(d, ":ro"); ok {
+			hd = vfs.HostDir{Path: p, ReadOnly: true}
+		}
+		if fi, err := os.Stat(hd.Path); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--host-dir %s: not a directory", d)
+		}
+		dirs = append(dirs, hd)
+	}
+	sys, err := vfs.New(dirs...)
+	if err != nil {
+		return err
+	}
+	vfs.Use(w, sys)
+	return nil
+}
+
 // startCapture attaches a pcapng capture of every frame to the world.
 func startCapture(w *emu.World, path string, only []string) (func() error, error) {
 	f, err := os.Create(path)
@@ -231,6 +267,7 @@ func startCapture(w *emu.World, path string, only []string) (func() error, error
 func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu shell", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	hostDirs := hostDirFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu shell\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
@@ -244,6 +281,10 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	w := emu.New(emu.Options{})
 	defer w.Close()
+	if err := shareFiles(w, *hostDirs); err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
+	}
 	sh := shell.New(w, stdin, stdout, stderr)
 
 	var lr shell.LineReader

@@ -8,8 +8,12 @@ package builtin
 import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
+	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/grep"
+	"github.com/nsemu/nsemu/emu/builtin/iptables"
+	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -17,8 +21,12 @@ func init() {
 	for _, tool := range [][]*shell.Builtin{
 		coreutils.Builtins(),
 		dmesg.Builtins(),
+		docker.Builtins(),
 		grep.Builtins(),
+		iptables.Builtins(),
+		nettools.Builtins(),
 		nsemu.Builtins(),
+		sysctl.Builtins(),
 	} {
 		shell.Register(tool...)
 	}

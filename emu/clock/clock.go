@@ -21,6 +21,11 @@ import (
 
 // Clock is a pausable, advanceable tcpip.Clock.
 type Clock struct {
+	// mu guards offset, paused, pausedAt, timers, seq and closed. It is a
+	// leaf: nothing called with it held takes another lock or calls out.
+	// Timer functions run outside it, in goroutines of their own (fire),
+	// so a timer function may take any lock or re-arm its timer, and any
+	// caller may use the clock while holding its own locks (gVisor does).
 	mu sync.Mutex
 	// epoch is the wall time at virtual 0.
 	epoch time.Time
@@ -69,7 +74,8 @@ func newClock(manual bool) *Clock {
 	return c
 }
 
-// elapsedLocked returns the virtual time since the clock started.
+// elapsedLocked returns the virtual time since the clock started. c.mu
+// must be held.
 func (c *Clock) elapsedLocked() time.Duration {
 	if c.paused {
 		return c.pausedAt
@@ -181,7 +187,8 @@ func (c *Clock) wake() {
 	}
 }
 
-// popDueLocked removes and returns the functions of every timer due now.
+// popDueLocked removes and returns the functions of every timer due now;
+// the caller runs them with fire, after releasing c.mu. c.mu must be held.
 func (c *Clock) popDueLocked() []func() {
 	now := c.elapsedLocked()
 	var due []func()
@@ -206,6 +213,15 @@ func (c *Clock) fire(due []func()) {
 
 // Running returns the number of timer functions running now.
 func (c *Clock) Running() int64 { return c.running.Load() }
+
+// Pending returns the number of armed timers: a test's signal that a timer
+// was armed, or has not fired (a timer fires only once it leaves the
+// pending set, which Advance and the clock's goroutine do under the lock).
+func (c *Clock) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
 
 func (c *Clock) run() {
 	defer c.wg.Done()

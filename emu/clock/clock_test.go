@@ -1,11 +1,13 @@
 package clock
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/leakcheck"
 	"go.uber.org/goleak"
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -14,22 +16,23 @@ import (
 // TestMain runs the tests with the PacketBuffer and goroutine leak checks.
 func TestMain(m *testing.M) { leakcheck.Main(m) }
 
-// waitFor polls cond for up to 2 s. It never asserts on timing: it only
-// bounds how long a test waits for something asynchronous to happen.
-func waitFor(cond func() bool) bool {
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return cond()
+// idle waits until no timer function runs. Advance starts the function of
+// every timer it makes due before it returns, so once idle, every timer an
+// Advance fired has run: a test can then check that one did not fire, or
+// fired only once.
+func idle(t *testing.T, c *Clock) {
+	t.Helper()
+	emutest.WaitFor(t, "the clock's timer functions to return", func() bool { return c.Running() == 0 })
 }
 
-// settle gives goroutines started by the clock a chance to run, so that a
-// test can check that something did NOT happen.
-func settle() { time.Sleep(20 * time.Millisecond) }
+// mustPend fails the test unless exactly n timers are armed. A timer
+// still pending has not fired.
+func mustPend(t *testing.T, c *Clock, n int) {
+	t.Helper()
+	if got := c.Pending(); got != n {
+		t.Fatalf("%d timers pending, want %d", got, n)
+	}
+}
 
 // firedSet records which timers fired, in the order their functions ran.
 type firedSet struct {
@@ -71,7 +74,9 @@ func TestManualClockStandsStill(t *testing.T) {
 	if want := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC); !t0.Equal(want) {
 		t.Fatalf("manual clock starts at %v, want %v", t0, want)
 	}
-	settle()
+	// Real time must pass for the check to mean anything: the manual
+	// clock must not follow it.
+	time.Sleep(20 * time.Millisecond)
 	if got := c.Now(); !got.Equal(t0) {
 		t.Fatalf("manual clock moved by itself: %v -> %v", t0, got)
 	}
@@ -108,25 +113,23 @@ func TestManualAfterFunc(t *testing.T) {
 			defer c.Close()
 			var n atomic.Int32
 			c.AfterFunc(tt.d, func() { n.Add(1) })
-			settle()
-			if n.Load() != 0 {
+			if c.Pending() != 1 || n.Load() != 0 {
 				t.Fatal("timer fired before any Advance")
 			}
 			for i, adv := range tt.advances {
 				c.Advance(adv)
 				if tt.wantFire[i] {
-					if !waitFor(func() bool { return n.Load() == 1 }) {
-						t.Fatalf("after advance %d (%v): timer did not fire", i, adv)
-					}
+					emutest.WaitFor(t, fmt.Sprintf("the timer to fire after advance %d (%v)", i, adv), func() bool { return n.Load() == 1 })
 				} else {
-					settle()
-					if n.Load() != 0 {
+					idle(t, c)
+					if c.Pending() != 1 || n.Load() != 0 {
 						t.Fatalf("after advance %d (%v): timer fired early", i, adv)
 					}
 				}
 			}
 			c.Advance(time.Hour)
-			settle()
+			idle(t, c)
+			mustPend(t, c, 0)
 			if got := n.Load(); got != 1 {
 				t.Fatalf("timer fired %d times, want once", got)
 			}
@@ -140,9 +143,7 @@ func TestManualAfterFuncZeroFiresWithoutAdvance(t *testing.T) {
 	var n atomic.Int32
 	c.AfterFunc(0, func() { n.Add(1) })
 	c.AfterFunc(-time.Second, func() { n.Add(1) })
-	if !waitFor(func() bool { return n.Load() == 2 }) {
-		t.Fatalf("timers due now fired %d times, want 2", n.Load())
-	}
+	emutest.WaitFor(t, "both timers due now to fire", func() bool { return n.Load() == 2 })
 }
 
 func TestStop(t *testing.T) {
@@ -160,7 +161,7 @@ func TestStop(t *testing.T) {
 		}, true, false},
 		{"already fired", func(c *Clock, tm tcpip.Timer, fired func() bool) bool {
 			c.Advance(time.Second)
-			return waitFor(fired)
+			return emutest.Eventually(fired)
 		}, false, true},
 		{"already stopped", func(c *Clock, tm tcpip.Timer, fired func() bool) bool {
 			return tm.Stop()
@@ -186,7 +187,7 @@ func TestStop(t *testing.T) {
 				t.Fatal("second Stop() = true, want false")
 			}
 			c.Advance(time.Hour)
-			settle()
+			idle(t, c)
 			if got, want := n.Load() > 0, tt.wantFire; got != want {
 				t.Fatalf("fired = %v, want %v", got, want)
 			}
@@ -206,17 +207,15 @@ func TestReset(t *testing.T) {
 		c.Advance(500 * time.Millisecond)
 		tm.Reset(time.Second) // now due at 1.5s
 		c.Advance(600 * time.Millisecond)
-		settle()
-		if n.Load() != 0 {
+		idle(t, c)
+		if c.Pending() != 1 || n.Load() != 0 {
 			t.Fatal("timer fired at its old deadline after Reset")
 		}
 		if d, ok := c.NextDeadline(); !ok || d != 400*time.Millisecond {
 			t.Fatalf("NextDeadline = %v, %v; want 400ms, true", d, ok)
 		}
 		c.Advance(400 * time.Millisecond)
-		if !waitFor(func() bool { return n.Load() == 1 }) {
-			t.Fatal("timer did not fire at its new deadline")
-		}
+		emutest.WaitFor(t, "the timer to fire at its new deadline", func() bool { return n.Load() == 1 })
 	})
 	t.Run("earlier deadline", func(t *testing.T) {
 		c := NewManual()
@@ -225,11 +224,10 @@ func TestReset(t *testing.T) {
 		tm := c.AfterFunc(time.Hour, func() { n.Add(1) })
 		tm.Reset(time.Second)
 		c.Advance(time.Second)
-		if !waitFor(func() bool { return n.Load() == 1 }) {
-			t.Fatal("timer did not fire at its earlier deadline")
-		}
+		emutest.WaitFor(t, "the timer to fire at its earlier deadline", func() bool { return n.Load() == 1 })
 		c.Advance(2 * time.Hour)
-		settle()
+		idle(t, c)
+		mustPend(t, c, 0)
 		if n.Load() != 1 {
 			t.Fatalf("timer fired %d times, want once (the old deadline must be gone)", n.Load())
 		}
@@ -240,19 +238,15 @@ func TestReset(t *testing.T) {
 		var n atomic.Int32
 		tm := c.AfterFunc(time.Second, func() { n.Add(1) })
 		c.Advance(time.Second)
-		if !waitFor(func() bool { return n.Load() == 1 }) {
-			t.Fatal("timer did not fire")
-		}
+		emutest.WaitFor(t, "the timer to fire", func() bool { return n.Load() == 1 })
 		tm.Reset(time.Second)
 		c.Advance(999 * time.Millisecond)
-		settle()
-		if n.Load() != 1 {
+		idle(t, c)
+		if c.Pending() != 1 || n.Load() != 1 {
 			t.Fatal("re-armed timer fired early")
 		}
 		c.Advance(time.Millisecond)
-		if !waitFor(func() bool { return n.Load() == 2 }) {
-			t.Fatal("re-armed timer did not fire")
-		}
+		emutest.WaitFor(t, "the re-armed timer to fire", func() bool { return n.Load() == 2 })
 		if tm.Stop() {
 			t.Fatal("Stop after the second firing = true")
 		}
@@ -265,9 +259,7 @@ func TestReset(t *testing.T) {
 		tm.Stop()
 		tm.Reset(2 * time.Second)
 		c.Advance(2 * time.Second)
-		if !waitFor(func() bool { return n.Load() == 1 }) {
-			t.Fatal("timer re-armed after Stop did not fire")
-		}
+		emutest.WaitFor(t, "the timer re-armed after Stop to fire", func() bool { return n.Load() == 1 })
 	})
 	t.Run("after close", func(t *testing.T) {
 		c := NewManual()
@@ -278,7 +270,8 @@ func TestReset(t *testing.T) {
 		if tm.Stop() {
 			t.Fatal("Stop after Close = true")
 		}
-		settle()
+		idle(t, c)
+		mustPend(t, c, 0)
 	})
 }
 
@@ -310,10 +303,8 @@ func TestTimerOrdering(t *testing.T) {
 	}
 	for i, st := range steps {
 		c.Advance(st.advance)
-		if !waitFor(func() bool { return f.count() >= len(st.want) }) {
-			t.Fatalf("step %d: %d timers fired, want %d", i, f.count(), len(st.want))
-		}
-		settle()
+		emutest.WaitFor(t, fmt.Sprintf("step %d: %d timers to fire", i, len(st.want)), func() bool { return f.count() >= len(st.want) })
+		idle(t, c)
 		f.mu.Lock()
 		got := append([]string(nil), f.names...)
 		f.mu.Unlock()
@@ -330,9 +321,8 @@ func TestTimerOrdering(t *testing.T) {
 		t.Fatalf("NextDeadline = %v, %v; want 1s, true", d, ok)
 	}
 	c.Advance(10 * time.Second)
-	if !waitFor(func() bool { return f.has("d") && f.has("e") }) {
-		t.Fatal("timers due in the same Advance did not all fire")
-	}
+	emutest.WaitFor(t, "the timers due in the same Advance to fire", func() bool { return f.has("d") && f.has("e") })
+	idle(t, c)
 	if f.has("stopped") {
 		t.Fatal("a stopped timer fired")
 	}
@@ -356,13 +346,9 @@ func TestTimerRearmsItself(t *testing.T) {
 	close(ready)
 	for i := 1; i <= 3; i++ {
 		c.Advance(time.Second)
-		if !waitFor(func() bool { return n.Load() == int32(i) }) {
-			t.Fatalf("tick %d did not fire (count %d)", i, n.Load())
-		}
+		emutest.WaitFor(t, fmt.Sprintf("tick %d to fire", i), func() bool { return n.Load() == int32(i) })
 		// Wait for the re-arm to land before advancing again.
-		if !waitFor(func() bool { d, ok := c.NextDeadline(); return ok && d == time.Second }) {
-			t.Fatalf("tick %d did not re-arm", i)
-		}
+		emutest.WaitFor(t, fmt.Sprintf("tick %d to re-arm", i), func() bool { d, ok := c.NextDeadline(); return ok && d == time.Second })
 	}
 	tm.Stop()
 }
@@ -372,9 +358,7 @@ func TestRealClockFires(t *testing.T) {
 	defer c.Close()
 	var f firedSet
 	c.AfterFunc(20*time.Millisecond, f.fn(c, "t"))
-	if !waitFor(func() bool { return f.has("t") }) {
-		t.Fatal("real-time timer did not fire")
-	}
+	emutest.WaitFor(t, "the real-time timer to fire", func() bool { return f.has("t") })
 	f.mu.Lock()
 	at := f.at["t"]
 	f.mu.Unlock()
@@ -393,9 +377,7 @@ func TestRealClockAdvance(t *testing.T) {
 	if got := c.Elapsed(); got < before+time.Hour {
 		t.Fatalf("Elapsed after Advance(1h) = %v, want >= %v", got, before+time.Hour)
 	}
-	if !waitFor(func() bool { return n.Load() == 1 }) {
-		t.Fatal("Advance did not fire a real-time timer that fell due")
-	}
+	emutest.WaitFor(t, "Advance to fire a real-time timer that fell due", func() bool { return n.Load() == 1 })
 }
 
 func TestPauseResume(t *testing.T) {
@@ -418,7 +400,8 @@ func TestPauseResume(t *testing.T) {
 	frozenNow := c.Now()
 	frozenMono := c.NowMonotonic()
 	c.Pause() // a second Pause changes nothing
-	// Sleep well past the deadline in real time.
+	// Sleep well past the deadline in real time: what is tested is that
+	// the paused clock does not follow it.
 	time.Sleep(2 * d)
 	if got := c.Elapsed(); got != frozen {
 		t.Fatalf("Elapsed moved while paused: %v -> %v", frozen, got)
@@ -434,8 +417,7 @@ func TestPauseResume(t *testing.T) {
 	}
 	// A timer armed while paused does not fire either, even if due now.
 	c.AfterFunc(0, f.fn(c, "zero"))
-	settle()
-	if f.has("zero") {
+	if c.Pending() != 2 || f.has("zero") {
 		t.Fatal("a zero timer armed while paused fired")
 	}
 	if got, ok := c.NextDeadline(); !ok || got != 0 {
@@ -454,9 +436,7 @@ func TestPauseResume(t *testing.T) {
 	if resumed < frozen || resumed > frozen+wall {
 		t.Fatalf("Elapsed after Resume = %v, want within [%v, %v]", resumed, frozen, frozen+wall)
 	}
-	if !waitFor(func() bool { return f.has("t") && f.has("zero") }) {
-		t.Fatal("timers did not fire after Resume")
-	}
+	emutest.WaitFor(t, "the timers to fire after Resume", func() bool { return f.has("t") && f.has("zero") })
 	f.mu.Lock()
 	at := f.at["t"]
 	f.mu.Unlock()
@@ -494,9 +474,7 @@ func TestAdvanceWhilePaused(t *testing.T) {
 			if !c.Paused() {
 				t.Fatal("Advance unpaused the clock")
 			}
-			if !waitFor(func() bool { return n.Load() == 1 }) {
-				t.Fatal("Advance while paused did not fire the due timer")
-			}
+			emutest.WaitFor(t, "Advance while paused to fire the due timer", func() bool { return n.Load() == 1 })
 			start := time.Now()
 			c.Resume()
 			got := c.Elapsed()
@@ -529,7 +507,10 @@ func TestClose(t *testing.T) {
 			c.Close() // idempotent
 			c.Advance(time.Hour)
 			late := c.AfterFunc(0, func() { n.Add(1) })
-			time.Sleep(30 * time.Millisecond)
+			// The clock's goroutine is gone and Advance fired nothing:
+			// once no timer function runs, none can start.
+			idle(t, c)
+			mustPend(t, c, 0)
 			if n.Load() != 0 {
 				t.Fatal("a timer fired after Close")
 			}

@@ -185,6 +185,8 @@ func (c *Container) Endpoints() []Endpoint {
 // ShortID is the ID's first 12 characters.
 func (c *Container) ShortID() string { return c.ID[:12] }
 
+// endpointOn returns c's endpoint on network n, or nil. c.e.mu must be
+// held.
 func (c *Container) endpointOn(n *Network) *Endpoint {
 	for _, ep := range c.endpoints {
 		if ep.Net == n {
@@ -194,6 +196,7 @@ func (c *Container) endpointOn(n *Network) *Endpoint {
 	return nil
 }
 
+// dropAttach forgets that c is to be attached to n. c.e.mu must be held.
 func (c *Container) dropAttach(n *Network) {
 	for i, a := range c.attach {
 		if a.net == n {
@@ -265,6 +268,7 @@ func (e *Engine) Create(o RunOptions) (*Container, error) {
 	return e.createLocked(o)
 }
 
+// createLocked is Create; e.mu must be held.
 func (e *Engine) createLocked(o RunOptions) (*Container, error) {
 	c := &Container{e: e, ID: randHex(64), Image: o.Image, opts: o, created: e.now(), state: StateCreated, logs: newLogBuffer()}
 	if o.Name != "" {
@@ -442,6 +446,7 @@ func (e *Engine) Start(c *Container, aio AttachIO) error {
 }
 
 // setupNetworkLocked gives the container its namespace and interfaces.
+// e.mu must be held.
 func (e *Engine) setupNetworkLocked(c *Container) error {
 	switch c.mode {
 	case modeHost:
@@ -484,6 +489,8 @@ func (e *Engine) setupNetworkLocked(c *Container) error {
 	return e.publishLocked(c)
 }
 
+// removed reports whether c is no longer one of its engine's containers.
+// c.e.mu must be held.
 func (c *Container) removed() bool {
 	for _, x := range c.e.containers {
 		if x == c {
@@ -495,7 +502,8 @@ func (c *Container) removed() bool {
 
 // joinLocked attaches a running container to a network: a veth pair from
 // the network's bridge to ethN in its namespace, an address, a MAC derived
-// from it, and (for the first interface) the default route.
+// from it, and (for the first interface) the default route. e.mu must be
+// held.
 func (e *Engine) joinLocked(c *Container, a *attachment) error {
 	n, sb := a.net, c.sb
 	ip, err := n.allocate(a.ip)
@@ -564,7 +572,7 @@ func (e *Engine) joinLocked(c *Container, a *attachment) error {
 	return nil
 }
 
-// leaveLocked detaches a container from a network.
+// leaveLocked detaches a container from a network. e.mu must be held.
 func (e *Engine) leaveLocked(c *Container, ep *Endpoint) {
 	for i, x := range c.endpoints {
 		if x == ep {
@@ -591,6 +599,8 @@ func (e *Engine) leaveLocked(c *Container, ep *Endpoint) {
 }
 
 // teardownLocked undoes setupNetworkLocked, whatever part of it was done.
+// e.mu must be held: deleting the container's namespace runs its destroy
+// hooks under it (see Engine.mu).
 func (e *Engine) teardownLocked(c *Container) {
 	e.unpublishLocked(c)
 	for len(c.endpoints) > 0 {
@@ -609,7 +619,8 @@ func (e *Engine) teardownLocked(c *Container) {
 	c.sb, c.ns = nil, nil
 }
 
-// finishLocked records a container's exit and releases its network.
+// finishLocked records a container's exit and releases its network. e.mu
+// must be held.
 func (e *Engine) finishLocked(c *Container, code int) {
 	if c.killed {
 		code = 137
@@ -626,6 +637,7 @@ func (e *Engine) finishLocked(c *Container, code int) {
 	}
 }
 
+// dropLocked removes c from the engine's containers. e.mu must be held.
 func (e *Engine) dropLocked(c *Container) {
 	for i, x := range e.containers {
 		if x == c {
@@ -752,6 +764,8 @@ var nameRight = []string{"albattani", "babbage", "bardeen", "bohr", "cerf", "cur
 	"liskov", "lovelace", "mccarthy", "newton", "noether", "pascal", "perlman", "ritchie", "shannon",
 	"thompson", "torvalds", "turing", "wozniak"}
 
+// randomNameLocked picks a free "adjective_scientist" name, as Docker
+// does. e.mu must be held.
 func (e *Engine) randomNameLocked() string {
 	for {
 		n := nameLeft[randUint32()%uint32(len(nameLeft))] + "_" + nameRight[randUint32()%uint32(len(nameRight))]

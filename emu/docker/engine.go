@@ -24,7 +24,7 @@
 // There are no images to pull and no file systems: an image name selects
 // a program. nginx and httpd run web servers on port 80 (net/http over the
 // namespace's sockets); any other image runs its command (a built-in
-// command, through the Runner the shell installs) or, for a shell, stays
+// command, through the Runner the docker CLI installs) or, for a shell, stays
 // idle so that `docker exec` can run commands in it.
 //
 // Concurrency: an Engine's methods are safe for concurrent use. A
@@ -65,8 +65,8 @@ func NoSuchContainer(ref string) error {
 }
 
 // Runner runs built-in commands in a namespace, for containers whose
-// command is not one of the emulated servers. The shell package installs
-// one (SetRunner).
+// command is not one of the emulated servers. The docker CLI
+// (emu/builtin/docker) installs one (SetRunner).
 type Runner interface {
 	// Runnable reports whether a command name can run.
 	Runnable(name string) bool
@@ -75,6 +75,8 @@ type Runner interface {
 	Run(ctx context.Context, ns *emu.Namespace, args, env []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
+// runnerMu guards runner. It is a leaf: Start reads the runner holding
+// Engine.mu.
 var (
 	runnerMu sync.Mutex
 	runner   Runner
@@ -99,6 +101,24 @@ type Engine struct {
 	w      *emu.World
 	cancel func() // unregisters the destroy hook
 
+	// mu guards the engine's state: closed, the containers and networks
+	// and what the engine keeps in them (a Container's state, endpoints
+	// and published ports, a Network's used addresses, a sandbox's users),
+	// nextPid and ports.
+	//
+	// Lock order: mu is ordered above the world's locks (World.topo, then
+	// World.mu or a Namespace.mu): the engine changes the topology and
+	// the iptables of its namespace while holding it. It is ordered above
+	// dnsMu, runnerMu and enginesMu, and above the lock of an engine
+	// started inside one of its containers (`docker` run in a container's
+	// namespace): deleting that namespace, under mu, closes that engine.
+	//
+	// Never wait for a container's main process while holding mu: the
+	// process takes mu to record its exit (Start, stop). What is waited
+	// for under mu never takes it: the userland proxies' goroutines, the
+	// embedded DNS servers (they take only dnsMu), and the processes of
+	// an engine started inside a container (they take only their own
+	// engine's mu).
 	mu         sync.Mutex
 	closed     bool
 	containers []*Container // creation order
@@ -108,11 +128,15 @@ type Engine struct {
 	ports map[portKey]*Container
 
 	// dnsMu guards what the embedded DNS servers read (dnsNames), so that
-	// they never wait for mu.
+	// they never wait for mu. It is written under mu (joinLocked,
+	// leaveLocked) and read alone.
 	dnsMu    sync.RWMutex
 	dnsNames map[*Network][]dnsRecord
 }
 
+// enginesMu guards engines. For holds it across a new engine's start-up,
+// which changes the world's topology: it is ordered above the world's
+// locks. Close takes it after releasing Engine.mu.
 var (
 	enginesMu sync.Mutex
 	engines   = map[*emu.Namespace]*Engine{}
@@ -205,6 +229,8 @@ func (e *Engine) Close() {
 // namespace was deleted).
 var ErrDaemonDown = errors.New("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
 
+// checkLocked refuses requests once the engine has closed. e.mu must be
+// held.
 func (e *Engine) checkLocked() error {
 	if e.closed {
 		return ErrDaemonDown
@@ -230,6 +256,7 @@ func (e *Engine) Container(ref string) (*Container, error) {
 	return e.containerLocked(ref)
 }
 
+// containerLocked is Container; e.mu must be held.
 func (e *Engine) containerLocked(ref string) (*Container, error) {
 	if ref == "" {
 		return nil, NoSuchContainer(ref)
@@ -280,6 +307,7 @@ func (e *Engine) Network(ref string) (*Network, error) {
 	return e.networkLocked(ref)
 }
 
+// networkLocked is Network; e.mu must be held.
 func (e *Engine) networkLocked(ref string) (*Network, error) {
 	for _, n := range e.networks {
 		if n.Name == ref || n.ID == ref {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 func newEngine(t *testing.T) (*emu.World, *Engine) {
@@ -84,13 +85,13 @@ func lan(t *testing.T, w *emu.World) *emu.Namespace {
 	return m
 }
 
-func rulesOf(t *testing.T, st *stack.Stack, table, chain string) []stack.Rule {
+func rulesOf(t *testing.T, st *stack.Stack, table, chain string) []netfilter.Rule {
 	t.Helper()
-	cs, err := st.IPTablesList(table)
+	cs, err := st.Netfilter().List(table)
 	must(t, err)
 	for _, c := range cs {
 		if c.Name == chain {
-			var out []stack.Rule
+			var out []netfilter.Rule
 			for _, r := range c.Rules {
 				out = append(out, r.Rule)
 			}
@@ -117,9 +118,9 @@ func TestEngineStart(t *testing.T) {
 	if !h.Stack().Forwarding() {
 		t.Fatal("ip_forward is off")
 	}
-	cs, err := h.Stack().IPTablesList("filter")
+	cs, err := h.Stack().Netfilter().List("filter")
 	must(t, err)
-	names := map[string]stack.ChainStat{}
+	names := map[string]netfilter.ChainStat{}
 	for _, c := range cs {
 		names[c.Name] = c
 	}

@@ -136,6 +136,7 @@ func (e *Engine) Inspect(c *Container) ContainerJSON {
 	return e.inspectLocked(c)
 }
 
+// inspectLocked is Inspect; e.mu must be held.
 func (e *Engine) inspectLocked(c *Container) ContainerJSON {
 	base := ImageBase(c.Image)
 	entry, _ := imageCmd(base)
@@ -229,6 +230,8 @@ func (e *Engine) inspectLocked(c *Container) ContainerJSON {
 	return j
 }
 
+// networkByName returns the network called name, or an empty one. e.mu
+// must be held.
 func (e *Engine) networkByName(name string) *Network {
 	for _, n := range e.networks {
 		if n.Name == name {

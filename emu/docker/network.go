@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 func randHex(n int) string {
@@ -53,6 +53,7 @@ func (n *Network) IsBridge() bool { return n.Driver == "bridge" }
 func (n *Network) ShortID() string { return n.ID[:12] }
 
 // allocate takes an address: want if valid, else the lowest free one.
+// The engine's mu must be held, as for release.
 func (n *Network) allocate(want netip.Addr) (netip.Addr, error) {
 	if want.IsValid() {
 		if !n.Subnet.Contains(want) {
@@ -75,6 +76,7 @@ func (n *Network) allocate(want netip.Addr) (netip.Addr, error) {
 	return netip.Addr{}, daemonErr("no available IPv4 addresses on this network's address pools: %s (%s)", n.Name, n.ID)
 }
 
+// release frees an address allocate took.
 func (n *Network) release(a netip.Addr) { delete(n.used, a) }
 
 func broadcast(p netip.Prefix) netip.Addr {
@@ -90,7 +92,7 @@ func sortNetworks(ns []*Network) {
 
 // ---- iptables, as Docker writes them ----
 
-func pm(port uint16) *stack.PortMatch { return &stack.PortMatch{Lo: port, Hi: port} }
+func pm(port uint16) *netfilter.PortMatch { return &netfilter.PortMatch{Lo: port, Hi: port} }
 
 func hostPrefix(a netip.Addr) netip.Prefix { return netip.PrefixFrom(a, 32) }
 
@@ -98,31 +100,31 @@ func hostPrefix(a netip.Addr) netip.Prefix { return netip.PrefixFrom(a, 32) }
 func (e *Engine) installChains() error {
 	st := e.ns.Stack()
 	for _, ch := range []string{"DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"} {
-		if err := st.IPTablesNewChain("filter", ch); err != nil && err != stack.ErrChainExists {
+		if err := st.Netfilter().NewChain("filter", ch); err != nil && err != netfilter.ErrChainExists {
 			return fmt.Errorf("iptables -N %s: %w", ch, err)
 		}
 	}
-	if err := st.IPTablesNewChain("nat", "DOCKER"); err != nil && err != stack.ErrChainExists {
+	if err := st.Netfilter().NewChain("nat", "DOCKER"); err != nil && err != netfilter.ErrChainExists {
 		return fmt.Errorf("iptables -t nat -N DOCKER: %w", err)
 	}
 	type tr struct {
 		table, chain string
-		r            stack.Rule
+		r            netfilter.Rule
 	}
 	for _, x := range []tr{
-		{"filter", "FORWARD", stack.Rule{Target: "DOCKER-USER"}},
-		{"filter", "FORWARD", stack.Rule{Target: "DOCKER-ISOLATION-STAGE-1"}},
-		{"filter", "DOCKER-ISOLATION-STAGE-1", stack.Rule{Target: "RETURN"}},
-		{"filter", "DOCKER-ISOLATION-STAGE-2", stack.Rule{Target: "RETURN"}},
-		{"filter", "DOCKER-USER", stack.Rule{Target: "RETURN"}},
-		{"nat", "PREROUTING", stack.Rule{DstType: "LOCAL", Target: "DOCKER"}},
-		{"nat", "OUTPUT", stack.Rule{Dst: netip.MustParsePrefix("127.0.0.0/8"), NotDst: true, DstType: "LOCAL", Target: "DOCKER"}},
+		{"filter", "FORWARD", netfilter.Rule{Target: "DOCKER-USER"}},
+		{"filter", "FORWARD", netfilter.Rule{Target: "DOCKER-ISOLATION-STAGE-1"}},
+		{"filter", "DOCKER-ISOLATION-STAGE-1", netfilter.Rule{Target: "RETURN"}},
+		{"filter", "DOCKER-ISOLATION-STAGE-2", netfilter.Rule{Target: "RETURN"}},
+		{"filter", "DOCKER-USER", netfilter.Rule{Target: "RETURN"}},
+		{"nat", "PREROUTING", netfilter.Rule{DstType: "LOCAL", Target: "DOCKER"}},
+		{"nat", "OUTPUT", netfilter.Rule{Dst: netip.MustParsePrefix("127.0.0.0/8"), NotDst: true, DstType: "LOCAL", Target: "DOCKER"}},
 	} {
-		if err := st.IPTablesAppend(x.table, x.chain, x.r); err != nil {
+		if err := st.Netfilter().Append(x.table, x.chain, x.r); err != nil {
 			return fmt.Errorf("iptables -t %s -A %s: %w", x.table, x.chain, err)
 		}
 	}
-	return st.IPTablesPolicy("filter", "FORWARD", "DROP")
+	return st.Netfilter().SetPolicy("filter", "FORWARD", "DROP")
 }
 
 // netRules are the rules of one bridge network: where they go, and the
@@ -130,7 +132,7 @@ func (e *Engine) installChains() error {
 type netRule struct {
 	table, chain string
 	pos          int
-	r            stack.Rule
+	r            netfilter.Rule
 }
 
 func (n *Network) rules() []netRule {
@@ -138,14 +140,14 @@ func (n *Network) rules() []netRule {
 	return []netRule{
 		// After the DOCKER-USER and DOCKER-ISOLATION-STAGE-1 jumps, newer
 		// networks first.
-		{"filter", "FORWARD", 3, stack.Rule{Out: br, CtState: "RELATED,ESTABLISHED", Target: "ACCEPT"}},
-		{"filter", "FORWARD", 4, stack.Rule{Out: br, Target: "DOCKER"}},
-		{"filter", "FORWARD", 5, stack.Rule{In: br, Out: br, NotOut: true, Target: "ACCEPT"}},
-		{"filter", "FORWARD", 6, stack.Rule{In: br, Out: br, Target: "ACCEPT"}},
-		{"filter", "DOCKER-ISOLATION-STAGE-1", 1, stack.Rule{In: br, Out: br, NotOut: true, Target: "DOCKER-ISOLATION-STAGE-2"}},
-		{"filter", "DOCKER-ISOLATION-STAGE-2", 1, stack.Rule{Out: br, Target: "DROP"}},
-		{"nat", "POSTROUTING", 1, stack.Rule{Src: n.Subnet.Masked(), Out: br, NotOut: true, Target: "MASQUERADE"}},
-		{"nat", "DOCKER", 1, stack.Rule{In: br, Target: "RETURN"}},
+		{"filter", "FORWARD", 3, netfilter.Rule{Out: br, CtState: "RELATED,ESTABLISHED", Target: "ACCEPT"}},
+		{"filter", "FORWARD", 4, netfilter.Rule{Out: br, Target: "DOCKER"}},
+		{"filter", "FORWARD", 5, netfilter.Rule{In: br, Out: br, NotOut: true, Target: "ACCEPT"}},
+		{"filter", "FORWARD", 6, netfilter.Rule{In: br, Out: br, Target: "ACCEPT"}},
+		{"filter", "DOCKER-ISOLATION-STAGE-1", 1, netfilter.Rule{In: br, Out: br, NotOut: true, Target: "DOCKER-ISOLATION-STAGE-2"}},
+		{"filter", "DOCKER-ISOLATION-STAGE-2", 1, netfilter.Rule{Out: br, Target: "DROP"}},
+		{"nat", "POSTROUTING", 1, netfilter.Rule{Src: n.Subnet.Masked(), Out: br, NotOut: true, Target: "MASQUERADE"}},
+		{"nat", "DOCKER", 1, netfilter.Rule{In: br, Target: "RETURN"}},
 	}
 }
 
@@ -175,7 +177,7 @@ func (e *Engine) setupBridge(n *Network) error {
 	}
 	st := h.Stack()
 	for i, x := range n.rules() {
-		if err := st.IPTablesInsert(x.table, x.chain, x.pos, x.r); err != nil {
+		if err := st.Netfilter().Insert(x.table, x.chain, x.pos, x.r); err != nil {
 			e.deleteRules(n.rules()[:i])
 			undo()
 			return daemonErr("Failed to program %s chain: iptables --wait -t %s -I %s: %v", x.chain, x.table, x.chain, err)
@@ -187,7 +189,7 @@ func (e *Engine) setupBridge(n *Network) error {
 func (e *Engine) deleteRules(rs []netRule) {
 	st := e.ns.Stack()
 	for _, x := range rs {
-		_ = st.IPTablesDelete(x.table, x.chain, x.r)
+		_ = st.Netfilter().Delete(x.table, x.chain, x.r)
 	}
 }
 
@@ -291,7 +293,8 @@ func (e *Engine) CreateNetwork(o NetworkOptions) (*Network, error) {
 }
 
 // poolTakenLocked reports whether a default pool overlaps a network or one
-// of the engine's namespace's routes (Docker skips those too).
+// of the engine's namespace's routes (Docker skips those too). e.mu must
+// be held.
 func (e *Engine) poolTakenLocked(p netip.Prefix) bool {
 	for _, n := range e.networks {
 		if n.Subnet.IsValid() && n.Subnet.Overlaps(p) {
@@ -339,7 +342,7 @@ func (e *Engine) RemoveNetwork(ref string) error {
 }
 
 // netAndContainerLocked finds the network and the container that
-// connect and disconnect name.
+// connect and disconnect name. e.mu must be held.
 func (e *Engine) netAndContainerLocked(netRef, ctrRef string) (*Network, *Container, error) {
 	if err := e.checkLocked(); err != nil {
 		return nil, nil, err

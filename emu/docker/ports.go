@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/nsemu/nsemu/emu"
-	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
 // ParsePort parses a -p value as the docker CLI does:
@@ -83,7 +83,7 @@ func (b PortBinding) HostIPString() string {
 }
 
 // publishLocked publishes the container's ports on its first network:
-// the userland proxy and Docker's rules.
+// the userland proxy and Docker's rules. e.mu must be held.
 func (e *Engine) publishLocked(c *Container) error {
 	if len(c.opts.Ports) == 0 || len(c.endpoints) == 0 {
 		return nil
@@ -98,6 +98,8 @@ func (e *Engine) publishLocked(c *Container) error {
 	return nil
 }
 
+// publishOneLocked publishes one port binding of c on endpoint ep. e.mu
+// must be held.
 func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) error {
 	if b.HostPort == 0 {
 		for p := 32768; p <= 60999; p++ {
@@ -121,18 +123,18 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 		return daemonErr("driver failed programming external connectivity on endpoint %s (%s): Error starting userland proxy: listen %s4 %s: bind: address already in use", c.Name, ep.ID, b.Proto, listen)
 	}
 	br := ep.Net.Bridge
-	dnat := stack.Rule{In: br, NotIn: true, Proto: b.Proto, DPort: pm(b.HostPort), Target: "DNAT", ToAddr: ep.IP, ToPort: b.ContainerPort}
+	dnat := netfilter.Rule{In: br, NotIn: true, Proto: b.Proto, DPort: pm(b.HostPort), Target: "DNAT", ToAddr: ep.IP, ToPort: b.ContainerPort}
 	if b.HostIP.IsValid() {
 		dnat.Dst = hostPrefix(b.HostIP)
 	}
 	rules := []netRule{
-		{"filter", "DOCKER", 0, stack.Rule{Dst: hostPrefix(ep.IP), In: br, NotIn: true, Out: br, Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "ACCEPT"}},
-		{"nat", "POSTROUTING", 0, stack.Rule{Src: hostPrefix(ep.IP), Dst: hostPrefix(ep.IP), Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "MASQUERADE"}},
+		{"filter", "DOCKER", 0, netfilter.Rule{Dst: hostPrefix(ep.IP), In: br, NotIn: true, Out: br, Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "ACCEPT"}},
+		{"nat", "POSTROUTING", 0, netfilter.Rule{Src: hostPrefix(ep.IP), Dst: hostPrefix(ep.IP), Proto: b.Proto, DPort: pm(b.ContainerPort), Target: "MASQUERADE"}},
 		{"nat", "DOCKER", 0, dnat},
 	}
 	st := e.ns.Stack()
 	for i, x := range rules {
-		if err := st.IPTablesAppend(x.table, x.chain, x.r); err != nil {
+		if err := st.Netfilter().Append(x.table, x.chain, x.r); err != nil {
 			e.deleteRules(rules[:i])
 			px.close()
 			return daemonErr("driver failed programming external connectivity on endpoint %s (%s): %v", c.Name, ep.ID, err)
@@ -143,7 +145,9 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 	return nil
 }
 
-// unpublishLocked removes the container's published ports.
+// unpublishLocked removes the container's published ports and stops their
+// proxies, waiting for their goroutines (which never take e.mu). e.mu must
+// be held.
 func (e *Engine) unpublishLocked(c *Container) {
 	for _, p := range c.published {
 		e.deleteRules(p.rules)
@@ -181,6 +185,7 @@ type proxy struct {
 	pc     net.PacketConn
 	wg     sync.WaitGroup
 
+	// mu guards conns. It is a leaf: close takes it under Engine.mu.
 	mu    sync.Mutex
 	conns map[io.Closer]bool
 }

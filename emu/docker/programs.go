@@ -28,6 +28,8 @@ type LogLine struct {
 // logBuffer is a container's log: every line its main process wrote, kept
 // across restarts, as Docker's json-file log driver keeps them.
 type logBuffer struct {
+	// mu guards the rest. It is a leaf, held only to append or copy lines
+	// (an attached terminal is written outside it).
 	mu      sync.Mutex
 	all     []LogLine
 	notify  chan struct{}
@@ -94,7 +96,8 @@ func (w *logWriter) Write(p []byte) (int, error) {
 }
 
 // processLocked chooses a container's main process. It calls ready once
-// it has started.
+// it has started. e.mu must be held; the returned function runs without
+// it.
 func (e *Engine) processLocked(c *Container, aio AttachIO) func(ctx context.Context, ready func()) int {
 	ns := c.ns
 	clock := e.w.Clock()
@@ -144,7 +147,8 @@ func (e *Engine) processLocked(c *Container, aio AttachIO) func(ctx context.Cont
 	}
 }
 
-// env is the container's environment: PATH, HOSTNAME, then -e.
+// env is the container's environment: PATH, HOSTNAME, then -e. c.e.mu
+// must be held.
 func (c *Container) env() []string {
 	return append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + c.hostname}, c.opts.Env...)
 }

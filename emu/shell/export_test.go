@@ -3,15 +3,8 @@ package shell
 // Unexported helpers the external tests use, until each moves with its
 // tool to a package of its own.
 var (
-	IptRuleSpec = iptRuleSpec
-	IptNum      = iptNum
 	RunIP       = runIP
 	RunBridge   = runBridge
 	RunBrctl    = runBrctl
-	NtNameLess  = ntNameLess
-	NtMaskBits  = ntMaskBits
-	NtInetAton  = ntInetAton
-	NtBytes     = ntBytes
-	NtBroadcast = ntBroadcast
 	Matches     = matches
 )

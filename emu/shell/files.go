@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strings"
 
 	"github.com/spf13/afero"
 	"mvdan.cc/sh/v3/interp"
@@ -22,22 +23,13 @@ import (
 // directories of the real machine at their own paths. Nothing else of the
 // host is reachable.
 
-// fileSystem is the shell's emulated file system; the first use makes one
-// that shares the process's working directory when the caller gave none.
+// fileSystem is the shell's emulated file system: its world's (vfs.For)
+// unless the caller set Files.
 func (s *Shell) fileSystem() *vfs.System {
 	s.fsOnce.Do(func() {
-		if s.Files != nil {
-			return
+		if s.Files == nil {
+			s.Files = vfs.For(s.W)
 		}
-		var dirs []vfs.HostDir
-		if wd, err := os.Getwd(); err == nil {
-			dirs = append(dirs, vfs.HostDir{Path: wd})
-		}
-		sys, err := vfs.New(dirs...)
-		if err != nil {
-			sys, _ = vfs.New()
-		}
-		s.Files = sys
 	})
 	return s.Files
 }
@@ -99,6 +91,12 @@ func (s *Shell) OpenHandler(ctx context.Context, name string, flag int, perm os.
 		return nopCloser{w: hc.Stderr}, nil
 	case "/dev/stdin":
 		return nopCloser{r: hc.Stdin}, nil
+	}
+	if f, ok, err := s.openCounted(hc, p); ok {
+		return f, err
+	}
+	if text, ok := s.sources.LoadAndDelete(p); ok && flag&(os.O_WRONLY|os.O_RDWR) == 0 {
+		return nopCloser{r: strings.NewReader(text.(string))}, nil
 	}
 	f, err := s.view(s.ns()).OpenFile(p, flag, perm)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,11 +63,14 @@ type Shell struct {
 		Enabled() bool
 	}
 
-	// Files is the emulated file system; a new shell makes one that shares
-	// the process's working directory (nsemu run and shell pass theirs).
-	// Sub-shells share their parent's.
-	Files  *vfs.System
-	fsOnce sync.Once
+	// Files is the emulated file system: the world's (vfs.For) unless set.
+	Files      *vfs.System
+	fsOnce     sync.Once
+	limits     *limits
+	limitsOnce sync.Once
+	// sources holds guarded texts of files being sourced, by absolute
+	// path (callHandler puts, OpenHandler takes).
+	sources sync.Map
 	// Dir is the working directory a new runner starts in; "" means the
 	// process's working directory if it is shared, "/" otherwise.
 	Dir string
@@ -178,13 +182,68 @@ func (s *Shell) newRunner(name string, args []string) (*interp.Runner, error) {
 	)
 }
 
-// callHandler maps interpreter built-ins that nsemu replaces.
+// callHandler runs before every command: it refuses arguments no program
+// could get, maps the interpreter's built-ins that nsemu replaces, and
+// guards the texts the interpreter parses at run time (eval, source, trap:
+// see Limits).
 func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error) {
+	if err := checkArgs(args); err != nil {
+		return nil, err
+	}
 	switch args[0] {
+	case forkCmd:
+		if err := s.lim().fork(); err != nil {
+			return nil, err
+		}
+		return []string{"true"}, nil
 	case "help":
 		return append([]string{"nsemu-help"}, args[1:]...), nil
+	case "eval":
+		text, err := reguard(strings.Join(args[1:], " "))
+		if err != nil {
+			return args, nil // the interpreter reports the syntax error
+		}
+		return []string{"eval", text}, nil
+	case "source", ".":
+		s.guardSource(ctx, args)
+	case "trap":
+		return guardTrap(args), nil
 	}
 	return args, nil
+}
+
+// guardSource reads a file about to be sourced and keeps its guarded text
+// for OpenHandler.
+func (s *Shell) guardSource(ctx context.Context, args []string) {
+	if len(args) < 2 {
+		return
+	}
+	p := abs(interp.HandlerCtx(ctx).Dir, args[1])
+	data, err := s.view(s.ns()).ReadFile(p)
+	if err != nil {
+		return // the interpreter's open reports it
+	}
+	if text, err := reguard(string(data)); err == nil {
+		s.sources.Store(p, text)
+	}
+}
+
+// guardTrap guards a trap's action text (trap [--] ACTION SIGNAL...).
+func guardTrap(args []string) []string {
+	i := 1
+	if i < len(args) && args[i] == "--" {
+		i++
+	}
+	if len(args)-i < 2 || args[i] == "-" || strings.HasPrefix(args[i], "-") && i == 1 {
+		return args
+	}
+	text, err := reguard(args[i])
+	if err != nil {
+		return args
+	}
+	out := append([]string(nil), args...)
+	out[i] = text
+	return out
 }
 
 func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
@@ -217,7 +276,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
-		s.lastFail = failure{line: int(hc.Pos.Line()), cmd: strings.Join(args, " "), msg: msg}
+		s.lastFail = failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg}
 		return interp.NewExitStatus(uint8(status))
 	}
 }
@@ -283,6 +342,26 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 	return 127
 }
 
+// Runnable reports whether Exec would run a command name: a built-in, an
+// allowed host filter, or one of the interpreter's own built-ins. The
+// Docker engine asks it which commands a container can run.
+func Runnable(name string) bool {
+	if _, ok := Lookup(name); ok {
+		return true
+	}
+	for _, f := range HostFilters {
+		if f == name {
+			return true
+		}
+	}
+	for _, b := range shellBuiltins {
+		if b == name {
+			return true
+		}
+	}
+	return false
+}
+
 // runBuiltin runs a built-in, turning a panic into an error: a bug in one
 // command must not lose the world the learner has built.
 func runBuiltin(b *Builtin, c *Cmd) (status int) {
@@ -326,7 +405,7 @@ func (s *Shell) hostFilter(ctx context.Context, ns *emu.Namespace, args []string
 func (s *Shell) sub(ctx context.Context, ns *emu.Namespace, stdin io.Reader, stdout, stderr io.Writer) *Shell {
 	sub := New(s.W, stdin, stdout, stderr)
 	sub.NS, sub.OnCommand, sub.Stepper, sub.Interactive = ns, nil, s.Stepper, s.Interactive
-	sub.Files, sub.Dir = s.fileSystem(), handlerDir(ctx)
+	sub.Files, sub.Dir, sub.limits = s.fileSystem(), handlerDir(ctx), s.lim()
 	return sub
 }
 
@@ -348,7 +427,7 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 		}
 		q = append(q, qa)
 	}
-	f, err := syntax.NewParser().Parse(strings.NewReader(strings.Join(q, " ")), "sh")
+	f, err := parse(strings.NewReader(strings.Join(q, " ")), "sh")
 	if err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 2
@@ -375,7 +454,7 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 		return 2
 	}
 	r.Reset()
-	f, err := syntax.NewParser().Parse(strings.NewReader(text), "sh")
+	f, err := parse(strings.NewReader(text), "sh")
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
@@ -399,11 +478,27 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 // Commands still running in the background when the script ends (tcpdump
 // ... &) are stopped, and waited for.
 func (s *Shell) RunScript(ctx context.Context, name string, src io.Reader, args []string) error {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancelCause(ctx)
+	s.lim().setAbort(cancel)
 	err := s.runScript(ctx, name, src, args)
-	cancel()
+	s.exitTrap(ctx)
+	cancel(nil)
 	s.waitJobs(5 * time.Second)
 	return err
+}
+
+// exitTrap runs the script's EXIT trap, if it set one and has not run it
+// already (`exit` runs it): when the last line is done, or a line failed,
+// or the run was interrupted, as bash does.
+func (s *Shell) exitTrap(ctx context.Context) {
+	r := s.runner
+	if r == nil || r.Exited() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	// Running a whole (empty) file ends with the exit trap.
+	_ = r.Run(ctx, &syntax.File{})
 }
 
 // waitJobs waits (up to limit) for the built-ins still running.
@@ -424,13 +519,9 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 	if err != nil {
 		return err
 	}
-	f, err := syntax.NewParser(syntax.KeepComments(false)).Parse(bytes.NewReader(text), name)
+	f, err := parse(bytes.NewReader(text), name)
 	if err != nil {
-		var pe syntax.ParseError
-		if errors.As(err, &pe) {
-			return &ScriptError{File: name, Line: int(pe.Pos.Line()), Msg: "syntax error: " + pe.Text, Status: 2}
-		}
-		return &ScriptError{File: name, Line: 1, Msg: err.Error(), Status: 2}
+		return parseError(name, err)
 	}
 	r, err := s.newRunner(name, args)
 	if err != nil {
@@ -439,7 +530,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 	s.runner = r
 	for _, st := range f.Stmts {
 		if err := ctx.Err(); err != nil {
-			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: "interrupted", Status: 130}
+			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
 		s.lastFail = failure{}
 		var err error
@@ -461,7 +552,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		}
 		if ctx.Err() != nil {
 			s.flushPending()
-			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: "interrupted", Status: 130}
+			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
 		status, isStatus := interp.IsExitStatus(err)
 		if err != nil && !isStatus {
@@ -492,6 +583,23 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 	return nil
 }
 
+// parseError is a script that does not parse (or that guard refuses).
+func parseError(name string, err error) *ScriptError {
+	var pe syntax.ParseError
+	if errors.As(err, &pe) {
+		return &ScriptError{File: name, Line: int(pe.Pos.Line()), Msg: "syntax error: " + pe.Text, Status: 2}
+	}
+	line := 1
+	if msg, ok := strings.CutPrefix(err.Error(), "line "); ok {
+		if n, rest, ok := strings.Cut(msg, ": "); ok {
+			if v, convErr := strconv.Atoi(n); convErr == nil {
+				line, err = v, errors.New(rest)
+			}
+		}
+	}
+	return &ScriptError{File: name, Line: line, Msg: err.Error(), Status: 2}
+}
+
 func stmtText(src []byte, st *syntax.Stmt) string {
 	a, b := int(st.Pos().Offset()), int(st.End().Offset())
 	if a < 0 || b > len(src) || a >= b {
@@ -501,7 +609,7 @@ func stmtText(src []byte, st *syntax.Stmt) string {
 	if i := strings.IndexByte(t, '\n'); i >= 0 {
 		t = t[:i] + " ..."
 	}
-	return t
+	return echoLine(t)
 }
 
 // RunLine runs one line typed in the interactive shell, keeping variables
@@ -517,7 +625,12 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 		_ = interp.Params("+e")(r)
 		s.runner = r
 	}
-	f, err := syntax.NewParser().Parse(strings.NewReader(line), "")
+	// A limit broken on this line stops what it started. The context is
+	// not cancelled when the line returns: its background jobs (cmd &,
+	// docker exec -d) go on.
+	ctx, cancel := context.WithCancelCause(ctx)
+	s.lim().setAbort(cancel)
+	f, err := parse(strings.NewReader(line), "")
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 		return 2

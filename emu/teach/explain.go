@@ -51,6 +51,8 @@ type Narrator struct {
 	cats    map[string]bool
 	dropped atomic.Int64
 
+	// qmu guards queue and closed. Emit takes only qmu, for a moment: it
+	// may run inside gVisor, with its locks held.
 	qmu    sync.Mutex
 	queue  []string
 	closed bool
@@ -58,7 +60,8 @@ type Narrator struct {
 	done   chan struct{}
 
 	// wmu makes taking lines off the queue and writing them one step, so
-	// the goroutine and Flush never reorder lines.
+	// the goroutine and Flush never reorder lines. It is ordered above
+	// qmu, and held across the writes to w.
 	wmu sync.Mutex
 	w   io.Writer
 }

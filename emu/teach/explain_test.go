@@ -3,8 +3,6 @@ package teach
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,11 +10,10 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/trace"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const twoOnABridge = `ip netns add ns1
 ip netns add ns2
@@ -80,20 +77,7 @@ func TestExplainGolden(t *testing.T) {
 	}
 	detach()
 	n.Close()
-	got := normalise(out.String())
-	golden := filepath.Join("testdata", "explain.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("--explain output differs from %s:\n--- got\n%s\n--- want\n%s", golden, got, want)
-	}
+	emutest.Golden(t, filepath.Join("testdata", "explain.golden"), normalise(out.String()))
 }
 
 func TestParseCategories(t *testing.T) {

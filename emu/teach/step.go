@@ -39,9 +39,19 @@ type Stepper struct {
 	mode    atomic.Int32
 	enabled atomic.Bool
 
-	mu      sync.Mutex // one pause at a time
-	amu     sync.Mutex
-	pending []string // async events seen since the last pause
+	// mu makes one pause at a time. It is held while the pause waits for
+	// a key, with the clock paused, and while it reads the world's tables
+	// (World.mu, Namespace.mu, the bridges' mirrors, the stacks' locks;
+	// never World.topo). mu is ordered above amu.
+	//
+	// Emit takes only amu for events emitted from inside gVisor (not
+	// Sync), whose emitter holds gVisor's locks. Sync events come from a
+	// bridge's goroutine or an end's receive loop, holding no lock: a
+	// pause there holds that goroutine, and a topology change waiting for
+	// it, until a key comes.
+	mu      sync.Mutex
+	amu     sync.Mutex // guards pending
+	pending []string   // async events seen since the last pause
 }
 
 // NewStepper steps w, printing to out and reading keys with next (one line

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/trace"
 )
@@ -54,9 +55,11 @@ func TestStepPausesTheClock(t *testing.T) {
 	// Keys: wait for the first pause, wait 2 s, Enter; then "t" (tables),
 	// then continue.
 	go func() {
-		for !strings.Contains(out.String(), "[Enter] next event") {
-			time.Sleep(5 * time.Millisecond)
+		if !emutest.Eventually(func() bool { return strings.Contains(out.String(), "[Enter] next event") }) {
+			t.Errorf("no pause within %v:\n%s", emutest.Deadline, out.String())
 		}
+		// The learner reads for 2 s of real time: what is tested is that
+		// no timer fires meanwhile (an ARP retry would after 1 s).
 		time.Sleep(2 * time.Second)
 		io.WriteString(pw, "\n")
 		io.WriteString(pw, "t\n")

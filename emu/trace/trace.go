@@ -162,6 +162,11 @@ type FrameSink interface {
 // Bus fans events out to the attached sinks. The zero value is ready to use;
 // Emit on a bus with no sinks costs one atomic load.
 type Bus struct {
+	// mu serialises Attach and detach, which copy the sink list (and ask
+	// each sink WantsFrames under it). Emit takes no lock: a sink runs
+	// with whatever locks its emitter holds — gVisor's own, for events not
+	// marked Sync — so a sink must not take a lock that is held while
+	// calling into gVisor, nor block on one.
 	mu     sync.Mutex
 	sinks  atomic.Pointer[[]*attachment]
 	frames atomic.Bool

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/afero"
@@ -40,7 +41,10 @@ type System struct {
 
 	host afero.Fs
 
-	mu         sync.Mutex // guards containers
+	// mu guards containers. It is ordered above Namespace.mu
+	// (containerRoot registers a destroy hook holding it); the hook takes
+	// it alone.
+	mu         sync.Mutex
 	containers map[*emu.Namespace]afero.Fs
 }
 
@@ -113,6 +117,48 @@ func (s *System) View(ns *emu.Namespace) *View {
 	return v
 }
 
+type systemKey struct{}
+
+// systemSlot holds a world's file system, set once.
+type systemSlot struct{ s atomic.Pointer[System] }
+
+func slotOf(w *emu.World) *systemSlot {
+	return w.Attach(systemKey{}, func() any { return &systemSlot{} }).(*systemSlot)
+}
+
+// For returns the file system of world w: the one Use gave it, or one
+// that shares the process's working directory. It is closed with the
+// world.
+func For(w *emu.World) *System {
+	sl := slotOf(w)
+	if s := sl.s.Load(); s != nil {
+		return s
+	}
+	var dirs []HostDir
+	if wd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, HostDir{Path: wd})
+	}
+	s, err := New(dirs...)
+	if err != nil {
+		s, _ = New()
+	}
+	if !Use(w, s) {
+		s.Close()
+	}
+	return sl.s.Load()
+}
+
+// Use makes s the file system of world w (nsemu run --host-dir ...),
+// closed with the world. It must come before anything uses the world's
+// files: it returns false, and changes nothing, if w has one already.
+func Use(w *emu.World, s *System) bool {
+	if !slotOf(w).s.CompareAndSwap(nil, s) {
+		return false
+	}
+	w.Host().OnDestroy(func() { s.Close() })
+	return true
+}
+
 // containerRoot is the root of a container's own file system, made at its
 // first use and dropped with its namespace.
 func (s *System) containerRoot(ns *emu.Namespace) afero.Fs {
@@ -144,7 +190,7 @@ type View struct {
 // resolve finds the file system a name lives on, and the name there.
 func (v *View) resolve(name string) (afero.Fs, string) {
 	p := path.Clean("/" + name)
-	if IsEmulated(p) {
+	if IsEmulated(p) || claimed(v.ns, p) {
 		return kernelFS{ns: v.ns}, p
 	}
 	for _, d := range v.dirs {

@@ -33,14 +33,32 @@ type Lookup func(ns *emu.Namespace, path string) (f *File, dir bool, ok bool)
 var (
 	fileLookupsMu sync.Mutex
 	fileLookups   = []Lookup{procSysFiles, procNetFiles, sysClassNetFiles, kernelLogFiles, etcFiles, netnsFiles, devFiles}
+	// registered counts the lookups Register added (after the built-in
+	// ones), which may claim any path.
+	registered int
 )
 
-// Register adds emulated files; lookups registered later are asked
-// after the built-in ones.
+// Register adds generated files; lookups registered later are asked
+// after the built-in ones. A path a registered lookup claims is served by
+// it, wherever it is (/etc/motd, say).
 func Register(l Lookup) {
 	fileLookupsMu.Lock()
 	defer fileLookupsMu.Unlock()
 	fileLookups = append(fileLookups, l)
+	registered++
+}
+
+// claimed reports whether a registered lookup serves path p.
+func claimed(ns *emu.Namespace, p string) bool {
+	fileLookupsMu.Lock()
+	extra := fileLookups[len(fileLookups)-registered:]
+	fileLookupsMu.Unlock()
+	for _, l := range extra {
+		if _, _, ok := l(ns, p); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Errors in the words of the C library.

@@ -1,0 +1,7 @@
+package nettools
+
+// Helpers the external tests use.
+var (
+	MaskBits  = maskBits
+	Broadcast = broadcast
+)
