@@ -13,6 +13,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/sed"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -26,6 +27,7 @@ func init() {
 		iptables.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
+		sed.Builtins(),
 		sysctl.Builtins(),
 	} {
 		shell.Register(tool...)

@@ -129,7 +129,13 @@ func (l *lister) dir(name string, header bool) {
 		if strings.HasPrefix(fi.Name(), ".") && !l.r.all && !l.r.almostAll {
 			continue
 		}
-		ents = append(ents, lsEntry{fi.Name(), fi, joinDir(name, fi.Name())})
+		p := joinDir(name, fi.Name())
+		// What ReadDir says of a directory leading to a mount point may
+		// be wrong: ask the file itself.
+		if st, err := l.c.Files().Lstat(l.c.Path(p)); err == nil {
+			fi = st
+		}
+		ents = append(ents, lsEntry{fi.Name(), fi, p})
 	}
 	l.sort(ents)
 	if l.r.long {

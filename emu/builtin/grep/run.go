@@ -203,6 +203,11 @@ func (g *grep) walk(dir, shown string, depth int) error {
 
 // entry searches one thing found by walk.
 func (g *grep) entry(fi fs.FileInfo, name, show string, depth int) error {
+	// What ReadDir says of a directory leading to a mount point may be
+	// wrong: ask the file itself.
+	if st, err := g.c.Files().Lstat(g.c.Path(name)); err == nil {
+		fi = st
+	}
 	mode := fi.Mode()
 	if mode&fs.ModeSymlink != 0 {
 		if !g.r.deref {

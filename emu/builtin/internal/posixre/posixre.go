@@ -205,7 +205,9 @@ func (t *translator) escape() error {
 		t.writeAtom(`[[:space:]]`)
 	case c == 'S':
 		t.writeAtom(`[^[:space:]]`)
-	case c == '<' || c == '>':
+	case c == '<':
+		t.wordStart()
+	case c == '>':
 		t.writeClass(`\b`, false)
 	case c == '`':
 		t.writeClass(`\A`, false)
@@ -223,6 +225,34 @@ func (t *translator) escape() error {
 		t.writeAtom(quote(r))
 	}
 	return nil
+}
+
+// wordStart is \<: a boundary before a word character. Go has no
+// lookahead, so it is exact when a word character must follow anyway
+// (\<word, \<\w) and when a lone . follows (\<. is \b\w); before
+// anything else it is \b, which also matches at a word's end.
+func (t *translator) wordStart() {
+	rest := t.src[t.i:]
+	if strings.HasPrefix(rest, ".") && !t.quantified(1) {
+		t.i++
+		t.writeClass(`\b`, false)
+		t.writeAtom(`\w`)
+		return
+	}
+	t.writeClass(`\b`, false)
+}
+
+// quantified reports whether the atom of n bytes at t.i has a quantifier
+// after it.
+func (t *translator) quantified(n int) bool {
+	rest := t.src[min(len(t.src), t.i+n):]
+	if strings.HasPrefix(rest, "*") {
+		return true
+	}
+	if t.syn.Extended {
+		return rest != "" && strings.IndexByte("+?{", rest[0]) >= 0
+	}
+	return strings.HasPrefix(rest, `\{`) || strings.HasPrefix(rest, `\+`) || strings.HasPrefix(rest, `\?`)
 }
 
 // writeClass writes an escape: \w and \W match a character, the

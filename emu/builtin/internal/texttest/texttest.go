@@ -26,21 +26,24 @@ import (
 const Dir = "/tmp/work"
 
 // Shell returns a shell on a fresh world with a file system of its own
-// (no directory of the real machine), in Dir. Output goes to out and errw.
-func Shell(t testing.TB, out, errw io.Writer) *shell.Shell {
+// (no directory of the real machine but dirs), in Dir. Output goes to out
+// and errw.
+func Shell(t testing.TB, out, errw io.Writer, dirs ...vfs.HostDir) *shell.Shell {
 	t.Helper()
 	w := emu.New(emu.Options{})
 	t.Cleanup(w.Close)
-	sys, err := vfs.New()
+	sys, err := vfs.New(dirs...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sys.Close() })
+	if !vfs.Use(w, sys) {
+		t.Fatal("vfs.Use: the new world has a file system already")
+	}
 	if err := sys.View(w.Host()).MkdirAll(Dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	sh := shell.New(w, nil, out, errw)
-	sh.Files, sh.Dir = sys, Dir
+	sh.Dir = Dir
 	return sh
 }
 
