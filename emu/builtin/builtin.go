@@ -6,6 +6,7 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
@@ -20,6 +21,7 @@ import (
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		awk.Builtins(),
 		coreutils.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
