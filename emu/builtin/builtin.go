@@ -10,6 +10,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/findutils"
 	"github.com/nsemu/nsemu/emu/builtin/grep"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
@@ -25,6 +26,7 @@ func init() {
 		coreutils.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		findutils.Builtins(),
 		grep.Builtins(),
 		iptables.Builtins(),
 		nettools.Builtins(),
