@@ -56,6 +56,15 @@ var parseCases = []struct {
 	{"seq", "0.5 0.25 1", "first=0.5 step=0.25 last=1 integers=false prec=2"},
 	{"seq", "1 0 3", "error: seq: invalid Zero increment value: '0'"},
 	{"seq", "x", "error: seq: invalid floating point argument: 'x'"},
+	{"date", "-u -d @0 +%s", "format=%s date=1970-01-01T00:00:00Z"},
+	{"date", "-R -d 2024-01-02", "format=%a, %d %b %Y %H:%M:%S %z date=2024-01-02T00:00:00Z"},
+	{"date", "-Iseconds", "format=%Y-%m-%dT%H:%M:%S%:z date=now"},
+	{"date", "-d @x", "error: date: invalid date '@x'"},
+	{"date", "x", "error: date: invalid date 'x'"},
+	{"date", "+%s +%s", "error: date: extra operand '+%s'"},
+	{"uniq", "-c -f 1 in out", "count=true skip=1 in=in out=out"},
+	{"uniq", "-s x", "error: uniq: x: invalid number of bytes to skip"},
+	{"uniq", "a b c", "error: uniq: extra operand 'c'"},
 }
 
 // summary parses a command line of a tool and describes the result.
@@ -102,6 +111,26 @@ func summary2(tool string, args []string) (string, error) {
 			return "", err
 		}
 		return fmt.Sprintf("set1=%s set2=%s", r.set1, r.set2), nil
+	case "date":
+		r, err := parseDate(args)
+		if err != nil {
+			return "", err
+		}
+		when := "now"
+		if r.hasD {
+			t, err := parseDateString(r.date, time.Time{})
+			if err != nil {
+				return "", err
+			}
+			when = t.Format(time.RFC3339)
+		}
+		return fmt.Sprintf("format=%s date=%s", r.format, when), nil
+	case "uniq":
+		r, err := parseUniq(args)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("count=%v skip=%d in=%s out=%s", r.count, r.skipFields, r.in, r.out), nil
 	case "seq":
 		r, err := parseSeq(args)
 		if err != nil {
@@ -170,6 +199,8 @@ func FuzzParseSort(f *testing.F) { fuzzParse(f, "sort") }
 func FuzzParseCut(f *testing.F)  { fuzzParse(f, "cut") }
 func FuzzParseTr(f *testing.F)   { fuzzParse(f, "tr") }
 func FuzzParseSeq(f *testing.F)  { fuzzParse(f, "seq") }
+func FuzzParseDate(f *testing.F) { fuzzParse(f, "date") }
+func FuzzParseUniq(f *testing.F) { fuzzParse(f, "uniq") }
 
 func FuzzStrftime(f *testing.F) {
 	f.Add("%Y-%m-%d %-H %_5j %^a %:z %")

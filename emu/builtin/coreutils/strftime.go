@@ -81,70 +81,47 @@ func padded(s string, pad, flag byte, width int) string {
 	return s
 }
 
+// numeric are strftime's number conversions: the value, its width and
+// its natural padding.
+var numeric = map[byte]struct {
+	val   func(t time.Time) int
+	width int
+	pad   byte
+}{
+	'Y': {func(t time.Time) int { return t.Year() }, 1, '0'},
+	'C': {func(t time.Time) int { return t.Year() / 100 }, 2, '0'},
+	'y': {func(t time.Time) int { return t.Year() % 100 }, 2, '0'},
+	'm': {func(t time.Time) int { return int(t.Month()) }, 2, '0'},
+	'd': {func(t time.Time) int { return t.Day() }, 2, '0'},
+	'e': {func(t time.Time) int { return t.Day() }, 2, ' '},
+	'H': {func(t time.Time) int { return t.Hour() }, 2, '0'},
+	'k': {func(t time.Time) int { return t.Hour() }, 2, ' '},
+	'I': {func(t time.Time) int { return (t.Hour()+11)%12 + 1 }, 2, '0'},
+	'l': {func(t time.Time) int { return (t.Hour()+11)%12 + 1 }, 2, ' '},
+	'M': {func(t time.Time) int { return t.Minute() }, 2, '0'},
+	'S': {func(t time.Time) int { return t.Second() }, 2, '0'},
+	'j': {func(t time.Time) int { return t.YearDay() }, 3, '0'},
+	'u': {func(t time.Time) int { return (int(t.Weekday())+6)%7 + 1 }, 1, '0'},
+	'w': {func(t time.Time) int { return int(t.Weekday()) }, 1, '0'},
+	'U': {func(t time.Time) int { return (t.YearDay() + 6 - int(t.Weekday())) / 7 }, 2, '0'},
+	'W': {func(t time.Time) int { return (t.YearDay() + 6 - (int(t.Weekday())+6)%7) / 7 }, 2, '0'},
+	'V': {func(t time.Time) int { _, w := t.ISOWeek(); return w }, 2, '0'},
+	'G': {func(t time.Time) int { y, _ := t.ISOWeek(); return y }, 1, '0'},
+	'g': {func(t time.Time) int { y, _ := t.ISOWeek(); return y % 100 }, 2, '0'},
+	'N': {func(t time.Time) int { return t.Nanosecond() }, 9, '0'},
+}
+
 // conversion is one %X of strftime and its natural padding.
 func conversion(c byte, colons int, t time.Time) (string, byte, bool) {
-	num := func(n, w int) (string, byte, bool) {
-		s := strconv.Itoa(n)
-		if len(s) < w {
-			s = strings.Repeat("0", w-len(s)) + s
+	if n, ok := numeric[c]; ok {
+		s := strconv.Itoa(n.val(t))
+		if len(s) < n.width {
+			s = strings.Repeat(string(n.pad), n.width-len(s)) + s
 		}
-		return s, '0', true
+		return s, n.pad, true
 	}
-	sp := func(n int) (string, byte, bool) {
-		s := strconv.Itoa(n)
-		if len(s) < 2 {
-			s = " " + s
-		}
-		return s, ' ', true
-	}
-	switch c {
-	case 'Y':
-		return num(t.Year(), 1)
-	case 'C':
-		return num(t.Year()/100, 2)
-	case 'y':
-		return num(t.Year()%100, 2)
-	case 'm':
-		return num(int(t.Month()), 2)
-	case 'd':
-		return num(t.Day(), 2)
-	case 'e':
-		return sp(t.Day())
-	case 'H':
-		return num(t.Hour(), 2)
-	case 'k':
-		return sp(t.Hour())
-	case 'I':
-		return num((t.Hour()+11)%12+1, 2)
-	case 'l':
-		return sp((t.Hour()+11)%12 + 1)
-	case 'M':
-		return num(t.Minute(), 2)
-	case 'S':
-		return num(t.Second(), 2)
-	case 'j':
-		return num(t.YearDay(), 3)
-	case 'u':
-		return num((int(t.Weekday())+6)%7+1, 1)
-	case 'w':
-		return num(int(t.Weekday()), 1)
-	case 'U':
-		return num((t.YearDay()+6-int(t.Weekday()))/7, 2)
-	case 'W':
-		return num((t.YearDay()+6-(int(t.Weekday())+6)%7)/7, 2)
-	case 'V':
-		_, w := t.ISOWeek()
-		return num(w, 2)
-	case 'G':
-		y, _ := t.ISOWeek()
-		return num(y, 1)
-	case 'g':
-		y, _ := t.ISOWeek()
-		return num(y%100, 2)
-	case 's':
+	if c == 's' {
 		return strconv.FormatInt(t.Unix(), 10), 0, true
-	case 'N':
-		return num(t.Nanosecond(), 9)
 	}
 	return textConversion(c, colons, t)
 }
