@@ -1,40 +1,20 @@
 package coreutils_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nsemu/nsemu/emu/builtin/internal/texttest"
 )
 
-// syncBuffer is a buffer the test reads while the shell writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestTailFollowEndsWithRun: tail -f in the background prints what is
 // appended, and ends when the script does (issue 9: it never did).
 func TestTailFollowEndsWithRun(t *testing.T) {
-	var out, errb syncBuffer
+	var out, errb texttest.SyncBuffer
 	sh := texttest.Shell(t, &out, &errb)
 	src := "echo a > log\ntail -f log &\nsleep 0.3\necho b >> log\nsleep 0.5\n"
 	start := time.Now()
@@ -52,7 +32,7 @@ func TestTailFollowEndsWithRun(t *testing.T) {
 // TestTailFollowInterrupted: a foreground tail -f returns when the run
 // is interrupted (Ctrl-C cancels its context).
 func TestTailFollowInterrupted(t *testing.T) {
-	var out, errb syncBuffer
+	var out, errb texttest.SyncBuffer
 	sh := texttest.Shell(t, &out, &errb)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)

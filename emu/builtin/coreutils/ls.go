@@ -1,6 +1,7 @@
 package coreutils
 
 import (
+	"cmp"
 	"io/fs"
 	"path"
 	"slices"
@@ -171,7 +172,7 @@ func (l *lister) sort(ents []lsEntry) {
 		case l.r.byTime:
 			c = b.fi.ModTime().Compare(a.fi.ModTime())
 		case l.r.bySize:
-			c = cmpInt(int(b.fi.Size()), int(a.fi.Size()))
+			c = cmp.Compare(b.fi.Size(), a.fi.Size())
 		}
 		if c == 0 {
 			c = strings.Compare(a.name, b.name)

@@ -2,6 +2,7 @@ package coreutils
 
 import (
 	"bytes"
+	"cmp"
 	"hash/maphash"
 	"math"
 	"strconv"
@@ -66,7 +67,7 @@ func (s *sorter) compareKey(k sortKey, a, b []byte) int {
 	case o.version:
 		return filevercmp(a, b)
 	case o.random:
-		if c := cmpUint(maphash.Bytes(s.seed, a), maphash.Bytes(s.seed, b)); c != 0 {
+		if c := cmp.Compare(maphash.Bytes(s.seed, a), maphash.Bytes(s.seed, b)); c != 0 {
 			return c
 		}
 	}
@@ -74,16 +75,6 @@ func (s *sorter) compareKey(k sortKey, a, b []byte) int {
 		return bytes.Compare(translate(a, o), translate(b, o))
 	}
 	return bytes.Compare(a, b)
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // translate applies -d, -i and -f to a key.
@@ -228,22 +219,12 @@ func parseDecimal(s []byte) decimal {
 
 func cmpMagnitude(a, b decimal) int {
 	if len(a.int) != len(b.int) {
-		return cmpInt(len(a.int), len(b.int))
+		return cmp.Compare(len(a.int), len(b.int))
 	}
 	if c := bytes.Compare(a.int, b.int); c != 0 {
 		return c
 	}
 	return bytes.Compare(a.frac, b.frac)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // compareHuman is -h: the sign, then the unit (K < M < G ...), then the
@@ -254,7 +235,7 @@ func compareHuman(a, b []byte) int {
 	if na.neg != nb.neg || ua == ub {
 		return compareNumeric(a, b)
 	}
-	c := cmpInt(ua, ub)
+	c := cmp.Compare(ua, ub)
 	if na.neg {
 		return -c
 	}
@@ -291,12 +272,8 @@ func compareGeneral(a, b []byte) int {
 		return cmpBool(oka, okb)
 	case math.IsNaN(fa) || math.IsNaN(fb):
 		return cmpBool(!math.IsNaN(fa), !math.IsNaN(fb))
-	case fa < fb:
-		return -1
-	case fa > fb:
-		return 1
 	}
-	return 0
+	return cmp.Compare(fa, fb)
 }
 
 func cmpBool(a, b bool) int {
