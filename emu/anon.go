@@ -131,8 +131,5 @@ func (n *Namespace) runDestroyHooks() {
 // Peer returns the other end of a veth pair, wherever it is (a hidden
 // namespace included), or nil for other devices.
 func (d *Device) Peer() *Device {
-	if d.end == nil {
-		return nil
-	}
-	return d.ns.w.deviceOf(d.end.Peer())
+	return d.peer
 }

@@ -145,6 +145,7 @@ func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Dev
 	b.SetGSO(n.w.gso)
 	da := &Device{Kind: KindVeth, name: name, index: a.Index(), end: a}
 	db := &Device{Kind: KindVeth, name: peer, index: b.Index(), end: b}
+	da.peer, db.peer = db, da
 	if err := n.st.AddNIC(name, a); err != nil {
 		return nil, nil, err
 	}
@@ -440,7 +441,7 @@ func (n *Namespace) DelLink(name string) error {
 // and waits for their receive loops to end. w.topo must be held (nothing
 // a receive loop does takes it).
 func (w *World) deleteVethLocked(d *Device) {
-	peer := w.deviceOf(d.end.Peer())
+	peer := d.peer
 	for _, x := range []*Device{d, peer} {
 		if x == nil {
 			continue
@@ -457,22 +458,6 @@ func (w *World) deleteVethLocked(d *Device) {
 	}
 }
 
-// deviceOf finds the device holding a veth end, in any namespace.
-func (w *World) deviceOf(e *vethsim.End) *Device {
-	all := w.AllNamespaces()
-	for _, n := range all {
-		n.mu.Lock()
-		for _, d := range n.devs {
-			if d.end == e {
-				n.mu.Unlock()
-				return d
-			}
-		}
-		n.mu.Unlock()
-	}
-	return nil
-}
-
 // deleteBridgeLocked releases bridge d's ports, removes its NIC, waits
 // for its receive loop and stops its goroutine. n.w.topo must be held, and
 // not n.mu.
@@ -486,7 +471,9 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 	}
 	n.mu.Unlock()
 	for _, p := range ports {
-		_ = n.releaseLocked(p, true)
+		// A port of a bridge that goes becomes an interface of its
+		// namespace again, unless the namespace goes too.
+		_ = n.releaseLocked(p, !n.dying())
 	}
 	_ = n.st.RemoveNIC(d.name)
 	d.br.Self().WaitDetached()
@@ -496,6 +483,13 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 
 // destroy deletes every device and the stack (namespace deletion, or the
 // world closing).
+// dying reports whether n is being destroyed.
+func (n *Namespace) dying() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.dead
+}
+
 func (n *Namespace) destroy() {
 	n.runDestroyHooks()
 	n.w.topo.Lock()

@@ -25,4 +25,7 @@ ip netns exec red ip neigh show dev veth-red | grep -q '10.10.0.2'
 ip netns exec red ip -o link show veth-red | grep -q 'veth-red@if'
 ! ip netns exec red ping -c 1 -W 1 10.10.0.3
 ip netns del blue
+# The kernel tears a namespace down in the background: give it a moment
+# before looking for the peer (nsemu's sleep costs no wall time).
+sleep 1
 ! ip netns exec red ip link show veth-red

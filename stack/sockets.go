@@ -2,12 +2,15 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/waiter"
 )
 
 func fullAddr(ap netip.AddrPort) tcpip.FullAddress {
@@ -37,13 +40,28 @@ func (st *Stack) DialTCP(ctx context.Context, dst netip.AddrPort) (net.Conn, err
 }
 
 // ListenTCP listens for TCP connections in this namespace (an invalid or
-// unspecified address listens on all addresses).
+// unspecified address listens on all addresses). The socket has
+// SO_REUSEADDR, as nc's, nginx's and most servers' have: a new listener
+// binds a port whose last connection is still in TIME-WAIT.
 func (st *Stack) ListenTCP(addr netip.AddrPort) (net.Listener, error) {
-	l, err := gonet.ListenTCP(st.s, fullAddr(addr), ipv4.ProtocolNumber)
-	if err != nil {
-		return nil, err
+	var wq waiter.Queue
+	ep, terr := st.s.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	if terr != nil {
+		return nil, errors.New(terr.String())
 	}
-	return l, nil
+	ep.SocketOptions().SetReuseAddress(true)
+	fa := fullAddr(addr)
+	opErr := func(op string, e tcpip.Error) error {
+		ep.Close()
+		return &net.OpError{Op: op, Net: "tcp", Addr: &net.TCPAddr{IP: net.IP(fa.Addr.AsSlice()), Port: int(fa.Port)}, Err: errors.New(e.String())}
+	}
+	if e := ep.Bind(fa); e != nil {
+		return nil, opErr("bind", e)
+	}
+	if e := ep.Listen(4096); e != nil {
+		return nil, opErr("listen", e)
+	}
+	return gonet.NewTCPListener(st.s, &wq, ep), nil
 }
 
 // DialUDP opens a connected UDP socket.

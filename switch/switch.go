@@ -194,7 +194,7 @@ type Bridge struct {
 	// mirrorMu is a leaf: it is held only to copy rows in or out, never
 	// while calling out, so a reader never waits for the goroutine.
 	mirrorMu    sync.RWMutex
-	mirrorPorts []*vethsim.End
+	mirrorPorts portSet
 	mirrorCAM   map[macKey]snapEntry
 	// netfilter, when set, is consulted for frames switched between two
 	// ports (br_netfilter); see SetNetfilter.
@@ -202,9 +202,11 @@ type Bridge struct {
 
 	// Owned by the bridge goroutine. member indexes ports once there are
 	// too many to scan per frame.
-	ports  []*vethsim.End
-	member map[*vethsim.End]struct{}
-	cam    map[macKey]*entry
+	ports portSet
+	cam   map[macKey]*entry
+	// byPort indexes cam by port, so that removing a port does not scan
+	// the table (camPut, camMove, camDel keep it).
+	byPort map[*vethsim.End]map[macKey]struct{}
 	// outs is flood's scratch list of egress ports.
 	outs []*vethsim.End
 }
@@ -243,17 +245,16 @@ func New(cfg Config) (*Bridge, error) {
 		tick:   make(chan struct{}, 1),
 		done:   make(chan struct{}),
 		cam:    make(map[macKey]*entry),
-		member: make(map[*vethsim.End]struct{}),
+		byPort: make(map[*vethsim.End]map[macKey]struct{}),
 	}
 	b.selfNIC, b.self = pair.Ends()
 	b.SetNamespace(cfg.Namespace)
 	b.self.SetUp(true)
 	b.self.SetReceiver(b)
 	b.ageing.Store(int64(DefaultAgeing))
-	b.ports = []*vethsim.End{b.self}
-	b.member[b.self] = struct{}{}
+	b.ports.add(b.self)
 	selfKey := keyOfLink(b.selfNIC.LinkAddress())
-	b.cam[selfKey] = &entry{port: b.self, local: true}
+	b.camPut(selfKey, &entry{port: b.self, local: true})
 	b.mirrorCAM = map[macKey]snapEntry{}
 	b.mirrorSet(selfKey, b.cam[selfKey])
 	// Arm the sweep timer before the goroutine that re-arms it starts, so
@@ -335,20 +336,16 @@ func (b *Bridge) do(f func()) error {
 func (b *Bridge) AddPort(p *vethsim.End) error {
 	var err error
 	if e := b.do(func() {
-		for _, x := range b.ports {
-			if x == p {
-				err = fmt.Errorf("device %q is already a member of a bridge", p.Name())
-				return
-			}
+		if !b.ports.add(p) {
+			err = fmt.Errorf("device %q is already a member of a bridge", p.Name())
+			return
 		}
-		b.ports = append(b.ports, p)
-		b.member[p] = struct{}{}
 		k := keyOfLink(p.LinkAddress())
-		b.cam[k] = &entry{port: p, local: true}
+		b.camPut(k, &entry{port: p, local: true})
 		p.SetReceiver(b)
 		b.mirrorSet(k, b.cam[k])
 		b.mirrorMu.Lock()
-		b.mirrorPorts = append(b.mirrorPorts, p)
+		b.mirrorPorts.add(p)
 		b.mirrorMu.Unlock()
 	}); e != nil {
 		return e
@@ -360,27 +357,17 @@ func (b *Bridge) AddPort(p *vethsim.End) error {
 func (b *Bridge) RemovePort(p *vethsim.End) error {
 	var err error
 	if e := b.do(func() {
-		i := -1
-		for j, x := range b.ports {
-			if x == p && x != b.self {
-				i = j
-			}
-		}
-		if i < 0 {
+		if p == b.self || !b.ports.remove(p) {
 			err = fmt.Errorf("device %q is not a slave of %q", p.Name(), b.Name())
 			return
 		}
-		b.ports = append(b.ports[:i], b.ports[i+1:]...)
-		delete(b.member, p)
 		p.SetReceiver(nil)
-		for mac, en := range b.cam {
-			if en.port == p {
-				delete(b.cam, mac)
-				b.mirrorDel(mac)
-			}
+		for mac := range b.byPort[p] {
+			b.camDel(mac)
+			b.mirrorDel(mac)
 		}
 		b.mirrorMu.Lock()
-		b.mirrorPorts = append([]*vethsim.End(nil), b.ports[1:]...)
+		b.mirrorPorts.remove(p)
 		b.mirrorMu.Unlock()
 	}); e != nil {
 		return e
@@ -393,7 +380,7 @@ func (b *Bridge) RemovePort(p *vethsim.End) error {
 // goroutine (a step-through may hold that goroutine on an event).
 func (b *Bridge) Ports() []PortInfo {
 	b.mirrorMu.RLock()
-	ports := append([]*vethsim.End(nil), b.mirrorPorts...)
+	ports := b.mirrorPorts.all()
 	b.mirrorMu.RUnlock()
 	var out []PortInfo
 	for _, p := range ports {
@@ -410,12 +397,7 @@ func (b *Bridge) Ports() []PortInfo {
 func (b *Bridge) HasPort(p *vethsim.End) bool {
 	b.mirrorMu.RLock()
 	defer b.mirrorMu.RUnlock()
-	for _, x := range b.mirrorPorts {
-		if x == p {
-			return true
-		}
-	}
-	return false
+	return b.mirrorPorts.has(p)
 }
 
 // mirrorSet records a CAM row for readers; bridge goroutine only.
@@ -465,7 +447,7 @@ func (b *Bridge) FlushFDB() {
 	_ = b.do(func() {
 		for mac, en := range b.cam {
 			if !en.local {
-				delete(b.cam, mac)
+				b.camDel(mac)
 				b.mirrorDel(mac)
 			}
 		}
@@ -477,13 +459,13 @@ func (b *Bridge) FlushFDB() {
 func (b *Bridge) Stop() {
 	b.stopOnce.Do(func() {
 		_ = b.do(func() {
-			for _, p := range b.ports {
+			for _, p := range b.ports.all() {
 				p.SetReceiver(nil)
 			}
-			b.ports = nil
-			clear(b.member)
+			b.ports.clear()
 			b.mirrorMu.Lock()
-			b.mirrorPorts, b.mirrorCAM = nil, map[macKey]snapEntry{}
+			b.mirrorPorts.clear()
+			b.mirrorCAM = map[macKey]snapEntry{}
 			b.mirrorMu.Unlock()
 		})
 		// Closed first: a Receive racing with Stop either queues before
@@ -576,12 +558,55 @@ func (b *Bridge) emit(ev trace.Event) {
 	b.bus.Emit(&ev)
 }
 
+// camPut adds or replaces the entry of a MAC. The bridge goroutine only.
+func (b *Bridge) camPut(k macKey, en *entry) {
+	b.camDel(k)
+	b.cam[k] = en
+	b.index(k, en.port)
+}
+
+// camMove gives the entry of a MAC another port. The bridge goroutine only.
+func (b *Bridge) camMove(k macKey, en *entry, to *vethsim.End) {
+	if en.port == to {
+		return
+	}
+	b.unindex(k, en.port)
+	en.port = to
+	b.index(k, to)
+}
+
+// camDel forgets a MAC. The bridge goroutine only.
+func (b *Bridge) camDel(k macKey) {
+	if en, ok := b.cam[k]; ok {
+		b.unindex(k, en.port)
+		delete(b.cam, k)
+	}
+}
+
+func (b *Bridge) index(k macKey, p *vethsim.End) {
+	m := b.byPort[p]
+	if m == nil {
+		m = map[macKey]struct{}{}
+		b.byPort[p] = m
+	}
+	m[k] = struct{}{}
+}
+
+func (b *Bridge) unindex(k macKey, p *vethsim.End) {
+	if m := b.byPort[p]; m != nil {
+		delete(m, k)
+		if len(m) == 0 {
+			delete(b.byPort, p)
+		}
+	}
+}
+
 func (b *Bridge) sweep() {
 	now := b.clock.NowMonotonic()
 	ageing := b.Ageing()
 	for mac, en := range b.cam {
 		if !en.local && now.Sub(en.lastSeen()) >= ageing {
-			delete(b.cam, mac)
+			b.camDel(mac)
 			b.mirrorDel(mac)
 			if b.bus.Enabled() {
 				b.emit(trace.Event{Kind: trace.Aged, MAC: mac.String(), Port: b.portName(en.port)})
@@ -667,8 +692,8 @@ func (b *Bridge) decide(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 		}
 	}
 	outs := b.outs[:0]
-	for _, p := range b.ports {
-		if p != in && p.Carrier() {
+	for _, p := range b.ports.list {
+		if p != nil && p != in && p.Carrier() {
 			outs = append(outs, p)
 		}
 	}
@@ -722,12 +747,12 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 	if en, ok := b.cam[src]; !ok || (!en.local && now.Sub(en.lastSeen()) >= ageing) {
 		if ok {
 			// Expired: reuse the entry.
-			en.port = in
+			b.camMove(src, en, in)
 			en.touch(now)
 		} else {
 			en = &entry{port: in}
 			en.touch(now)
-			b.cam[src] = en
+			b.camPut(src, en)
 		}
 		b.mirrorSet(src, en)
 		if b.bus.Enabled() {
@@ -738,7 +763,7 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 			if b.bus.Enabled() {
 				b.emit(trace.Event{Kind: trace.Moved, MAC: src.String(), Port: b.portName(in), OldPort: b.portName(en.port)})
 			}
-			en.port = in
+			b.camMove(src, en, in)
 			b.mirrorSet(src, en)
 		}
 		en.touch(now)
@@ -760,16 +785,7 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 // isPort reports whether p is (still) a port: scanning a few ports is
 // cheaper than a map lookup, a bridge with hundreds of ports is not.
 func (b *Bridge) isPort(p *vethsim.End) bool {
-	if len(b.ports) > 8 {
-		_, ok := b.member[p]
-		return ok
-	}
-	for _, x := range b.ports {
-		if x == p {
-			return true
-		}
-	}
-	return false
+	return b.ports.has(p)
 }
 
 // flood sends a frame to the ports decide left in b.outs.

@@ -60,6 +60,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return helpCommand(args[1], stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
+		if args[0] == "help" {
+			fmt.Fprintln(stdout)
+			shell.WriteHelp(stdout)
+		}
 		return 0
 	case "version", "--version":
 		fmt.Fprintf(stdout, "nsemu %s\n", getVersion())
@@ -87,12 +91,12 @@ func helpCommand(name string, stdout, stderr io.Writer) int {
 	if name == "run" || name == "shell" {
 		return run([]string{name, "--help"}, nil, stdout, stderr)
 	}
-	b, ok := shell.Lookup(name)
+	text, ok := shell.HelpFor(name)
 	if !ok {
-		fmt.Fprintf(stderr, "nsemu: help: no built-in command %q (try 'nsemu help')\n", name)
+		fmt.Fprintf(stderr, "nsemu: help: %s\n", text)
 		return 2
 	}
-	fmt.Fprintf(stdout, "%s\n\n%s\n", b.Usage, b.Help)
+	fmt.Fprint(stdout, text)
 	return 0
 }
 
@@ -111,6 +115,8 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Lookup("explain").NoOptDefVal = "all"
 	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	hostDirs := hostDirFlag(fs)
+	keep := fs.Bool("keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
+	realtime := fs.Bool("realtime", false, "run on wall-clock time: waits take as long as they say (by default idle waits cost no time)")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -142,7 +148,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ctx, stop := interruptible()
 	defer stop()
-	w := emu.New(emu.Options{})
+	w := emu.New(emu.Options{Realtime: *realtime})
 	defer w.Close()
 	if err := shareFiles(w, *hostDirs); err != nil {
 		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
@@ -197,6 +203,10 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		sh.Stepper = st
 	}
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
+	if *keep && err == nil && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "nsemu: %s done; the world keeps running until Ctrl-C\n", filepath.Base(path))
+		<-ctx.Done()
+	}
 	if *stats {
 		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))
 	}
@@ -268,6 +278,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu shell", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	hostDirs := hostDirFlag(fs)
+	fast := fs.Bool("fast", false, "let idle waits cost no time, as in scripts (by default the shell runs on wall-clock time: ping sends one probe a second)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu shell\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
@@ -279,7 +290,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
-	w := emu.New(emu.Options{})
+	w := emu.New(emu.Options{Realtime: !*fast})
 	defer w.Close()
 	if err := shareFiles(w, *hostDirs); err != nil {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)

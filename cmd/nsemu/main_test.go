@@ -6,9 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/pcapgo"
+	"github.com/nsemu/nsemu/emu/emutest"
 )
 
 func nsemu(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -41,7 +45,9 @@ func TestCLI(t *testing.T) {
 		{name: "no args", code: 2, wantErr: "Usage:"},
 		{name: "help", args: []string{"--help"}, wantOut: "nsemu run [flags] SCRIPT"},
 		{name: "help builtin", args: []string{"help", "ping"}, wantOut: "ping [-c COUNT]"},
-		{name: "help unknown", args: []string{"help", "frob"}, code: 2, wantErr: `no built-in command "frob"`},
+		{name: "help unknown", args: []string{"help", "frob"}, code: 2, wantErr: `no help for "frob": not a built-in command`},
+		{name: "help not emulated", args: []string{"help", "ethtool"}, code: 2, wantErr: "ethtool: not emulated by nsemu"},
+		{name: "help lists the built-ins", args: []string{"help"}, wantOut: "iproute2:\n  bridge"},
 		{name: "version", args: []string{"version"}, wantOut: "nsemu "},
 		{name: "unknown command", args: []string{"frob"}, code: 2, wantErr: `unknown command "frob"`},
 		{name: "run ok with args", args: []string{"run"}, script: "echo hello $1\n", code: 0, wantOut: "hello world\n"},
@@ -174,5 +180,72 @@ func TestCLIStep(t *testing.T) {
 	}
 	if c := strings.Count(out, "▶ "); c != 3 {
 		t.Errorf("paused %d times, want 3:\n%s", c, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestKeep runs a script with --keep: the world stays after the script
+// until SIGTERM, then nsemu ends cleanly with status 0.
+func TestKeep(t *testing.T) {
+	script := writeScript(t, "ip netns add kept\necho ready\n")
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"run", "--keep", script}, strings.NewReader(""), &out, &errb) }()
+	emutest.WaitFor(t, "the script to finish", func() bool { return strings.Contains(errb.String(), "keeps running") })
+	select {
+	case code := <-done:
+		t.Fatalf("nsemu ended (status %d) after the script, with --keep", code)
+	default:
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(out.String(), "ready") {
+			t.Fatalf("status %d, stdout %q, stderr %q", code, out.String(), errb.String())
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("SIGTERM did not end nsemu run --keep")
+	}
+}
+
+// TestShellRealTime checks that nsemu shell waits on wall-clock time (a
+// learner's sleep 1 takes a second) unless --fast, and that run does not
+// unless --realtime.
+func TestShellRealTime(t *testing.T) {
+	wall := func(args ...string) time.Duration {
+		start := time.Now()
+		stdin := ""
+		if args[0] == "shell" {
+			stdin = "sleep 0.4\n"
+		} else {
+			args = append(args, writeScript(t, "sleep 0.4\n"))
+		}
+		if code, _, errs := nsemu(t, stdin, args...); code != 0 {
+			t.Fatalf("nsemu %v: status %d: %s", args, code, errs)
+		}
+		return time.Since(start)
+	}
+	if d := wall("shell"); d < 400*time.Millisecond {
+		t.Errorf("nsemu shell: sleep 0.4 took %v of wall time", d)
+	}
+	if d := wall("run", "--realtime"); d < 400*time.Millisecond {
+		t.Errorf("nsemu run --realtime: sleep 0.4 took %v of wall time", d)
 	}
 }

@@ -11,11 +11,25 @@ func init() {
 	for _, name := range []string{"sh", "bash"} {
 		Register(&Builtin{
 			Name:  name,
+			Group: GroupInterpreter,
 			Usage: name + " -c 'COMMANDS'",
 			Help:  "Runs shell text in the current namespace (only -c is supported in scripts).",
 			Run:   runSh,
 		})
 	}
+	Register(&Builtin{
+		Name:  "nsemu-type",
+		Usage: "type NAME... | command -v|-V NAME... | which NAME...",
+		Help:  "Says what a command name is: a shell builtin, a function, or a program of the emulated machine (in /usr/bin). The host's programs are never looked up.",
+		Run:   runType,
+	})
+	Register(&Builtin{
+		Name:  "sudo",
+		Group: GroupInterpreter,
+		Usage: "sudo COMMAND [ARGS...]",
+		Help:  "Runs COMMAND: in nsemu everything already runs as root, so tutorials' sudo lines work as written.",
+		Run:   runSudo,
+	})
 	Register(&Builtin{
 		Name:  "nsemu-help",
 		Usage: "help [COMMAND]",
@@ -43,26 +57,4 @@ func ParseSeconds(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("invalid time interval %q", s)
 	}
 	return time.Duration(f * float64(time.Second)), nil
-}
-
-func runHelp(c *Cmd) int {
-	if len(c.Args) > 1 {
-		b, ok := Lookup(c.Args[1])
-		if !ok {
-			return c.Errorf("help: no help for %q: not a built-in command", c.Args[1])
-		}
-		c.Printf("%s\n\n%s\n", b.Usage, b.Help)
-		return 0
-	}
-	c.Printf("Built-in commands (they act on the emulated network):\n\n")
-	for _, b := range Builtins() {
-		if strings.HasPrefix(b.Name, "nsemu-") {
-			continue
-		}
-		c.Printf("  %-14s %s\n", b.Name, b.Usage)
-	}
-	c.Printf("\nShell built-ins: echo printf true false test [ read set export cd exit ...\n")
-	c.Printf("Host filters allowed in pipes: %s\n", strings.Join(HostFilters, " "))
-	c.Printf("Run `help COMMAND` for one command.\n")
-	return 0
 }

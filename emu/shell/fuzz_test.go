@@ -3,10 +3,12 @@ package shell_test
 import (
 	"bytes"
 	"context"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -66,4 +68,30 @@ func FuzzDispatch(f *testing.F) {
 			t.Fatalf("%q broke the world: %v", line, err)
 		}
 	})
+}
+
+// pair builds ns1 (10.0.0.1) and ns2 (10.0.0.2) joined by a veth pair.
+func pair(t *testing.T) *emu.World {
+	t.Helper()
+	w := emu.New(emu.Options{})
+	ns1, err := w.AddNamespace("ns1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns2, err := w.AddNamespace("ns2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ns1.AddVeth("eth0", "eth0", ns2); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range []*emu.Namespace{ns1, ns2} {
+		if err := n.AddAddr("eth0", netip.MustParsePrefix([]string{"10.0.0.1/24", "10.0.0.2/24"}[i])); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.SetLinkUp("eth0", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
 }

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/chzyer/readline"
 
@@ -86,23 +87,37 @@ func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		cctx, cancel := context.WithCancel(ctx)
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt)
-		go func() {
-			select {
-			case <-sig:
-				cancel()
-			case <-cctx.Done():
-			}
-		}()
-		s.RunLine(cctx, line)
-		signal.Stop(sig)
-		cancel()
+		if s.runLineInterruptibly(ctx, line) {
+			fmt.Fprintln(s.Stderr)
+			continue // Ctrl-C ends the line, never the session
+		}
 		if s.Exited() {
 			return nil
 		}
 	}
+}
+
+// runLineInterruptibly runs a line, which Ctrl-C (SIGINT) interrupts; it
+// reports whether it was interrupted. The line's context is not cancelled
+// when it returns, so that the jobs it started in the background go on.
+func (s *Shell) runLineInterruptibly(ctx context.Context, line string) (interrupted bool) {
+	lctx, cancel := context.WithCancel(ctx)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	done := make(chan struct{})
+	var hit atomic.Bool
+	go func() {
+		select {
+		case <-sig:
+			hit.Store(true)
+			cancel()
+		case <-done:
+		}
+	}()
+	s.RunLine(lctx, line)
+	signal.Stop(sig)
+	close(done)
+	return hit.Load()
 }
 
 // Completer completes command names, namespaces, devices and the ip/bridge

@@ -51,6 +51,8 @@ const (
 // share one.
 type limits struct {
 	frames, jobs atomic.Int64
+	// funcs are the names of the functions the shell's texts define.
+	funcs funcNames
 	// abort stops the script (or the interactive line) being run, with the
 	// limit it broke as the cause.
 	abort atomic.Pointer[context.CancelCauseFunc]
@@ -104,12 +106,13 @@ var errProcSubst = errors.New("process substitution is not supported in nsemu")
 
 // guard rewrites a parsed text in place (see Limits). It returns
 // errProcSubst, with its position, for a process substitution.
-func guard(f *syntax.File) error {
+func guard(f *syntax.File, funcs *funcNames) error {
 	var bad *syntax.ProcSubst
 	syntax.Walk(f, func(n syntax.Node) bool {
 		forkGuard(n)
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
+			funcs.add(n.Name.Value)
 			if n.Body != nil && !guarded(n.Body.Redirs, framePath) {
 				n.Body.Redirs = append([]*syntax.Redirect{redirect(syntax.AppOut, "2", framePath+n.Name.Value)}, n.Body.Redirs...)
 			}
@@ -189,12 +192,12 @@ func redirect(op syntax.RedirOperator, fd, target string) *syntax.Redirect {
 }
 
 // parse parses shell text and guards it.
-func parse(src io.Reader, name string) (*syntax.File, error) {
+func (s *Shell) parse(src io.Reader, name string) (*syntax.File, error) {
 	f, err := syntax.NewParser(syntax.KeepComments(false)).Parse(src, name)
 	if err != nil {
 		return nil, err
 	}
-	if err := guard(f); err != nil {
+	if err := guard(f, &s.lim().funcs); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -202,8 +205,8 @@ func parse(src io.Reader, name string) (*syntax.File, error) {
 
 // reguard parses text that the interpreter will parse again at run time
 // (eval's, trap's), guards it and prints it back.
-func reguard(text string) (string, error) {
-	f, err := parse(strings.NewReader(text), "")
+func (s *Shell) reguard(text string) (string, error) {
+	f, err := s.parse(strings.NewReader(text), "")
 	if err != nil {
 		return "", err
 	}

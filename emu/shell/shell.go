@@ -199,7 +199,7 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	case "help":
 		return append([]string{"nsemu-help"}, args[1:]...), nil
 	case "eval":
-		text, err := reguard(strings.Join(args[1:], " "))
+		text, err := s.reguard(strings.Join(args[1:], " "))
 		if err != nil {
 			return args, nil // the interpreter reports the syntax error
 		}
@@ -207,7 +207,9 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	case "source", ".":
 		s.guardSource(ctx, args)
 	case "trap":
-		return guardTrap(args), nil
+		return s.guardTrap(args), nil
+	case "type", "command", "which":
+		return s.lookupCall(args), nil
 	}
 	return args, nil
 }
@@ -223,13 +225,13 @@ func (s *Shell) guardSource(ctx context.Context, args []string) {
 	if err != nil {
 		return // the interpreter's open reports it
 	}
-	if text, err := reguard(string(data)); err == nil {
+	if text, err := s.reguard(string(data)); err == nil {
 		s.sources.Store(p, text)
 	}
 }
 
 // guardTrap guards a trap's action text (trap [--] ACTION SIGNAL...).
-func guardTrap(args []string) []string {
+func (s *Shell) guardTrap(args []string) []string {
 	i := 1
 	if i < len(args) && args[i] == "--" {
 		i++
@@ -237,7 +239,7 @@ func guardTrap(args []string) []string {
 	if len(args)-i < 2 || args[i] == "-" || strings.HasPrefix(args[i], "-") && i == 1 {
 		return args
 	}
-	text, err := reguard(args[i])
+	text, err := s.reguard(args[i])
 	if err != nil {
 		return args
 	}
@@ -272,7 +274,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
 			s.pending.mu.Unlock()
 		}
-		msg := lastLine(errBuf.String())
+		msg := causeLine(errBuf.String())
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
@@ -291,26 +293,51 @@ func (s *Shell) flushPending() {
 	}
 }
 
-// takePending returns the held error text without its last line (which the
-// error line repeats).
-func (s *Shell) takePending() string {
+// takePending returns the held error text without the line the error
+// line repeats: its last line when that is the cause. When hints follow
+// the cause (`Try 'iptables -h' ...`), the text is printed whole, in the
+// tool's order, and the error line repeats the cause after it.
+func (s *Shell) takePending(cause string) string {
 	s.pending.mu.Lock()
 	b := string(s.pending.buf)
 	s.pending.buf = nil
 	s.pending.mu.Unlock()
 	b = strings.TrimRight(b, "\n")
-	if i := strings.LastIndexByte(b, '\n'); i >= 0 {
-		return b[:i+1]
+	if b == "" {
+		return ""
 	}
-	return ""
+	i := strings.LastIndexByte(b, '\n')
+	if b[i+1:] != cause {
+		return b + "\n"
+	}
+	if i < 0 {
+		return ""
+	}
+	return b[:i+1]
 }
 
-func lastLine(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
+// causeLine is what a failed command's error line repeats: the last line
+// of its standard error that says what went wrong, not a hint that
+// follows it (`Try 'iptables -h' ...`, `See 'docker run --help'.`).
+func causeLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if !isHint(lines[i]) {
+			return lines[i]
+		}
 	}
-	return s
+	return lines[len(lines)-1]
+}
+
+// isHint reports whether an error line only points at help.
+func isHint(l string) bool {
+	l = strings.TrimSpace(l)
+	for _, p := range []string{"Try `", "Try '", "See '", "Run '", "Usage:", "usage:"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return l == ""
 }
 
 // Exec runs one command (a built-in, or an allowed host filter) in a
@@ -338,7 +365,7 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 			return s.subshell(ctx, ns, args, stdin, stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "nsemu: %s: command not found\n", args[0])
+	fmt.Fprintln(stderr, notFound(args[0]))
 	return 127
 }
 
@@ -427,7 +454,7 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 		}
 		q = append(q, qa)
 	}
-	f, err := parse(strings.NewReader(strings.Join(q, " ")), "sh")
+	f, err := s.parse(strings.NewReader(strings.Join(q, " ")), "sh")
 	if err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 2
@@ -454,7 +481,7 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 		return 2
 	}
 	r.Reset()
-	f, err := parse(strings.NewReader(text), "sh")
+	f, err := s.parse(strings.NewReader(text), "sh")
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
@@ -519,7 +546,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 	if err != nil {
 		return err
 	}
-	f, err := parse(bytes.NewReader(text), name)
+	f, err := s.parse(bytes.NewReader(text), name)
 	if err != nil {
 		return parseError(name, err)
 	}
@@ -571,7 +598,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
 				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
 		}
-		if before := s.takePending(); before != "" {
+		if before := s.takePending(s.lastFail.msg); before != "" {
 			io.WriteString(s.Stderr, before)
 		}
 		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}
@@ -630,7 +657,7 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 	// docker exec -d) go on.
 	ctx, cancel := context.WithCancelCause(ctx)
 	s.lim().setAbort(cancel)
-	f, err := parse(strings.NewReader(line), "")
+	f, err := s.parse(strings.NewReader(line), "")
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 		return 2
@@ -641,6 +668,11 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 		s.flushPending()
 		if st, ok := interp.IsExitStatus(err); ok {
 			status = int(st)
+		} else if err != nil && ctx.Err() != nil {
+			if cause := stopCause(ctx); cause != "interrupted" {
+				fmt.Fprintf(s.Stderr, "nsemu: %s\n", cause)
+			}
+			return stopStatus(ctx)
 		} else if err != nil {
 			fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 			status = 2

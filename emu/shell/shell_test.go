@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
+	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -117,5 +122,111 @@ func TestNegatedPipelines(t *testing.T) {
 		if (err == nil) != (c.wantErr == "") || (err != nil && !strings.Contains(err.Error(), c.wantErr)) {
 			t.Errorf("%q: error %v, want %q", c.src, err, c.wantErr)
 		}
+	}
+}
+
+// lines is a shell.LineReader over fixed lines; hook runs before each is
+// returned.
+type lines struct {
+	l    []string
+	hook func(i int)
+	i    int
+}
+
+func (l *lines) Readline() (string, error) {
+	if l.i >= len(l.l) {
+		return "", io.EOF
+	}
+	if l.hook != nil {
+		l.hook(l.i)
+	}
+	l.i++
+	return l.l[l.i-1], nil
+}
+
+func (l *lines) SetPrompt(string) {}
+
+// TestInteractCtrlC interrupts an endless loop typed at the prompt with
+// SIGINT: the loop ends, the session and the world go on.
+func TestInteractCtrlC(t *testing.T) {
+	w := builtintest.World(t)
+	var out bytes.Buffer
+	sh := shell.New(w, nil, &out, &out)
+	lr := &lines{l: []string{
+		"ip netns add keep",
+		"while true; do sleep 1; done",
+		"ip netns list; echo alive",
+	}}
+	lr.hook = func(i int) {
+		if i != 1 {
+			return
+		}
+		go func() {
+			// The loop is running once the clock has moved.
+			start := w.Clock().Now()
+			emutest.WaitFor(t, "the loop to run", func() bool { return w.Clock().Now().Sub(start) >= 2*time.Second })
+			syscall.Kill(os.Getpid(), syscall.SIGINT)
+		}()
+	}
+	done := make(chan error, 1)
+	go func() { done <- sh.Interact(context.Background(), lr) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Interact: %v", err)
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("Ctrl-C did not end the loop")
+	}
+	if !strings.Contains(out.String(), "keep\nalive\n") {
+		t.Errorf("after Ctrl-C the session lost its world or ended:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "context canceled") {
+		t.Errorf("Ctrl-C printed an internal error:\n%s", out.String())
+	}
+}
+
+// TestErrorCause checks that a failed step's error line carries the cause
+// in the tool's words, not the hint printed after it.
+func TestErrorCause(t *testing.T) {
+	for src, want := range map[string]string{
+		"iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQ\n": "Couldn't load target `MASQ'",
+		"sysctl -n\n":                 "sysctl: no variables specified",
+		"docker run --frob busybox\n": "unknown flag: --frob",
+	} {
+		_, stderr, err := builtintest.Script(t, src)
+		var se *shell.ScriptError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, want) {
+			t.Errorf("%s: error %v, want the cause %q", strings.TrimSpace(src), err, want)
+		}
+		if strings.Contains(se.Msg, "Try ") || strings.Contains(se.Msg, "See '") {
+			t.Errorf("%s: the error line is a hint: %q (stderr %q)", strings.TrimSpace(src), se.Msg, stderr)
+		}
+	}
+}
+
+// TestHelpAndSudo checks help's grouped list, a tool nsemu does not have,
+// and sudo in front of a tutorial's line.
+func TestHelpAndSudo(t *testing.T) {
+	out, _, err := builtintest.Script(t, "help\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"iproute2:\n", "  ip  ", "netfilter:\n", "  iptables ", "Docker:\n", "  ping "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "nsemu-") {
+		t.Errorf("help lists an internal command:\n%s", out)
+	}
+	_, _, err = builtintest.Script(t, "ethtool -k eth0\n")
+	var se *shell.ScriptError
+	if !errors.As(err, &se) || se.Msg != "nsemu: ethtool: not emulated" || se.Status != 127 {
+		t.Errorf("ethtool: %v, want status 127 nsemu: ethtool: not emulated", err)
+	}
+	out, _, err = builtintest.Script(t, "sudo ip netns add red\nsudo -E ip netns list\n")
+	if err != nil || out != "red\n" {
+		t.Errorf("sudo: %q, %v", out, err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/nsemu/nsemu/emu"
 	_ "github.com/nsemu/nsemu/emu/builtin" // every built-in command
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/emu/vfs"
 )
 
 // World returns a fresh world, closed when the test ends.
@@ -51,7 +53,12 @@ func Run(t testing.TB, w *emu.World, ns *emu.Namespace, src string) Result {
 	switch {
 	case errors.As(err, &r.ScriptErr):
 		r.Status = r.ScriptErr.Status
-		r.Err += r.ScriptErr.Msg + "\n"
+		// The shell printed the failing command's standard error but for
+		// the line its error line repeats, unless hints followed that line
+		// (then it printed it whole).
+		if !slices.Contains(strings.Split(r.Err, "\n"), r.ScriptErr.Msg) {
+			r.Err += r.ScriptErr.Msg + "\n"
+		}
 	case err != nil:
 		t.Fatal(err)
 	}
@@ -266,3 +273,22 @@ done
 ip addr add 192.168.28.5/24 dev vbridge
 `
 )
+
+// Share makes directories of the real machine visible to w's scripts at
+// their own paths (as nsemu run --host-dir does), instead of the process's
+// working directory. Call it before anything uses w's files.
+func Share(t testing.TB, w *emu.World, dirs ...string) {
+	t.Helper()
+	var hds []vfs.HostDir
+	for _, d := range dirs {
+		hds = append(hds, vfs.HostDir{Path: d})
+	}
+	sys, err := vfs.New(hds...)
+	if err != nil {
+		t.Fatalf("vfs.New(%v): %v", hds, err)
+	}
+	if !vfs.Use(w, sys) {
+		sys.Close()
+		t.Fatal("builtintest.Share: the world has its files already")
+	}
+}

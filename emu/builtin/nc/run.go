@@ -1,0 +1,177 @@
+package nc
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/nsemu/nsemu/emu/libc"
+	"github.com/nsemu/nsemu/emu/shell"
+)
+
+// run is nc: parse, then connect or listen, and copy.
+func run(c *shell.Cmd) int {
+	r, err := Parse(c.Args[1:])
+	if err != nil {
+		return c.Errorf("%v", err)
+	}
+	if r.Listen {
+		return c.Exit(listen(c, r))
+	}
+	return c.Exit(connect(c, r))
+}
+
+// connect connects to r.Host, then reports (-v), stops (-z) or copies.
+func connect(c *shell.Cmd, r Request) error {
+	dst, err := libc.LookupHost(c.Ctx, c.NS, r.Host)
+	if err != nil {
+		return fmt.Errorf("nc: getaddrinfo for host \"%s\" port %s: %v", r.Host, r.Port, err)
+	}
+	port, err := ParsePort(r.Port)
+	if err != nil {
+		return err
+	}
+	ap := netip.AddrPortFrom(dst, port)
+	proto := "tcp"
+	var conn net.Conn
+	if r.UDP {
+		proto = "udp"
+		conn, err = c.NS.DialUDP(ap)
+	} else {
+		conn, err = c.NS.DialTCP(c.Ctx, ap)
+	}
+	if err != nil {
+		return fmt.Errorf("nc: connect to %s port %d (%s) failed: %s", dst, port, proto, libc.ConnError(err))
+	}
+	defer conn.Close()
+	if r.Verbose {
+		fmt.Fprintf(c.Stderr, "Connection to %s %d port [%s/*] succeeded!\n", dst, port, proto)
+	}
+	if r.Zero {
+		return nil
+	}
+	copyConn(c, conn, r)
+	return nil
+}
+
+// listen waits for one connection (TCP) or for datagrams (UDP) on the
+// port, and prints what arrives.
+func listen(c *shell.Cmd, r Request) error {
+	port, err := ParsePort(r.Port)
+	if err != nil {
+		return err
+	}
+	ap := netip.AddrPortFrom(netip.IPv4Unspecified(), port)
+	if r.UDP {
+		return listenUDP(c, r, ap)
+	}
+	l, err := c.NS.ListenTCP(ap)
+	if err != nil {
+		return fmt.Errorf("nc: Address already in use")
+	}
+	defer l.Close()
+	go func() {
+		<-c.Ctx.Done()
+		l.Close()
+	}()
+	conn, err := l.Accept()
+	if err != nil {
+		return &shell.ExitError{Status: 1}
+	}
+	defer conn.Close()
+	if r.Verbose {
+		fmt.Fprintf(c.Stderr, "Connection received on %s\n", conn.RemoteAddr())
+	}
+	copyConn(c, conn, r)
+	return nil
+}
+
+// listenUDP prints the datagrams that arrive at ap until -w idles out or
+// the command is interrupted.
+func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
+	pc, err := c.NS.ListenUDP(ap)
+	if err != nil {
+		return fmt.Errorf("nc: Address already in use")
+	}
+	defer pc.Close()
+	buf := make([]byte, 65536)
+	for {
+		if r.Wait > 0 {
+			_ = pc.SetReadDeadline(time.Now().Add(r.Wait))
+		}
+		done := make(chan struct{})
+		go func() {
+			select {
+			case <-c.Ctx.Done():
+				pc.Close()
+			case <-done:
+			}
+		}()
+		n, _, err := pc.ReadFrom(buf)
+		close(done)
+		if err != nil {
+			return nil
+		}
+		c.Stdout.Write(buf[:n])
+	}
+}
+
+// copyConn copies standard input to conn and conn to standard output until
+// the peer closes (or -w idles out). As OpenBSD nc does, it ends when the
+// peer has closed, even if standard input is still open (a terminal,
+// `(sleep 15) | nc ...`): the copy of standard input is not waited for
+// then; it ends at its next read, and what it reads is dropped.
+func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		if c.Stdin != nil {
+			io.Copy(conn, c.Stdin)
+		}
+		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+			cw.CloseWrite()
+		}
+	}()
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-c.Ctx.Done():
+			conn.Close()
+		case <-stop:
+		}
+	}()
+	receive(c.Stdout, conn, r)
+	// The peer finished sending; ours may still be on its way (echo hi |
+	// nc ...): let it go out before closing, as nc does, for a while.
+	select {
+	case <-sent:
+	case <-c.Ctx.Done():
+	case <-time.After(2 * time.Second):
+	}
+	close(stop)
+	conn.Close()
+}
+
+// receive copies conn to w until the peer closes, or, with -w or over
+// UDP, until the connection idles (2 s for UDP without -w).
+func receive(w io.Writer, conn net.Conn, r Request) {
+	buf := make([]byte, 32<<10)
+	for {
+		if r.Wait > 0 || r.UDP {
+			wait := r.Wait
+			if wait == 0 {
+				wait = 2 * time.Second
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(wait))
+		}
+		n, err := conn.Read(buf)
+		if n > 0 {
+			w.Write(buf[:n])
+		}
+		if err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package ping_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
+)
+
+// TestPing pings from the host (10.0.0.1, lo down) to ns1 (10.0.0.2) of
+// builtintest.SetupPair.
+func TestPing(t *testing.T) {
+	cases := []struct {
+		name, args string
+		status     int
+		want       []string // regexps that must match the output
+	}{
+		{name: "replies", args: "-c 3 10.0.0.2", status: 0, want: []string{
+			`^PING 10\.0\.0\.2 \(10\.0\.0\.2\) 56\(84\) bytes of data\.\n`,
+			`64 bytes from 10\.0\.0\.2: icmp_seq=1 ttl=64 time=\d+\.\d+ ms\n`,
+			`64 bytes from 10\.0\.0\.2: icmp_seq=3 ttl=64 time=`,
+			`\n--- 10\.0\.0\.2 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 20\d\dms\n`,
+			`rtt min/avg/max/mdev = \d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3} ms\n$`,
+		}},
+		{name: "size and ttl", args: "-c1 -s 100 -t 5 10.0.0.2", status: 0, want: []string{`100\(128\) bytes`, `108 bytes from 10\.0\.0\.2: icmp_seq=1 ttl=64`}},
+		{name: "no reply", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss`}},
+		{name: "combined flags keep the earlier ones", args: "-c 2 -qn 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics ---\n2 packets transmitted, 2 received`}},
+		{name: "quiet", args: "-q -c 2 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics`}},
+		{name: "default four in scripts", args: "10.0.0.2", status: 0, want: []string{`4 packets transmitted, 4 received`}},
+		{name: "deadline", args: "-w 3 10.0.0.9", status: 1, want: []string{`3 packets transmitted, 0 received`}},
+		{name: "unreachable", args: "-c 1 192.0.2.1", status: 2, want: []string{`^ping: connect: Network is unreachable\n$`}},
+		{name: "bad count", args: "-c 0 10.0.0.2", status: 2, want: []string{`invalid argument: '0'`}},
+		{name: "bad host", args: "-c 1 nosuch.example", status: 2, want: []string{`ping: nosuch.example: Name or service not known`}},
+		{name: "no destination", args: "-c 1", status: 2, want: []string{`Destination address required`}},
+		{name: "loopback down", args: "-c 1 127.0.0.1", status: 2, want: []string{`Network is unreachable`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := builtintest.World(t)
+			builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+			r := builtintest.Run(t, w, nil, "ping "+c.args+"\n")
+			// A failed step's standard error is its error line; on
+			// status 1 that line is "exit status 1".
+			out := r.Out + r.Err
+			if r.Status != c.status {
+				t.Errorf("exit status %d, want %d\n%s", r.Status, c.status, out)
+			}
+			for _, re := range c.want {
+				if !regexp.MustCompile(re).MatchString(out) {
+					t.Errorf("output does not match %q:\n%s", re, out)
+				}
+			}
+		})
+	}
+}
