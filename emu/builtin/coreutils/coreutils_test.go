@@ -90,3 +90,21 @@ func TestDateEmulatedClock(t *testing.T) {
 		t.Errorf("an hour's sleep moved date by %q seconds, want 3600", r.Out)
 	}
 }
+
+// TestReaderGoesAway: when the end of a pipeline has what it wants, the
+// commands before it stop (as a real one dies of SIGPIPE) instead of
+// producing their whole output for nobody.
+func TestReaderGoesAway(t *testing.T) {
+	done := make(chan texttest.Result)
+	go func() {
+		done <- texttest.Run(t, "seq 1 1000000000 | head -2; seq 1 1000000000 | sed p | grep -m1 7; seq 1 1000000000 | cut -c1 | tr 1 x | uniq | head -1")
+	}()
+	select {
+	case r := <-done:
+		if r.Out != "1\n2\n7\nx\n" {
+			t.Errorf("stdout %q, want 1 2 7 x", r.Out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a pipeline went on after its reader left")
+	}
+}

@@ -146,7 +146,9 @@ func runSeq(c *shell.Cmd) int {
 		if r.equalWidth && len(s) < r.width {
 			s = zeroPad(s, r.width)
 		}
-		out.WriteString(s)
+		if _, err := out.WriteString(s); err != nil {
+			return textio.SigPipe // the reader went away (seq ... | head)
+		}
 		if i%4096 == 0 && c.Ctx.Err() != nil {
 			return 130
 		}
