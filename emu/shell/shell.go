@@ -649,9 +649,11 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 			fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 			return 2
 		}
-		_ = interp.Params("+e")(r)
 		s.runner = r
 	}
+	// Typed lines never stop the session (a script run before, with
+	// --init, left -e on).
+	_ = interp.Params("+e")(s.runner)
 	// A limit broken on this line stops what it started. The context is
 	// not cancelled when the line returns: its background jobs (cmd &,
 	// docker exec -d) go on.

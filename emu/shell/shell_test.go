@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -228,5 +229,32 @@ func TestHelpAndSudo(t *testing.T) {
 	out, _, err = builtintest.Script(t, "sudo ip netns add red\nsudo -E ip netns list\n")
 	if err != nil || out != "red\n" {
 		t.Errorf("sudo: %q, %v", out, err)
+	}
+}
+
+// TestComplete checks completion by context.
+func TestComplete(t *testing.T) {
+	w := builtintest.World(t)
+	builtintest.MustRun(t, w, nil, "ip netns add nsa\nip netns add nsb\nip link add br0 type bridge\nip link add veth0 type veth peer name eth0 netns nsa\n")
+	c := &shell.Completer{Sh: shell.New(w, nil, io.Discard, io.Discard)}
+	do := func(line string) []string {
+		got, _ := c.Do([]rune(line), len([]rune(line)))
+		var out []string
+		for _, g := range got {
+			out = append(out, strings.TrimSpace(line[strings.LastIndex(line, " ")+1:]+string(g)))
+		}
+		return out
+	}
+	for line, want := range map[string][]string{
+		"ip netns exec n":                 {"nsa", "nsb"},
+		"ip netns exec nsa ip l":          {"link"},
+		"ip netns exec nsa ip link set e": {"eth0"},
+		"ip link set veth0 master ":       {"br0"},
+		"ip link set veth0 netns ns":      {"nsa", "nsb"},
+		"pi":                              {"ping"},
+	} {
+		if got := do(line); !slices.Equal(got, want) {
+			t.Errorf("complete %q = %q, want %q", line, got, want)
+		}
 	}
 }
