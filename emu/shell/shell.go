@@ -6,9 +6,11 @@
 // that fails stops the run, and the error names the script, the line and the
 // command (`demo.sh:12: ip link set veth9 up: Cannot find device "veth9"`).
 // A statement written `! CMD` asserts that CMD fails. Commands run in the
-// host's root namespace unless wrapped in `ip netns exec NS ...`. Besides the
-// built-ins, only a few host text filters run (grep head tail wc sort uniq
-// cut awk sed tr), in pipes; any other program is "command not found".
+// host's root namespace unless wrapped in `ip netns exec NS ...`. Every
+// command is a built-in (the text tools too: grep, sed, awk... run in
+// process); no host program ever runs, and the files a script sees are the
+// emulated ones (files.go, emu/vfs): any other name is "command not
+// found", or "not emulated" for a real tool nsemu does not have.
 package shell
 
 import (
@@ -17,9 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,9 +32,6 @@ import (
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/vfs"
 )
-
-// HostFilters are the host programs a script may run (in pipes).
-var HostFilters = []string{"grep", "head", "tail", "wc", "sort", "uniq", "cut", "awk", "sed", "tr"}
 
 // shellBuiltins are handled by the interpreter itself.
 var shellBuiltins = []string{"echo", "printf", "true", "false", "test", "[", "exit", "set", "shift",
@@ -340,7 +336,7 @@ func isHint(l string) bool {
 	return l == ""
 }
 
-// Exec runs one command (a built-in, or an allowed host filter) in a
+// Exec runs one command (a built-in, or one of the shell's own) in a
 // namespace and returns its exit status.
 func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -353,11 +349,6 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 		}
 		return runBuiltin(b, c)
 	}
-	for _, f := range HostFilters {
-		if args[0] == f {
-			return s.hostFilter(ctx, ns, args, stdin, stdout, stderr)
-		}
-	}
 	for _, sb := range shellBuiltins {
 		if args[0] == sb {
 			// Reached through `ip netns exec NS echo ...`: run it in a
@@ -369,17 +360,12 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 	return 127
 }
 
-// Runnable reports whether Exec would run a command name: a built-in, an
-// allowed host filter, or one of the interpreter's own built-ins. The
-// Docker engine asks it which commands a container can run.
+// Runnable reports whether Exec would run a command name: a built-in, or
+// one of the interpreter's own built-ins. The Docker engine asks it which
+// commands a container can run.
 func Runnable(name string) bool {
 	if _, ok := Lookup(name); ok {
 		return true
-	}
-	for _, f := range HostFilters {
-		if f == name {
-			return true
-		}
 	}
 	for _, b := range shellBuiltins {
 		if b == name {
@@ -399,32 +385,6 @@ func runBuiltin(b *Builtin, c *Cmd) (status int) {
 		}
 	}()
 	return b.Run(c)
-}
-
-func (s *Shell) hostFilter(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	path, err := exec.LookPath(args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "nsemu: %s: not installed on this machine\n", args[0])
-		return 127
-	}
-	argv, cleanup, err := s.emulatedArgs(ns, args[1:])
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
-		return 2
-	}
-	defer cleanup()
-	cmd := exec.CommandContext(ctx, path, argv...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"}
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		fmt.Fprintf(stderr, "nsemu: %s: %v\n", args[0], err)
-		return 126
-	}
-	return 0
 }
 
 // sub makes a shell for text run from a command of s (sh -c, ip netns exec
@@ -698,36 +658,3 @@ func (s *Shell) SetStdin(in io.Reader) {
 
 // Exited reports whether the interactive shell ran `exit`.
 func (s *Shell) Exited() bool { return s.runner != nil && s.runner.Exited() }
-
-// emulatedArgs replaces the arguments of a host filter that name emulated
-// files (grep TRACE /var/log/syslog, tail /proc/net/arp) by temporary copies
-// of their emulated contents: a host program never reads the host's own.
-func (s *Shell) emulatedArgs(ns *emu.Namespace, args []string) ([]string, func(), error) {
-	var tmp []string
-	cleanup := func() {
-		for _, f := range tmp {
-			os.Remove(f)
-		}
-	}
-	out := append([]string(nil), args...)
-	for i, a := range out {
-		if !strings.HasPrefix(a, "/") || !vfs.IsEmulated(filepath.Clean(a)) {
-			continue
-		}
-		data, err := vfs.ReadFile(ns, filepath.Clean(a))
-		if err != nil {
-			cleanup()
-			return nil, func() {}, fmt.Errorf("%s: %v", a, err)
-		}
-		f, err := os.CreateTemp("", "nsemu-file-*")
-		if err != nil {
-			cleanup()
-			return nil, func() {}, err
-		}
-		tmp = append(tmp, f.Name())
-		f.Write(data)
-		f.Close()
-		out[i] = f.Name()
-	}
-	return out, cleanup, nil
-}

@@ -43,7 +43,7 @@ func TestScriptBasics(t *testing.T) {
 		{name: "if conditions may fail", src: "if false; then echo a; else echo b; fi\n", wantOut: "b\n"},
 		{name: "loop body failure stops", src: "for i in 1 2; do\n  echo $i\n  nosuch\ndone\necho after\n", wantOut: "1\n", wantErr: "test.sh:3: nosuch"},
 		{name: "syntax error", src: "if then fi\n", wantErr: "test.sh:1: syntax error"},
-		{name: "pipe to host filter", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
+		{name: "pipe to a text tool", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
 		{name: "host program refused", src: "curlx http://example\n", wantErr: "command not found"},
 		{name: "sh -c", src: "sh -c 'echo in; false' || echo caught\n", wantOut: "in\ncaught\n"},
 		{name: "sleep is instant", src: "sleep 30\necho woke\n", wantOut: "woke\n"},
@@ -91,7 +91,7 @@ func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
 }
 
 // TestRedirectsStayInTheEmulator: redirections to /proc or /sys reach the
-// emulated world, never the host's files, and host filters read the
+// emulated world, never the host's files, and the text tools read the
 // emulated files too.
 func TestRedirectsStayInTheEmulator(t *testing.T) {
 	before, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
