@@ -40,7 +40,7 @@ func init() {
 
 func runSh(c *Cmd) int {
 	if len(c.Args) >= 3 && c.Args[1] == "-c" {
-		return c.Sh.RunString(c.Ctx, c.NS, c.Args[2], c.Stdin, c.Stdout, c.Stderr)
+		return c.Sh.RunString(c.Ctx, c.NS, c.Args[2], c.Stdin, c.Stdout, c.Stderr, c.Args[3:]...)
 	}
 	if len(c.Args) == 1 && c.Sh.Interactive != nil {
 		return c.Sh.Interactive(c)

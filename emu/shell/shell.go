@@ -433,15 +433,21 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 
 // RunString runs shell text in namespace ns (for `sh -c TEXT` and `ip netns
 // exec NS sh -c TEXT`).
-func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer) int {
+//
+// params are sh -c's operands after the text: $0 (ARGV0) then $1...
+func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer, params ...string) int {
 	sub := s.sub(ctx, ns, stdin, stdout, stderr)
-	r, err := sub.newRunner("sh", nil)
+	argv0, args := "sh", []string(nil)
+	if len(params) > 0 {
+		argv0, args = params[0], params[1:]
+	}
+	r, err := sub.newRunner("sh", args)
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
 	}
 	r.Reset()
-	f, err := s.parse(strings.NewReader(text), "sh")
+	f, err := s.parse(strings.NewReader(text), argv0)
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2

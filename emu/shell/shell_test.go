@@ -258,3 +258,11 @@ func TestComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestShArgs checks sh -c TEXT ARGV0 ARGS... (xargs sh -c relies on it).
+func TestShArgs(t *testing.T) {
+	out, _, err := builtintest.Script(t, "sh -c 'echo $0 $1-$2' zero one two\necho a b | xargs sh -c 'echo [$0] [$1]'\n")
+	if err != nil || out != "zero one-two\n[a] [b]\n" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}
