@@ -112,6 +112,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	hostDirs := hostDirFlag(fs)
 	keep := fs.Bool("keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
+	up := addUplinkFlags(fs)
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -140,6 +141,10 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsemu run: --capture needs --pcap FILE\n")
 		return 2
 	}
+	if err := up.parse(); err != nil {
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return 2
+	}
 
 	ctx, stop := interruptible()
 	defer stop()
@@ -162,6 +167,16 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "nsemu: %v\n", err)
 			}
 		}()
+	}
+	// Closed before the capture: no frame comes from outside while it is
+	// flushed.
+	u, err := up.start(w, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return 1
+	}
+	if u != nil {
+		defer u.Close()
 	}
 	var narrator *teach.Narrator
 	if *explain != "" {
@@ -273,8 +288,9 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu shell", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	hostDirs := hostDirFlag(fs)
+	up := addUplinkFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: nsemu shell\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
+		fmt.Fprintf(stderr, "Usage: nsemu shell [flags]\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -284,12 +300,29 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
+	if err := up.parse(); err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
+	}
 	w := emu.New(emu.Options{})
 	defer w.Close()
 	if err := shareFiles(w, *hostDirs); err != nil {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
+	u, err := up.start(w, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 1
+	}
+	if u != nil {
+		defer u.Close()
+	}
+	// SIGTERM (or SIGHUP: the terminal went) ends the session as EOF
+	// does, so that the deferred closes run: the uplink's TAP device and
+	// sockets are released.
+	ctx, stop := signal.NotifyContext(context.Background(), syscallTERM, syscallHUP)
+	defer stop()
 	sh := shell.New(w, stdin, stdout, stderr)
 
 	var lr shell.LineReader
@@ -324,7 +357,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer detach()
 	sh.OnCommand = st.BeforeCommand
 	sh.Stepper = st
-	if err := sh.Interact(context.Background(), lr); err != nil {
+	if err := sh.Interact(ctx, newCtxReader(ctx, lr)); err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 1
 	}
