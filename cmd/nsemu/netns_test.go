@@ -25,8 +25,9 @@ import (
 // unprivileged user, in a network namespace the test made (the only
 // places, with loopback, that tests send traffic to).
 
-// needs skips the test when it cannot run here (root, a tool), saying
-// why; under NSEMU_CI=1 that is a failure.
+// needs skips the test when it cannot run here (root, a tool, a file
+// given by its absolute path), saying why; under NSEMU_CI=1 that is a
+// failure.
 func needs(t *testing.T, root bool, tools ...string) {
 	t.Helper()
 	var why []string
@@ -34,6 +35,12 @@ func needs(t *testing.T, root bool, tools ...string) {
 		why = append(why, "root (a network namespace and a TAP device of its own)")
 	}
 	for _, tool := range tools {
+		if strings.HasPrefix(tool, "/") {
+			if _, err := os.Stat(tool); err != nil {
+				why = append(why, tool)
+			}
+			continue
+		}
 		if _, err := exec.LookPath(tool); err != nil {
 			why = append(why, tool)
 		}

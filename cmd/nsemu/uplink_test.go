@@ -171,7 +171,7 @@ docker run --rm busybox wget -qO- http://192.0.2.1:$1/from-a-container
 // MASQUERADE). /dev/net/tun is mode 0600 on some machines: the test binds
 // a 0666 node of its own over it, in `ip netns exec`'s private mounts.
 func TestUplinkTAP(t *testing.T) {
-	needs(t, true, "ip", "setpriv", "ping", "mount")
+	needs(t, true, "ip", "setpriv", "ping", "mount", "mknod", "/dev/net/tun")
 	dir, bin := workDir(t, map[string]string{"tap.sh": tapScript})
 	n := newNetns(t)
 	n.ip(t, "tuntap", "add", "tap0", "mode", "tap", "user", nobody)
@@ -209,7 +209,7 @@ func TestUplinkTAP(t *testing.T) {
 // TestUplinkTAPCreated: as root, nsemu creates a missing TAP device, and
 // it goes when nsemu ends.
 func TestUplinkTAPCreated(t *testing.T) {
-	needs(t, true, "ip")
+	needs(t, true, "ip", "/dev/net/tun")
 	dir, bin := workDir(t, map[string]string{"up.sh": "ip link show eth0\n"})
 	n := newNetns(t)
 	p := start(t, dir, "ip", "netns", "exec", n.name, bin, "run", "--uplink", "tap:nsemu-new", "up.sh")
