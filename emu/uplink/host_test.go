@@ -239,16 +239,22 @@ func TestHostUDP(t *testing.T) {
 }
 
 // TestHostDNS: 10.0.2.3 answers from the real machine's resolver, for the
-// host and for a container on the default bridge (whose resolv.conf Docker
-// copied from the host's).
+// host, for a container on the default bridge (whose resolv.conf Docker
+// copied from the host's), and for one on a user-defined network (whose
+// embedded server forwards what is not a container's name).
 func TestHostDNS(t *testing.T) {
 	w, _, _ := startHost(t, false)
 	port := realServer(t)
 	out := builtintest.MustRun(t, w, nil, fmt.Sprintf(`curl -s http://web.test:%d/byname
 docker run --rm busybox cat /etc/resolv.conf
 docker run --rm busybox wget -qO- http://web.test:%d/container
-`, port, port))
-	for _, want := range []string{"real /byname for 127.0.0.1", "nameserver 10.0.2.3", "real /container for 127.0.0.1"} {
+docker network create app
+docker run -d --name peer --network app busybox sleep 1000
+docker run --rm --network app busybox wget -qO- http://web.test:%d/user-network
+docker run --rm --network app busybox ping -c 1 peer
+! docker run --rm --network app busybox wget -qO- http://nosuch.test/
+`, port, port, port))
+	for _, want := range []string{"real /byname for 127.0.0.1", "nameserver 10.0.2.3", "real /container for 127.0.0.1", "real /user-network for 127.0.0.1", "1 packets transmitted, 1 received"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
