@@ -15,7 +15,7 @@ import (
 
 // freePort returns a port of the real 127.0.0.1 that is free now (the
 // tests publish on it).
-func freePort(t *testing.T, proto string) uint16 {
+func freePort(t testing.TB, proto string) uint16 {
 	t.Helper()
 	if proto == "udp" {
 		c, err := net.ListenPacket("udp4", "127.0.0.1:0")

@@ -31,7 +31,7 @@ type kernel struct {
 	s *gstack.Stack
 }
 
-func newKernel(t *testing.T, f *fakeTAP) *kernel {
+func newKernel(t testing.TB, f *fakeTAP) *kernel {
 	t.Helper()
 	s := gstack.New(gstack.Options{
 		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4.NewProtocol, arp.NewProtocol},
