@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"syscall"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -167,6 +166,11 @@ func addrPort(a tcpip.Address, port uint16) netip.AddrPort {
 // answers, completes the emulated handshake and splices the two. A real
 // refusal (or any failure) resets the emulated connection.
 func (g *gateway) handleTCP(r *tcp.ForwarderRequest) {
+	if !g.flows.enter() {
+		r.Complete(true)
+		return
+	}
+	defer g.flows.leave()
 	id := r.ID()
 	dst := addrPort(id.LocalAddress, id.LocalPort)
 	real, err := g.realDst(dst.Addr())
@@ -266,6 +270,3 @@ func (g *gateway) relayUDP(in *gonet.UDPConn, dst netip.AddrPort) {
 	defer g.flows.drop(out)
 	relayDatagrams(in, out, idleTimeout)
 }
-
-// isRefused reports a real connection refused.
-func isRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

@@ -60,6 +60,21 @@ func (g *group) spawn(f func()) bool {
 	return true
 }
 
+// enter counts a goroutine the group did not start (one of gVisor's
+// forwarder) until it calls leave, so that close waits for it too; false
+// when the group is closing.
+func (g *group) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.wg.Add(1)
+	return true
+}
+
+func (g *group) leave() { g.wg.Done() }
+
 // close closes every tracked socket and waits for the goroutines.
 func (g *group) close() {
 	g.mu.Lock()
