@@ -3,7 +3,7 @@
 // emulated in one process, on gVisor netstacks.
 //
 //	nsemu run [flags] SCRIPT [ARGS...]   run a scenario script
-//	nsemu shell                          type commands interactively
+//	nsemu shell [flags]                  type commands interactively
 //	nsemu help [COMMAND]                 list built-ins, or show one
 //	nsemu version                        print the version
 package main
@@ -38,11 +38,11 @@ const usage = `nsemu — a userspace network emulator for container-networking t
 
 Usage:
   nsemu run [flags] SCRIPT [ARGS...]   run a scenario script in a fresh emulated world
-  nsemu shell                          type the same commands interactively
+  nsemu shell [flags]                  type the same commands interactively
   nsemu help [COMMAND]                 list the built-in commands, or show one
   nsemu version                        print the version
 
-Run 'nsemu run --help' for the flags of run.
+Run 'nsemu run --help' and 'nsemu shell --help' for their flags.
 `
 
 func main() {

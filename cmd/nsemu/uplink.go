@@ -23,8 +23,8 @@ type uplinkFlags struct {
 
 func addUplinkFlags(fs *flag.FlagSet) *uplinkFlags {
 	return &uplinkFlags{
-		spec:    fs.String("uplink", "", "connect the emulated host to the real network: `tap:NAME` (its eth0 on the real TAP device NAME) or host[,loopback] (rootless, through this process's sockets; loopback lets 10.0.2.2 reach the real 127.0.0.1)"),
-		publish: fs.StringArray("publish", nil, "with --uplink, the real machine's `[ADDR:]HOST:PORT[/udp]` reaches the emulated host's port PORT (ADDR 127.0.0.1 unless given)"),
+		spec:    fs.String("uplink", "", "give the emulated host an eth0 on the real network; `SPEC` is tap:NAME (the real TAP device NAME) or host[,loopback] (rootless, through this process's sockets; loopback lets 10.0.2.2 reach the real 127.0.0.1)"),
+		publish: fs.StringArray("publish", nil, "with --uplink, the real machine's port HOST (on ADDR, 127.0.0.1 unless given) reaches the emulated host's port PORT: `[ADDR:]HOST:PORT[/udp]` (repeatable)"),
 	}
 }
 

@@ -20,7 +20,7 @@ func TestUplinkFlags(t *testing.T) {
 		{[]string{"run", "--uplink", "slirp"}, 2, `nsemu run: --uplink "slirp": want tap:NAME or host[,loopback]`},
 		{[]string{"run", "--uplink", "host", "--publish", "80"}, 2, "nsemu run: --publish 80: want [ADDR:]HOST:PORT[/udp]"},
 		{[]string{"shell", "--uplink", "tap:"}, 2, `nsemu shell: --uplink tap:: "" not a valid ifname`},
-		{[]string{"run", "--help"}, 0, "--uplink tap:NAME"},
+		{[]string{"run", "--help"}, 0, "--uplink SPEC"},
 		{[]string{"shell", "--help"}, 0, "--publish [ADDR:]HOST:PORT[/udp]"},
 	}
 	for _, c := range cases {
