@@ -125,29 +125,3 @@ func TestExpose(t *testing.T) {
 		t.Fatalf("Expose after restore reached the old exposer: %+v", r.got)
 	}
 }
-
-// TestHoldRealTime: while held, Warp does not jump the clock.
-func TestHoldRealTime(t *testing.T) {
-	w := New(Options{})
-	defer w.Close()
-	release := w.HoldRealTime()
-	fired := make(chan struct{})
-	w.Clock().AfterFunc(time.Hour, func() { close(fired) })
-	stop := w.Warp()
-	defer stop()
-	select {
-	case <-fired:
-		t.Fatal("the clock jumped an hour while real time was held")
-	case <-time.After(50 * time.Millisecond):
-	}
-	release()
-	release() // twice is fine
-	select {
-	case <-fired:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the clock did not jump once real time was released")
-	}
-	if w.RealTime() {
-		t.Error("RealTime after release")
-	}
-}

@@ -62,6 +62,9 @@ type Options struct {
 	// GSO lets TCP segments up to 64 KB cross veth pairs whole when no
 	// observer needs real frames. On by default; set NoGSO to turn it off.
 	NoGSO bool
+	// Realtime keeps the clock on wall time: Warp does nothing, so a
+	// 5-second sleep takes 5 seconds (nsemu shell; nsemu run --realtime).
+	Realtime bool
 }
 
 // World is an emulated set of network namespaces.
@@ -69,12 +72,11 @@ type World struct {
 	clock *clock.Clock
 	bus   *trace.Bus
 	gso   bool
+	// realtime: Warp does nothing (Options.Realtime, SetRealtime).
+	realtime atomic.Bool
 
 	// busy counts frames in flight (queued or being delivered).
 	busy atomic.Int64
-	// realTime counts HoldRealTime's holds: while positive, Warp never
-	// jumps (realtime.go).
-	realTime atomic.Int64
 	// exposer publishes ports on the real machine (expose.go).
 	exposer atomic.Pointer[exposerBox]
 	// resolvConf is the machine's /etc/resolv.conf, nil when it has none
@@ -129,6 +131,7 @@ func New(opts Options) *World {
 		c = clock.New()
 	}
 	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2}
+	w.realtime.Store(opts.Realtime)
 	h, err := w.newNamespace(HostName, true)
 	if err != nil {
 		panic(fmt.Sprintf("emu: making the host namespace: %v", err))
@@ -149,6 +152,13 @@ func (w *World) Attach(key any, make func() any) any {
 	v, _ := w.attached.LoadOrStore(key, make())
 	return v
 }
+
+// SetRealtime turns real time on or off (see Options.Realtime); it
+// affects the waits that start afterwards.
+func (w *World) SetRealtime(on bool) { w.realtime.Store(on) }
+
+// Realtime reports whether the world runs in real time.
+func (w *World) Realtime() bool { return w.realtime.Load() }
 
 // Clock returns the world's clock.
 func (w *World) Clock() *clock.Clock { return w.clock }
@@ -205,7 +215,12 @@ const (
 // in flight and no timer runs, virtual time moves at once to the next timer
 // (an ARP retry, a ping timeout, a sleep's end). A step that only waits then
 // costs no wall time. Call the returned function to stop; calls nest.
+//
+// In real time (Options.Realtime, SetRealtime) it does nothing.
 func (w *World) Warp() (stop func()) {
+	if w.realtime.Load() {
+		return func() {}
+	}
 	w.warpMu.Lock()
 	defer w.warpMu.Unlock()
 	w.warpRefs++
@@ -240,7 +255,7 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 			return
 		case <-t.C:
 		}
-		if !w.Idle() || w.clock.Paused() || w.realTime.Load() > 0 {
+		if !w.Idle() || w.clock.Paused() {
 			quiet = 0
 			continue
 		}

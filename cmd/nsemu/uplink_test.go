@@ -14,7 +14,7 @@ func TestUplinkFlags(t *testing.T) {
 	cases := []struct {
 		args []string
 		code int
-		err  string
+		err  string // in the output, standard or error
 	}{
 		{[]string{"run", "--publish", "8080:80"}, 2, "nsemu run: --publish needs --uplink"},
 		{[]string{"run", "--uplink", "slirp"}, 2, `nsemu run: --uplink "slirp": want tap:NAME or host[,loopback]`},
@@ -28,9 +28,9 @@ func TestUplinkFlags(t *testing.T) {
 		if args[0] == "run" && c.code != 0 {
 			args = append(args, writeScript(t, "true\n"))
 		}
-		code, _, errs := nsemu(t, "", args...)
-		if code != c.code || !strings.Contains(errs, c.err) {
-			t.Errorf("nsemu %s: exit %d, stderr %q; want %d, %q", strings.Join(c.args, " "), code, errs, c.code, c.err)
+		code, out, errs := nsemu(t, "", args...)
+		if code != c.code || !strings.Contains(out+errs, c.err) {
+			t.Errorf("nsemu %s: exit %d, output %q; want %d, %q", strings.Join(c.args, " "), code, out+errs, c.code, c.err)
 		}
 	}
 }

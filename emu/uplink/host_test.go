@@ -152,7 +152,7 @@ func TestHostLayout(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if !w.RealTime() {
+	if !w.Realtime() {
 		t.Error("the world's clock may warp while an uplink runs")
 	}
 }

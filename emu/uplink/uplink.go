@@ -21,8 +21,10 @@
 // on 127.0.0.1 unless an address is asked for — through the world's
 // emu.Exposer hook, so that emu/docker need not know about uplinks.
 //
-// An uplink keeps the world's clock at wall time (emu.World.HoldRealTime):
-// real peers answer in real time.
+// An uplink keeps the world's clock at wall time (emu.World.SetRealtime):
+// real peers answer in real time, and a jump over an idle wait would fire
+// the emulated TCP retransmissions and curl's timeouts before their
+// replies arrive.
 package uplink
 
 import (
@@ -68,7 +70,7 @@ type Uplink struct {
 	gw   *gateway
 	prt  *ports
 
-	releaseClock   func()
+	wasRealtime    bool
 	restoreExposer func()
 	cancelHook     func()
 	once           sync.Once
@@ -92,7 +94,8 @@ func Start(w *emu.World, spec Spec, opts Options) (*Uplink, error) {
 	}
 	host := w.Host()
 	u.prt = newPorts(host, u.log)
-	u.releaseClock = w.HoldRealTime()
+	u.wasRealtime = w.Realtime()
+	w.SetRealtime(true)
 	u.restoreExposer = w.SetExposer(u.prt)
 	u.cancelHook = host.OnDestroy(u.shutdown)
 	return u, nil
@@ -209,5 +212,5 @@ func (u *Uplink) stop() {
 	if u.gw != nil {
 		u.gw.close()
 	}
-	u.releaseClock()
+	u.w.SetRealtime(u.wasRealtime)
 }
