@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 
@@ -30,11 +31,12 @@ const tapQueueLen = 1000
 // releases it once written or dropped; the reader makes one packet per
 // good frame and hands it to the wire's Transmit, which takes it.
 type tapWire struct {
-	name string
-	dev  io.ReadWriteCloser
-	wire *vethsim.End
-	bus  *trace.Bus
-	log  *logger
+	name  string
+	dev   io.ReadWriteCloser
+	wire  *vethsim.End
+	bus   *trace.Bus
+	clock tcpip.Clock
+	log   *logger
 
 	q       *vethsim.Queue[*stack.PacketBuffer]
 	stop    chan struct{}
@@ -47,8 +49,8 @@ type tapWire struct {
 }
 
 // newTapWire starts carrying frames between dev and wire (eth0's wire end).
-func newTapWire(name string, dev io.ReadWriteCloser, wire *vethsim.End, bus *trace.Bus, log *logger) *tapWire {
-	t := &tapWire{name: name, dev: dev, wire: wire, bus: bus, log: log,
+func newTapWire(name string, dev io.ReadWriteCloser, wire *vethsim.End, bus *trace.Bus, clock tcpip.Clock, log *logger) *tapWire {
+	t := &tapWire{name: name, dev: dev, wire: wire, bus: bus, clock: clock, log: log,
 		q: vethsim.NewQueue[*stack.PacketBuffer](tapQueueLen), stop: make(chan struct{})}
 	wire.SetReceiver(t)
 	t.wg.Add(2)
@@ -153,7 +155,7 @@ func (t *tapWire) drop(d Drop, n int) {
 		return
 	}
 	peer := t.wire.Peer()
-	t.bus.Emit(&trace.Event{Kind: trace.Dropped, NS: peer.Namespace(), Dev: peer.Name(), Len: n,
+	t.bus.Emit(&trace.Event{Kind: trace.Dropped, Time: t.clock.Now(), NS: peer.Namespace(), Dev: peer.Name(), Len: n,
 		Reason: fmt.Sprintf("from TAP %s: %s", t.name, d)})
 }
 

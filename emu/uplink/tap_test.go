@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 	"github.com/nsemu/nsemu/emu/emutest"
+	"github.com/nsemu/nsemu/emu/trace"
 )
 
 // fakeTAP is a TAP device's two sides on a SOCK_SEQPACKET socket pair,
@@ -112,6 +114,16 @@ func isICMP(typ header.ICMPv4Type) func([]byte) bool {
 // ping; garbage is dropped, counted and never answered.
 func TestTAPFrames(t *testing.T) {
 	w, u, f, _ := startTAP(t)
+	var mu sync.Mutex
+	var drops []string
+	detach := w.Bus().Attach(trace.SinkFunc(func(e *trace.Event) {
+		if e.Kind == trace.Dropped {
+			mu.Lock()
+			drops = append(drops, fmt.Sprintf("%s/%s: %s", e.NS, e.Dev, e.Reason))
+			mu.Unlock()
+		}
+	}))
+	defer detach()
 	eth0, _ := w.Host().Link("eth0")
 	mac := tcpip.LinkAddress(eth0.MAC())
 
@@ -145,6 +157,11 @@ func TestTAPFrames(t *testing.T) {
 		if got := u.Dropped()[d]; got != n {
 			t.Errorf("dropped %v: %d, want %d (all: %v)", d, got, n, u.Dropped())
 		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(drops) != 4 || drops[2] != "host/eth0: from TAP tap9: bad transport checksum" {
+		t.Errorf("drop events: %q", drops)
 	}
 }
 

@@ -121,7 +121,7 @@ func (u *Uplink) startTAP(opts Options) error {
 	if created {
 		u.log.printf("created TAP device %s (it goes when nsemu ends); give the real side an address, e.g. ip addr add 192.0.2.1/24 dev %s", u.spec.Device, u.spec.Device)
 	}
-	u.tap = newTapWire(u.spec.Device, dev, wire, u.w.Bus(), u.log)
+	u.tap = newTapWire(u.spec.Device, dev, wire, u.w.Bus(), u.w.Clock(), u.log)
 	return nil
 }
 
