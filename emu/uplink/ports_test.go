@@ -89,9 +89,12 @@ func TestPublish(t *testing.T) {
 // 127.0.0.1 unless -p names an address; removing the container closes it.
 func TestDockerPublish(t *testing.T) {
 	w, _, log := startHost(t, false)
-	p1, p2 := freePort(t, "tcp"), freePort(t, "tcp")
-	builtintest.MustRun(t, w, nil, fmt.Sprintf("docker run -d --name web -p %d:80 nginx\ndocker run -d --name web2 -p 0.0.0.0:%d:80 nginx\n", p1, p2))
-	for _, p := range []uint16{p1, p2} {
+	p1, p2, p3 := freePort(t, "tcp"), freePort(t, "tcp"), freePort(t, "tcp")
+	builtintest.MustRun(t, w, nil, fmt.Sprintf(`docker run -d --name web -p %d:80 nginx
+docker run -d --name web2 -p 0.0.0.0:%d:80 nginx
+docker run -d --name web3 -p 10.0.2.15:%d:80 nginx
+`, p1, p2, p3))
+	for _, p := range []uint16{p1, p2, p3} {
 		if got := realGet(t, fmt.Sprintf("http://127.0.0.1:%d/", p)); !strings.Contains(got, "Welcome to nginx!") {
 			t.Errorf("GET 127.0.0.1:%d: %q", p, got)
 		}
@@ -99,17 +102,18 @@ func TestDockerPublish(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("127.0.0.1:%d/tcp on the real machine → docker run -p %d:80 (web)", p1, p1),
 		fmt.Sprintf("0.0.0.0:%d/tcp on the real machine → docker run -p 0.0.0.0:%d:80 (web2)", p2, p2),
+		fmt.Sprintf("10.0.2.15 is not an address of the real machine: docker run -p 10.0.2.15:%d:80 (web3) listens on 127.0.0.1", p3),
 	} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
 	out := builtintest.MustRun(t, w, nil, "docker logs web\n")
-	if !strings.Contains(out, `"GET / HTTP/1.1" 200`) {
+	if !strings.Contains(out, `172.17.0.1 - - `) || !strings.Contains(out, `"GET / HTTP/1.1" 200`) {
 		t.Errorf("nginx's log:\n%s", out)
 	}
-	builtintest.MustRun(t, w, nil, "docker rm -f web web2\n")
-	if !closedPort(p1) || !closedPort(p2) {
+	builtintest.MustRun(t, w, nil, "docker rm -f web web2 web3\n")
+	if !closedPort(p1) || !closedPort(p2) || !closedPort(p3) {
 		t.Error("the real ports still listen after docker rm")
 	}
 }
