@@ -160,8 +160,8 @@ func (p *pinger) send(e echo) {
 func (p *pinger) open(k pingKey, e echo) *pingSession {
 	c, err := icmp.ListenPacket("udp4", "0.0.0.0")
 	if err != nil {
-		p.g.log.oncef("ping", "ping cannot leave the emulation: %v: this system lets no ICMP socket be opened by group %d (net.ipv4.ping_group_range = %q); as root: sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"",
-			err, syscall.Getegid(), readSysctl("net.ipv4.ping_group_range"))
+		p.g.log.oncef("ping", "ping cannot leave the emulation: %v: this system lets group %d open no ICMP socket (net.ipv4.ping_group_range); as root: sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"",
+			err, syscall.Getegid())
 		p.g.unreachable(e, header.ICMPv4AdminProhibited)
 		return nil
 	}

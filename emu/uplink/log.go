@@ -3,9 +3,6 @@ package uplink
 import (
 	"fmt"
 	"io"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -40,22 +37,4 @@ func (l *logger) oncef(key, format string, a ...any) {
 	if !seen {
 		l.printf(format, a...)
 	}
-}
-
-// readSysctl reads one of the real machine's sysctls (nsemu's own
-// settings, never a script's); "" when it cannot.
-func readSysctl(key string) string {
-	b, err := os.ReadFile("/proc/sys/" + strings.ReplaceAll(key, ".", "/"))
-	if err != nil {
-		return ""
-	}
-	return strings.Join(strings.Fields(string(b)), " ")
-}
-
-// unprivilegedPortStart is the real machine's first port a user may bind.
-func unprivilegedPortStart() int {
-	if n, err := strconv.Atoi(readSysctl("net.ipv4.ip_unprivileged_port_start")); err == nil {
-		return n
-	}
-	return 1024
 }

@@ -134,7 +134,7 @@ func (o *offer) listenOn(ap netip.AddrPort) (err error) {
 func listenError(err error, ap netip.AddrPort) error {
 	switch {
 	case errors.Is(err, syscall.EACCES):
-		return fmt.Errorf("%v (on the real machine, ports below %d need root or CAP_NET_BIND_SERVICE: publish port %d or above, e.g. -p 8080:80)", err, unprivilegedPortStart(), unprivilegedPortStart())
+		return fmt.Errorf("%v (on the real machine, ports below net.ipv4.ip_unprivileged_port_start, 1024 by default, need root or CAP_NET_BIND_SERVICE: publish a higher one, e.g. -p 8080:80)", err)
 	case errors.Is(err, syscall.EADDRINUSE):
 		return fmt.Errorf("%v (port %d of the real machine is taken)", err, ap.Port())
 	}
