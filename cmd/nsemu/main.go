@@ -367,6 +367,10 @@ func attachCapture(w *emu.World, pw *capture.Writer, only []string) func() error
 	return func() error {
 		unknown := unknownTaps(w, sink, only)
 		detach()
+		sink.Close()
+		if n := sink.Dropped(); n > 0 {
+			unknown = errors.Join(unknown, fmt.Errorf("capture: %d frames dropped: the file could not keep up", n))
+		}
 		if err := sink.Err(); err != nil {
 			pw.Close()
 			return err
