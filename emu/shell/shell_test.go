@@ -292,3 +292,21 @@ func TestJobs(t *testing.T) {
 		}
 	}
 }
+
+// TestNulArgument checks that a $'...' word making a NUL byte is an error
+// naming its line, not an argument cut short, and that other escapes work.
+func TestNulArgument(t *testing.T) {
+	for src, bad := range map[string]bool{
+		`echo $'a\0b'`: true, `echo $'a\x00b'`: true, `echo $'\u0000'`: true, `echo $'a\c@'`: true,
+		`echo $'a\\0b'`: false, `echo $'a\x41b'`: false, `echo $'\101\n'`: false,
+	} {
+		_, _, err := builtintest.Script(t, "true\n"+src+"\n")
+		var se *shell.ScriptError
+		switch {
+		case bad && (!errors.As(err, &se) || se.Line != 2 || !strings.Contains(se.Msg, "NUL byte")):
+			t.Errorf("%s: error %v, want a NUL byte error on line 2", src, err)
+		case !bad && err != nil:
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+}
