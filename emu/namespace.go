@@ -215,6 +215,16 @@ func (n *Namespace) setUpLocked(d *Device, up bool) error {
 		d.br.SetUp(up)
 	}
 	d.up = up
+	if up {
+		d.activated.Store(true)
+		return nil
+	}
+	// Down, the device's qdisc drops what it holds; so does its peer's,
+	// which loses its carrier.
+	d.resetQdisc()
+	if d.peer != nil {
+		d.peer.resetQdisc()
+	}
 	return nil
 }
 
@@ -314,6 +324,11 @@ func (n *Namespace) MoveLink(name string, to *Namespace) error {
 	} else if err := n.st.RemoveNIC(name); err != nil {
 		return err
 	}
+	// Linux shuts the device down: its qdisc goes, noop until it is up;
+	// its peer loses the carrier.
+	d.dropQdisc()
+	d.activated.Store(false)
+	d.peer.resetQdisc()
 	d.end.SetUp(false)
 	d.up = false
 	if err := to.st.AddNIC(name, d.end); err != nil {
@@ -447,6 +462,7 @@ func (w *World) deleteVethLocked(d *Device) {
 			continue
 		}
 		ns := x.ns
+		x.dropQdisc()
 		if x.master != nil {
 			_ = ns.releaseLocked(x, false)
 		} else {
@@ -475,6 +491,7 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 		// namespace again, unless the namespace goes too.
 		_ = n.releaseLocked(p, !n.dying())
 	}
+	d.dropQdisc()
 	_ = n.st.RemoveNIC(d.name)
 	d.br.Self().WaitDetached()
 	d.br.Stop()
