@@ -209,3 +209,27 @@ func TestTCPThroughNetemAndTBF(t *testing.T) {
 		t.Errorf("no frame lost at 1.6%% loss")
 	}
 }
+
+// TestCorruptedFramesAreCaughtByChecksums: netem corrupt damages frames,
+// which the receiving stack checks (as Linux's does) rather than trusts:
+// TCP retransmits what was damaged, and the data arrives intact.
+func TestCorruptedFramesAreCaughtByChecksums(t *testing.T) {
+	w := New(Options{Seed: 3})
+	defer w.Close()
+	ns1, ns2 := twoOnBridge(t, w)
+	for _, q := range []struct {
+		ns  *Namespace
+		dev string
+	}{{ns1, "veth1"}, {ns2, "veth2"}} {
+		p := &qdisc.NetemParams{Limit: 1000, Corrupt: &qdisc.NetemProb{Probability: 1 << 28}} // 6%
+		if err := q.ns.ModifyQdisc(q.dev, QdiscRequest{Op: QdiscAdd, Root: true, Kind: "netem", Netem: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop := w.Warp()
+	defer stop()
+	sent, got := transfer(t, ns1, ns2, 1<<20)
+	if sent != got {
+		t.Fatalf("corrupted data reached the application")
+	}
+}

@@ -198,6 +198,9 @@ type End struct {
 	gso  atomic.Bool
 	// segRx cuts large segments before delivery (the stack forwards).
 	segRx atomic.Bool
+	// rxVerify turns RX checksum offload off while the receive loop
+	// delivers a frame whose checksum is not to be trusted (deliver).
+	rxVerify atomic.Bool
 
 	c counters
 
@@ -597,9 +600,31 @@ func (e *End) deliver(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
 		return
 	}
 	// A large segment delivered whole: the receiving stack trusts its
-	// checksum (RX offload) and sees an ordinary packet.
+	// checksum (RX offload) and sees an ordinary packet. A frame a qdisc
+	// corrupted is not trusted: the stack checks it, and drops it as Linux
+	// does.
+	verify := UntrustedChecksum(pkt)
 	pkt.GSOOptions = stack.GSO{}
+	if verify {
+		e.rxVerify.Store(true)
+		defer e.rxVerify.Store(false)
+	}
 	d.DeliverNetworkPacket(eth.Type(), pkt)
+}
+
+// MarkUntrustedChecksum marks a frame whose bytes changed on the way (a
+// netem corruption): the receiving stack must check its checksums, not
+// trust them as it trusts a veth's frames (RX checksum offload). The mark
+// (a checksum still to do on a frame that is not a large segment) travels
+// with the frame across bridges.
+func MarkUntrustedChecksum(pkt *stack.PacketBuffer) {
+	pkt.GSOOptions = stack.GSO{Type: stack.GSONone, NeedsCsum: true}
+}
+
+// UntrustedChecksum reports whether pkt carries MarkUntrustedChecksum's
+// mark.
+func UntrustedChecksum(pkt *stack.PacketBuffer) bool {
+	return pkt.GSOOptions.Type == stack.GSONone && pkt.GSOOptions.NeedsCsum
 }
 
 // IsAttached implements stack.LinkEndpoint.
@@ -627,7 +652,15 @@ func (e *End) SetLinkAddress(a tcpip.LinkAddress) { e.mac.Store(a) }
 // Capabilities implements stack.LinkEndpoint. Checksums are computed by the
 // sending stack (frames on the wire are valid, as a capture shows them) and
 // trusted by the receiving one, as between two Linux veths.
+//
+// While the receive loop delivers a frame marked MarkUntrustedChecksum, the
+// RX offload is off: gVisor's NIC reads it for that frame, on that
+// goroutine (the only one that delivers the end's frames), and nothing else
+// reads that capability.
 func (e *End) Capabilities() stack.LinkEndpointCapabilities {
+	if e.rxVerify.Load() {
+		return stack.CapabilityResolutionRequired
+	}
 	return stack.CapabilityResolutionRequired | stack.CapabilityRXChecksumOffload
 }
 

@@ -8,6 +8,8 @@ import (
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/nsemu/nsemu/vethsim"
 )
 
 // NetemParams is a netem request as tc sends it (struct tc_netem_qopt and
@@ -407,7 +409,11 @@ func (n *netem) corruptFrame(pkt *stack.PacketBuffer) *stack.PacketBuffer {
 	if len(b) > 0 {
 		b[n.rng.Uint32N(uint32(len(b)))] ^= 1 << n.rng.Uint32N(8)
 	}
-	return stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(b)})
+	out := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(b)})
+	// Linux computes a checksum the NIC would have before it flips the
+	// bit, so the receiver sees the damage: the receiving stack must check.
+	vethsim.MarkUntrustedChecksum(out)
+	return out
 }
 
 // dequeue is netem_dequeue: reordered frames first, then the frame due
