@@ -18,6 +18,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
+	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -36,6 +37,7 @@ func init() {
 		nsemu.Builtins(),
 		ping.Builtins(),
 		sysctl.Builtins(),
+		tc.Builtins(),
 		tcpdump.Builtins(),
 	} {
 		shell.Register(tool...)

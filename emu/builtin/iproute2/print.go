@@ -133,12 +133,9 @@ func (l *linkView) flags() string {
 	return strings.Join(f, ",")
 }
 
-func (l *linkView) qdisc() string {
-	if l.up {
-		return "noqueue"
-	}
-	return "noop"
-}
+// qdisc is the device's root qdisc's kind: noop until it is first up,
+// then noqueue, or what tc attached.
+func (l *linkView) qdisc() string { return l.d.Qdisc().Kind }
 
 // header is the first line of ip link (mode true) and ip addr.
 func (l *linkView) header(mode bool) string {
