@@ -95,6 +95,9 @@ type failure struct {
 type pendingErr struct {
 	mu  sync.Mutex
 	buf []byte
+	// whole: the error line is the command's named cause, not the text's
+	// last line, so the text is printed whole.
+	whole bool
 }
 
 // New makes a shell on w. Output goes to stdout and stderr.
@@ -272,9 +275,13 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			// the run stops here.
 			s.pending.mu.Lock()
 			s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
+			s.pending.whole = errBuf.cause != ""
 			s.pending.mu.Unlock()
 		}
-		msg := lastLine(errBuf.String())
+		msg := errBuf.cause
+		if msg == "" {
+			msg = lastLine(errBuf.String())
+		}
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
@@ -294,12 +301,16 @@ func (s *Shell) flushPending() {
 }
 
 // takePending returns the held error text without its last line (which the
-// error line repeats).
+// error line repeats), or whole when the error line is a named cause.
 func (s *Shell) takePending() string {
 	s.pending.mu.Lock()
 	b := string(s.pending.buf)
+	whole := s.pending.whole
 	s.pending.buf = nil
 	s.pending.mu.Unlock()
+	if whole {
+		return b
+	}
 	b = strings.TrimRight(b, "\n")
 	if i := strings.LastIndexByte(b, '\n'); i >= 0 {
 		return b[:i+1]
