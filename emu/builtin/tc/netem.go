@@ -28,12 +28,13 @@ const netemUsage = `Usage: ... netem [ limit PACKETS ]
 // illegal is netem's explain1: `Illegal "what"`.
 func illegal(what string) error { return failArg(`Illegal "%s"`, what) }
 
-// netemExplain is an error followed by netem's usage.
+// netemExplain is an error followed by netem's usage; the error is the
+// cause a failing script step is summed up with.
 func netemExplain(msg string) error {
 	if msg == "" {
 		return failArg("%s", netemUsage)
 	}
-	return failArg("%s\n%s", msg, netemUsage)
+	return withUsage(msg, netemUsage)
 }
 
 // netemParse is the state of one netem command line.

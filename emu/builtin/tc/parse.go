@@ -58,6 +58,13 @@ const (
 func failUsage(format string, a ...any) error { return shell.Failf(exitUsage, format, a...) }
 func failArg(format string, a ...any) error   { return shell.Failf(exitBadArg, format, a...) }
 
+// withUsage is an error tc follows with a usage text: the whole is
+// printed, the error is the cause.
+func withUsage(msg, usage string) error {
+	first, _, _ := strings.Cut(msg, "\n")
+	return &shell.ExitError{Status: exitBadArg, Msg: msg + "\n" + usage, Cause: first}
+}
+
 // notEmulated is the answer for what nsemu's tc does not do.
 func notEmulated(what string) error {
 	return shell.Failf(exitBadArg, "nsemu: tc %s: not emulated", what)

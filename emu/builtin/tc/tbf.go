@@ -1,6 +1,7 @@
 package tc
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/nsemu/nsemu/vethsim/qdisc"
@@ -191,7 +192,7 @@ func (t *tbfParse) option(a *argv, w string) error {
 	if w == "help" {
 		return failArg("%s", tbfUsage)
 	}
-	return failArg("tbf: unknown parameter \"%s\"\n%s", w, tbfUsage)
+	return withUsage(fmt.Sprintf("tbf: unknown parameter \"%s\"", w), tbfUsage)
 }
 
 func contains(words []string, w string) bool {
@@ -220,7 +221,7 @@ func (t *tbfParse) finish() (*qdisc.TBFParams, error) {
 		msgs = append(msgs, `tbf: either "limit" or "latency" is required.`)
 	}
 	if msgs != nil {
-		return nil, failArg("%s\n%s", strings.Join(msgs, "\n"), tbfUsage)
+		return nil, withUsage(strings.Join(msgs, "\n"), tbfUsage)
 	}
 	p := &qdisc.TBFParams{Limit: t.limit, Burst: t.buffer}
 	p.Rate.Rate, p.PeakRate.Rate = sat32(t.rate64), sat32(t.prate64)
