@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/vethsim/qdisc"
 )
 
@@ -231,5 +233,62 @@ func TestCorruptedFramesAreCaughtByChecksums(t *testing.T) {
 	sent, got := transfer(t, ns1, ns2, 1<<20)
 	if sent != got {
 		t.Fatalf("corrupted data reached the application")
+	}
+}
+
+// frameTimes is a trace sink that keeps when echo requests were seen.
+type frameTimes struct {
+	mu   sync.Mutex
+	seen []trace.Event
+}
+
+func (f *frameTimes) WantsFrames() bool { return true }
+
+func (f *frameTimes) Emit(e *trace.Event) {
+	// An ICMP echo request: IPv4 protocol 1, ICMP type 8.
+	if e.Kind != trace.FrameSent || len(e.Frame) < 35 || e.Frame[23] != 1 || e.Frame[34] != 8 {
+		return
+	}
+	f.mu.Lock()
+	f.seen = append(f.seen, *e.Clone())
+	f.mu.Unlock()
+}
+
+// TestObserversSeeAHeldFrameWhenItLeaves: the capture and --explain see
+// the echo request leave ns1's veth1 when netem lets it go, 100 ms after
+// the ping sent it, not when it was queued.
+func TestObserversSeeAHeldFrameWhenItLeaves(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	ns1, _ := twoOnBridge(t, w)
+	dst := netip.MustParseAddr("192.168.28.2")
+	stop := w.Warp()
+	defer stop()
+	if _, err := ns1.Ping(context.Background(), dst, 5*time.Second); err != nil { // ARP
+		t.Fatal(err)
+	}
+	if err := ns1.ModifyQdisc("veth1", QdiscRequest{Op: QdiscAdd, Root: true, Kind: "netem", Netem: delay(100 * time.Millisecond)}); err != nil {
+		t.Fatal(err)
+	}
+	sink := &frameTimes{}
+	detach := w.Bus().Attach(sink)
+	defer detach()
+	sentAt := w.Clock().Now()
+	if _, err := ns1.Ping(context.Background(), dst, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	var left time.Time
+	for _, e := range sink.seen {
+		if e.NS == "ns1" && e.Dev == "veth1" {
+			left = e.Time
+		}
+	}
+	if left.IsZero() {
+		t.Fatalf("no echo request seen leaving ns1/veth1: %v", sink.seen)
+	}
+	if d := left.Sub(sentAt); d < 100*time.Millisecond || d > 101*time.Millisecond {
+		t.Errorf("the echo request was seen leaving %v after ping sent it, want 100 ms", d)
 	}
 }
