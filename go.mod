@@ -3,6 +3,7 @@ module github.com/nsemu/nsemu
 go 1.26.8
 
 require (
+	github.com/benhoyt/goawk v1.29.1
 	github.com/chzyer/readline v1.5.1
 	github.com/google/gopacket v1.1.19
 	github.com/spf13/afero v1.15.0

@@ -69,6 +69,9 @@ type Options struct {
 	// script with the same seed makes the same choices. 0 picks a random
 	// seed.
 	Seed uint64
+	// Realtime keeps the clock on wall time: Warp does nothing, so a
+	// 5-second sleep takes 5 seconds (nsemu shell; nsemu run --realtime).
+	Realtime bool
 }
 
 // World is an emulated set of network namespaces.
@@ -76,6 +79,8 @@ type World struct {
 	clock *clock.Clock
 	bus   *trace.Bus
 	gso   bool
+	// realtime: Warp does nothing (Options.Realtime, SetRealtime).
+	realtime atomic.Bool
 
 	// busy counts frames in flight (queued or being delivered).
 	busy atomic.Int64
@@ -141,6 +146,7 @@ func New(opts Options) *World {
 	}
 	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2,
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), autohandle: 0x80000000}
+	w.realtime.Store(opts.Realtime)
 	h, err := w.newNamespace(HostName, true)
 	if err != nil {
 		panic(fmt.Sprintf("emu: making the host namespace: %v", err))
@@ -171,6 +177,13 @@ func (w *World) NewRand() *rand.Rand {
 	w.rngMu.Unlock()
 	return rand.New(rand.NewPCG(a, b))
 }
+
+// SetRealtime turns real time on or off (see Options.Realtime); it
+// affects the waits that start afterwards.
+func (w *World) SetRealtime(on bool) { w.realtime.Store(on) }
+
+// Realtime reports whether the world runs in real time.
+func (w *World) Realtime() bool { return w.realtime.Load() }
 
 // Clock returns the world's clock.
 func (w *World) Clock() *clock.Clock { return w.clock }
@@ -227,7 +240,12 @@ const (
 // in flight and no timer runs, virtual time moves at once to the next timer
 // (an ARP retry, a ping timeout, a sleep's end). A step that only waits then
 // costs no wall time. Call the returned function to stop; calls nest.
+//
+// In real time (Options.Realtime, SetRealtime) it does nothing.
 func (w *World) Warp() (stop func()) {
+	if w.realtime.Load() {
+		return func() {}
+	}
 	w.warpMu.Lock()
 	defer w.warpMu.Unlock()
 	w.warpRefs++

@@ -42,7 +42,7 @@ type heldStderr struct {
 	bytes.Buffer
 	direct io.Writer
 	// cause is the failing step's summary when the command named one
-	// (ExitError.Cause); otherwise the text's last line is.
+	// (ExitError.Cause); otherwise causeLine picks it from the text.
 	cause string
 }
 
