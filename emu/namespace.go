@@ -15,6 +15,7 @@ import (
 	"github.com/nsemu/nsemu/stack"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
+	"github.com/nsemu/nsemu/vethsim/qdisc"
 )
 
 var nsSeq atomic.Int64
@@ -27,7 +28,8 @@ type Namespace struct {
 	root    bool
 	created int64
 	st      *stack.Stack
-	hidden  bool // made by NewHiddenNamespace, never changes; World.hidden lists the live ones
+	lo      *qdisc.Egress // lo's link endpoint, which can hold a qdisc
+	hidden  bool          // made by NewHiddenNamespace, never changes; World.hidden lists the live ones
 
 	// mu guards devs, dead, sysctls and hooks. It is held only to read or
 	// change them, never while calling out: it is taken alone or under
@@ -531,6 +533,8 @@ func (n *Namespace) destroy() {
 			n.w.deleteVethLocked(d)
 		case KindBridge:
 			n.deleteBridgeLocked(d)
+		case KindLoopback:
+			d.dropQdisc()
 		}
 	}
 	n.w.topo.Unlock()

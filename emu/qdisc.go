@@ -108,6 +108,9 @@ func (n *Namespace) ModifyQdisc(dev string, r QdiscRequest) error {
 	if create {
 		return n.createQdiscLocked(d, r)
 	}
+	if err := checkLoopback(d, r); err != nil {
+		return err
+	}
 	return changeQdisc(d.qd.Load(), r)
 }
 
@@ -144,6 +147,16 @@ func planQdisc(cur *rootQdisc, r QdiscRequest) (create bool, err error) {
 	return false, nil
 }
 
+// checkLoopback refuses netem's corruption on lo: gVisor's loopback
+// leaves checksums to the receiver, which trusts them, so a corrupted
+// packet would reach the application (Linux's lo checks, and drops it).
+func checkLoopback(d *Device, r QdiscRequest) error {
+	if d.Kind == KindLoopback && r.Netem != nil && r.Netem.Corrupt != nil && r.Netem.Corrupt.Probability != 0 {
+		return fmt.Errorf("nsemu: tc netem corrupt on %q: not emulated", d.name)
+	}
+	return nil
+}
+
 // canCreate refuses a creation that change alone asked for.
 func canCreate(r QdiscRequest) error {
 	if r.Op == QdiscChange {
@@ -171,8 +184,8 @@ func changeQdisc(cur *rootQdisc, r QdiscRequest) error {
 // World's topo lock must be held.
 func (n *Namespace) createQdiscLocked(d *Device, r QdiscRequest) error {
 	link := d.egress()
-	if link == nil {
-		return fmt.Errorf("nsemu: tc qdisc on %q: not emulated (a qdisc goes on a veth or a bridge)", d.name)
+	if err := checkLoopback(d, r); err != nil {
+		return err
 	}
 	if r.Kind != "netem" && r.Kind != "tbf" {
 		return ErrQdiscKind
@@ -235,9 +248,7 @@ func (d *Device) dropQdisc() {
 	if old == nil {
 		return
 	}
-	if link := d.egress(); link != nil {
-		link.SetQdisc(nil)
-	}
+	d.egress().SetQdisc(nil)
 	old.q.Close()
 }
 
@@ -252,16 +263,22 @@ func (d *Device) resetQdisc() {
 	}
 }
 
-// egress is the veth end whose transmit path the device's qdisc runs on:
-// the veth's own end, or a bridge's own interface; nil for lo.
-func (d *Device) egress() *vethsim.End {
+// egress is where the device's qdisc runs: the veth's own end, a
+// bridge's own interface, lo's wrapper of gVisor's loopback.
+func (d *Device) egress() egress {
 	switch d.Kind {
 	case KindVeth:
 		return d.end
 	case KindBridge:
 		return d.br.Self()
 	}
-	return nil
+	return d.ns.lo
+}
+
+// egress is a transmit path that holds a qdisc.
+type egress interface {
+	qdisc.Link
+	SetQdisc(q vethsim.Qdisc) vethsim.Qdisc
 }
 
 // allocQdiscHandle is qdisc_alloc_handle: the next free handle from

@@ -26,11 +26,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gvisor.dev/gvisor/pkg/tcpip/link/loopback"
+
 	"github.com/nsemu/nsemu/emu/clock"
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/stack"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
+	"github.com/nsemu/nsemu/vethsim/qdisc"
 )
 
 // HostName is the name events give the host's root namespace.
@@ -296,11 +299,12 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 }
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
-	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus})
+	loLink := qdisc.NewEgress(loopback.New())
+	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink})
 	if err != nil {
 		return nil, err
 	}
-	n := &Namespace{w: w, name: name, root: root, st: st, devs: map[string]*Device{}, created: nsSeq.Add(1)}
+	n := &Namespace{w: w, name: name, root: root, st: st, lo: loLink, devs: map[string]*Device{}, created: nsSeq.Add(1)}
 	lo := &Device{Kind: KindLoopback, ns: n, index: 1}
 	lo.name = "lo"
 	n.devs["lo"] = lo

@@ -28,6 +28,7 @@ package qdisc
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -94,6 +95,8 @@ type Qdisc struct {
 	// never comes back here); nothing runs holding mu but the discipline.
 	txMu sync.Mutex
 	out  []*stack.PacketBuffer // release scratch, under txMu
+	// again asks the release under way for another round (release).
+	again atomic.Bool
 
 	// mu guards everything below.
 	mu       sync.Mutex
@@ -156,9 +159,28 @@ func (q *Qdisc) Enqueue(pkt *stack.PacketBuffer) {
 }
 
 // release hands on every frame due now and arms the timer for the next.
+// One release runs at a time (txMu), so frames leave in order; a release
+// that finds another under way leaves the work to it (again), rather than
+// wait: the one under way may be this very goroutine, when handing a frame
+// on delivers it at once and the answer comes back through this qdisc
+// (lo's loopback).
 func (q *Qdisc) release() {
-	q.txMu.Lock()
-	defer q.txMu.Unlock()
+	q.again.Store(true)
+	if !q.txMu.TryLock() {
+		return
+	}
+	for {
+		q.again.Store(false)
+		q.releaseLocked()
+		q.txMu.Unlock()
+		if !q.again.Load() || !q.txMu.TryLock() {
+			return
+		}
+	}
+}
+
+// releaseLocked is one round of release. q.txMu must be held.
+func (q *Qdisc) releaseLocked() {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()

@@ -94,3 +94,10 @@ tc qdisc add dev va root tbf rate 1mbit burst 10k latency 50ms
 ping -c 3 -i 0.2 -s 1000 10.9.0.2 | grep transmitted | cut -d, -f1,2
 tc -s qdisc show dev va
 tc -s qdisc show dev va | grep -c Sent
+ip link set lo up
+tc qdisc add dev lo root tbf rate 1mbit burst 10k latency 50ms
+ip link show lo
+ping -c 2 -i 0.2 127.0.0.1 | grep transmitted | cut -d, -f1,2
+tc -s qdisc show dev lo
+tc qdisc del dev lo root
+tc qdisc show dev lo
