@@ -352,3 +352,28 @@ func TestLoopbackQdiscGoesWithTheNamespace(t *testing.T) {
 		t.Errorf("lo kept its qdisc after the namespace went")
 	}
 }
+
+// BenchmarkTCPThroughNetem is BenchmarkTCPThroughput's transfer with a
+// netem on each end that holds nothing back (no delay: what a qdisc on the
+// path costs, large segments cut into frames included) and one that
+// delays each frame 1 ms (the clock warps over the waits).
+func BenchmarkTCPThroughNetem(b *testing.B) {
+	for _, d := range []time.Duration{0, time.Millisecond} {
+		b.Run(d.String(), func(b *testing.B) {
+			w := New(Options{})
+			defer w.Close()
+			a, c := twoOnBridge(b, w)
+			for _, q := range []struct {
+				ns  *Namespace
+				dev string
+			}{{a, "veth1"}, {c, "veth2"}} {
+				if err := q.ns.ModifyQdisc(q.dev, QdiscRequest{Op: QdiscAdd, Root: true, Kind: "netem", Netem: delay(d)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			stop := w.Warp()
+			defer stop()
+			benchTCP(b, a, c)
+		})
+	}
+}
