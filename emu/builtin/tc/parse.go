@@ -1,6 +1,7 @@
 package tc
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nsemu/nsemu/emu/shell"
@@ -243,61 +244,87 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// modifyWord is a keyword of tc qdisc add: its word, whether any prefix
+// of it will do, and what it does to the request (parent is whether a
+// parent was given).
+type modifyWord struct {
+	word   string
+	abbrev bool
+	apply  func(r *Request, a *argv, parent *bool) error
+}
+
+// modifyWords are tc_qdisc_modify's keywords before the kind, in its
+// order; abbrev marks those it accepts any prefix of. A word that is none
+// of them is the kind.
+var modifyWords = []modifyWord{
+	{"dev", false, func(r *Request, a *argv, _ *bool) error {
+		v, err := a.next()
+		if err == nil && r.Dev != "" {
+			err = failUsage(`Error: duplicate "dev": "%s" is the second value.`, v)
+		}
+		r.Dev = truncate(v, ifNameSize)
+		return err
+	}},
+	{"handle", false, func(r *Request, a *argv, _ *bool) error {
+		if r.Handle != 0 {
+			return failUsage(`Error: duplicate "handle": "%s" is the second value.`, a.cur())
+		}
+		v, err := a.next()
+		if err != nil {
+			return err
+		}
+		h, ok := qdiscHandle(v)
+		if !ok {
+			return failUsage(`Error: argument "%s" is wrong: invalid qdisc ID`, v)
+		}
+		r.Handle = h
+		return nil
+	}},
+	{"root", false, func(r *Request, _ *argv, parent *bool) error {
+		if *parent {
+			return failUsage(`Error: "root" is duplicate parent ID`)
+		}
+		*parent, r.Root = true, true
+		return nil
+	}},
+	{"clsact", false, modifyNotEmulated},
+	{"ingress", false, modifyNotEmulated},
+	{"parent", false, func(r *Request, a *argv, parent *bool) error {
+		v, err := a.next()
+		switch {
+		case err != nil:
+			return err
+		case *parent:
+			return failUsage(`Error: duplicate "parent": "%s" is the second value.`, v)
+		}
+		*parent, r.Root = true, true
+		return parseParent(v)
+	}},
+	{"estimator", true, modifyNotEmulated},
+	{"stab", true, modifyNotEmulated},
+	{"ingress_block", true, modifyNotEmulated},
+	{"egress_block", true, modifyNotEmulated},
+	{"help", true, func(r *Request, _ *argv, _ *bool) error { r.Note += qdiscUsage; return nil }},
+}
+
+func modifyNotEmulated(_ *Request, a *argv, _ *bool) error { return notEmulated("qdisc " + a.cur()) }
+
 // parseModify is tc_qdisc_modify's command line: the device, the parent,
 // the handle, then the kind and its options.
 func parseModify(r *Request, a *argv) error {
 	parent := false
 	for ; a.more(); a.advance() {
 		w := a.cur()
-		switch {
-		case w == "dev":
-			v, err := a.next()
-			if err != nil {
-				return err
-			}
-			if r.Dev != "" {
-				return failUsage(`Error: duplicate "dev": "%s" is the second value.`, v)
-			}
-			r.Dev = truncate(v, ifNameSize)
-		case w == "handle":
-			if r.Handle != 0 {
-				return failUsage(`Error: duplicate "handle": "%s" is the second value.`, w)
-			}
-			v, err := a.next()
-			if err != nil {
-				return err
-			}
-			h, ok := qdiscHandle(v)
-			if !ok {
-				return failUsage(`Error: argument "%s" is wrong: invalid qdisc ID`, v)
-			}
-			r.Handle = h
-		case w == "root":
-			if parent {
-				return failUsage(`Error: "root" is duplicate parent ID`)
-			}
-			parent, r.Root = true, true
-		case w == "parent":
-			v, err := a.next()
-			if err != nil {
-				return err
-			}
-			if parent {
-				return failUsage(`Error: duplicate "parent": "%s" is the second value.`, v)
-			}
-			if err := parseParent(v); err != nil {
-				return err
-			}
-			parent, r.Root = true, true
-		case w == "clsact", w == "ingress", matches(w, "estimator"), matches(w, "stab"),
-			matches(w, "ingress_block"), matches(w, "egress_block"):
-			return notEmulated("qdisc " + w)
-		case matches(w, "help"):
-			r.Note += qdiscUsage
-		default:
+		i := slices.IndexFunc(modifyWords, func(k modifyWord) bool {
+			return w == k.word || (k.abbrev && matches(w, k.word))
+		})
+		if i < 0 {
 			r.Kind = truncate(w, 15)
 			a.advance()
 			return parseKind(r, a)
+		}
+		if err := modifyWords[i].apply(r, a, &parent); err != nil {
+			return err
 		}
 	}
 	return nil
