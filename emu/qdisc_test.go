@@ -377,3 +377,43 @@ func BenchmarkTCPThroughNetem(b *testing.B) {
 		})
 	}
 }
+
+// TestHeldFramesAreReleasedWhenTheQdiscGoes: tc qdisc del and a replace
+// by another kind drop what the old qdisc holds (the leak check would
+// catch a frame kept), and frames then flow without delay.
+func TestHeldFramesAreReleasedWhenTheQdiscGoes(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	ns1, _ := twoOnBridge(t, w)
+	dst := netip.MustParseAddr("192.168.28.2")
+	stop := w.Warp()
+	defer stop()
+	if _, err := ns1.Ping(context.Background(), dst, 5*time.Second); err != nil { // ARP
+		t.Fatal(err)
+	}
+	hold := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		_, _ = ns1.Ping(ctx, dst, 20*time.Millisecond)
+		if d, _ := ns1.Link("veth1"); d.Qdisc().Stats.Qlen == 0 {
+			t.Fatalf("netem holds nothing")
+		}
+	}
+	if err := ns1.ModifyQdisc("veth1", QdiscRequest{Op: QdiscAdd, Root: true, Kind: "netem", Netem: delay(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	hold()
+	if err := ns1.ModifyQdisc("veth1", QdiscRequest{Op: QdiscReplace, Root: true, Kind: "tbf", TBF: tbf1mbit}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ns1.ModifyQdisc("veth1", QdiscRequest{Op: QdiscReplace, Root: true, Kind: "netem", Netem: delay(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	hold()
+	if err := ns1.ModifyQdisc("veth1", QdiscRequest{Op: QdiscDelete, Root: true}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := ns1.Ping(context.Background(), dst, 5*time.Second); err != nil || r.RTT > 10*time.Millisecond {
+		t.Errorf("after tc qdisc del: %v %v", r.RTT, err)
+	}
+}
