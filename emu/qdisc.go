@@ -46,7 +46,8 @@ type QdiscRequest struct {
 // QdiscInfo is a device's root qdisc as `tc qdisc show` reports it.
 type QdiscInfo struct {
 	// Kind is "noop" (a device never up: tc lists nothing), "noqueue"
-	// (the default of a device that has been up), "netem" or "tbf".
+	// (the default of a device that has been up), "fq_codel" (an Ethernet
+	// device's default), "netem" or "tbf".
 	Kind string
 	// Handle is 0 for the default qdiscs.
 	Handle uint32
@@ -72,11 +73,16 @@ var ErrQdiscKind = kernelError("Specified qdisc kind is unknown")
 // Qdisc returns the device's root qdisc.
 func (d *Device) Qdisc() QdiscInfo {
 	r := d.qd.Load()
-	if r == nil {
-		if d.activated.Load() {
-			return QdiscInfo{Kind: "noqueue"}
-		}
+	switch {
+	case r == nil && !d.activated.Load():
 		return QdiscInfo{Kind: "noop"}
+	case r == nil && d.Kind == KindEther:
+		// A physical NIC's default (systemd's default_qdisc), not a
+		// veth's; what it sent is what the device sent.
+		c := d.end.Counters()
+		return QdiscInfo{Kind: "fq_codel", Stats: qdisc.Stats{Bytes: c.TxBytes, Packets: c.TxPackets}}
+	case r == nil:
+		return QdiscInfo{Kind: "noqueue"}
 	}
 	info := QdiscInfo{Kind: r.q.Kind(), Handle: r.handle, Stats: r.q.Stats()}
 	if p, ok := r.q.Netem(); ok {
@@ -267,7 +273,7 @@ func (d *Device) resetQdisc() {
 // bridge's own interface, lo's wrapper of gVisor's loopback.
 func (d *Device) egress() egress {
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		return d.end
 	case KindBridge:
 		return d.br.Self()

@@ -417,3 +417,34 @@ func TestHeldFramesAreReleasedWhenTheQdiscGoes(t *testing.T) {
 		t.Errorf("after tc qdisc del: %v %v", r.RTT, err)
 	}
 }
+
+// TestEtherDeviceDefaultsToFqCodel: an Ethernet device (the uplink's
+// eth0) has fq_codel once up, as a physical NIC does, takes a netem like
+// any device, and gets fq_codel back when it goes.
+func TestEtherDeviceDefaultsToFqCodel(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	h := w.Host()
+	d, _, err := h.AddEther("eth0", EtherConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		do   func() error
+		want string
+	}{
+		{func() error { return nil }, "noop"},
+		{func() error { return h.SetLinkUp("eth0", true) }, "fq_codel"},
+		{func() error {
+			return h.ModifyQdisc("eth0", QdiscRequest{Op: QdiscAdd, Root: true, Kind: "netem", Netem: delay(time.Millisecond)})
+		}, "netem"},
+		{func() error { return h.ModifyQdisc("eth0", QdiscRequest{Op: QdiscDelete, Root: true}) }, "fq_codel"},
+	} {
+		if err := step.do(); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Qdisc().Kind; got != step.want {
+			t.Fatalf("qdisc %s, want %s", got, step.want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +65,8 @@ type Shell struct {
 	fsOnce     sync.Once
 	limits     *limits
 	limitsOnce sync.Once
+	// lineMode: lines are typed (RunLine): jobs say `[N] PID` when started.
+	lineMode atomic.Bool
 	// sources holds guarded texts of files being sourced, by absolute
 	// path (callHandler puts, OpenHandler takes).
 	sources sync.Map
@@ -191,9 +194,22 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 		if err := s.lim().fork(); err != nil {
 			return nil, err
 		}
+		s.startJob(ctx, args)
 		return []string{"true"}, nil
-	case "help":
-		return append([]string{"nsemu-help"}, args[1:]...), nil
+	case exitCmd:
+		if len(args) == 3 {
+			id, _ := strconv.Atoi(args[1])
+			status, _ := strconv.Atoi(args[2])
+			s.lim().jobs.finish(id, status)
+		}
+		return []string{"true"}, nil
+	case "wait":
+		if slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "%") }) {
+			return append([]string{waitCmd}, args[1:]...), nil
+		}
+	case "help", "jobs", "fg", "bg", "kill":
+		// The interpreter's own are missing or do not know nsemu's jobs.
+		return append([]string{"nsemu-" + args[0]}, args[1:]...), nil
 	case "eval":
 		text, err := s.reguard(strings.Join(args[1:], " "))
 		if err != nil {
@@ -247,6 +263,13 @@ func (s *Shell) guardTrap(args []string) []string {
 func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
+		if j := s.lim().jobs.running(hc.Env.Get(jobVar).String()); j != nil {
+			// A command of a background job: kill %N cancels it.
+			jctx, stop := context.WithCancel(ctx)
+			defer stop()
+			defer context.AfterFunc(j.ctx, stop)()
+			ctx = jctx
+		}
 		if s.OnCommand != nil {
 			s.OnCommand(int(hc.Pos.Line()), args)
 		}
@@ -524,7 +547,9 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		return err
 	}
 	s.runner = r
+	defer s.reportFailedJobs(s.Stderr, name)
 	for _, st := range f.Stmts {
+		s.reportFailedJobs(s.Stderr, name)
 		if err := ctx.Err(); err != nil {
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
@@ -620,6 +645,8 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 		}
 		s.runner = r
 	}
+	s.lineMode.Store(true)
+	s.ReportJobs(s.Stderr)
 	// Typed lines never stop the session (a script run before, with
 	// --init, left -e on).
 	_ = interp.Params("+e")(s.runner)

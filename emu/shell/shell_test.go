@@ -280,3 +280,29 @@ func TestShArgs(t *testing.T) {
 		t.Fatalf("got %q, %v", out, err)
 	}
 }
+
+// TestJobs checks job control: jobs lists, kill %N ends a job (wait says
+// 143), a failed job is reported with its line in a script, and typed
+// lines announce a job with [N] PID and its end before the next prompt.
+func TestJobs(t *testing.T) {
+	out, stderr, err := builtintest.Script(t, "sleep 3 &\nsleep 1 &\njobs\nkill %1\nwait %1 || echo killed $?\nfalse &\nsleep 0.5\necho end\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want := "[1]-  Running                 sleep 3 &\n[2]+  Running                 sleep 1 &\nkilled 143\nend\n"
+	if out != want {
+		t.Errorf("stdout %q, want %q", out, want)
+	}
+	if !strings.Contains(stderr, "test.sh:6: background job [") || !strings.Contains(stderr, "Exit 1                  false") {
+		t.Errorf("the failed job is not reported: %q", stderr)
+	}
+	if strings.Contains(stderr, "Terminated") {
+		t.Errorf("a job the script killed is reported as failed: %q", stderr)
+	}
+	tr := builtintest.Transcript(t, "sleep 1 &\nsleep 2\necho next\n")
+	for _, w := range []string{"[1] 4001\n", "[1]+  Done                    sleep 1\n"} {
+		if !strings.Contains(tr, w) {
+			t.Errorf("transcript lacks %q:\n%s", w, tr)
+		}
+	}
+}

@@ -36,15 +36,28 @@ func printQdisc(w io.Writer, r *Request, d *emu.Device, q emu.QdiscInfo) {
 		b.WriteString(netemOpts(q.Netem, r.IEC))
 	case q.TBF != nil:
 		b.WriteString(tbfOpts(q.TBF, r))
+	case q.Kind == "fq_codel":
+		b.WriteString(fqCodelDefaults)
 	}
 	b.WriteString("\n")
 	if r.Stats {
 		s := q.Stats
 		fmt.Fprintf(&b, " Sent %d bytes %d pkt (dropped %d, overlimits %d requeues %d) \n", s.Bytes, s.Packets, s.Drops, s.Overlimits, s.Requeues)
 		fmt.Fprintf(&b, " backlog %s %dp requeues %d\n", sprintSize(s.Backlog), s.Qlen, s.Requeues)
+		if q.Kind == "fq_codel" {
+			b.WriteString(fqCodelXstats)
+		}
 	}
 	io.WriteString(w, b.String())
 }
+
+// fqCodelDefaults are the options of the fq_codel an Ethernet device has
+// by default (Linux's defaults, as fq_codel_print_opt prints them), and
+// fqCodelXstats its extra statistics (nsemu queues nothing in it).
+const (
+	fqCodelDefaults = "limit 10240p flows 1024 quantum 1514 target 5ms interval 100ms memory_limit 32Mb ecn drop_batch 64 "
+	fqCodelXstats   = "  maxpacket 0 drop_overlimit 0 new_flow_count 0 ecn_mark 0\n  new_flows_len 0 old_flows_len 0\n"
+)
 
 // netemOpts is netem_print_opt.
 func netemOpts(p *qdisc.NetemParams, iec bool) string {
