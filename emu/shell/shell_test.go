@@ -90,6 +90,20 @@ func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
 	}
 }
 
+// TestAFailingStepIsSummedUpWithItsCause: a command that prints a usage
+// text after its error (tc does) names the error as the cause; the run
+// prints the text whole and sums the step up with the cause.
+func TestAFailingStepIsSummedUpWithItsCause(t *testing.T) {
+	_, errs, err := runScript(t, "ip link add va type veth peer name vb\ntc qdisc add dev va root netem bogus\n")
+	var se *shell.ScriptError
+	if !errors.As(err, &se) || se.Msg != `What is "bogus"?` {
+		t.Fatalf("error %v, want the step summed up with its cause", err)
+	}
+	if !strings.Contains(errs, "What is \"bogus\"?\nUsage: ... netem") || !strings.HasSuffix(errs, "[packets MAX_PACKETS] [bytes MAX_BYTES]]\n") {
+		t.Errorf("stderr %q, want the error and the usage whole", errs)
+	}
+}
+
 // TestRedirectsStayInTheEmulator: redirections to /proc or /sys reach the
 // emulated world, never the host's files, and the text tools read the
 // emulated files too.
