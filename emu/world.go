@@ -248,7 +248,7 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 }
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
-	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus})
+	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Busy: &w.busy})
 	if err != nil {
 		return nil, err
 	}

@@ -334,7 +334,7 @@ func (st *Stack) dropUnreachableGatewaysLocked() {
 // (rule.go), and so that a route through a given device exists for it.
 func (st *Stack) syncRoutesLocked() {
 	table := st.flattenLocked(st.tableLocked(TableMain))
-	if st.customRulesLocked() {
+	if st.policyLocked() {
 		for _, r := range st.routes {
 			if tableOf(r) != TableMain && r.unicast() {
 				table = append(table, st.gvisorRoutesLocked(r, []netip.Prefix{r.Dst})...)

@@ -192,3 +192,18 @@ func (st *Stack) FlushRules() {
 func (st *Stack) customRulesLocked() bool {
 	return !slices.EqualFunc(st.rules, defaultRules(), func(a, b Rule) bool { return a == b })
 }
+
+// policyLocked reports whether a lookup may search another table than
+// main: rules other than a new namespace's, or routes in the default
+// table (the last rule searches it).
+func (st *Stack) policyLocked() bool {
+	if st.customRulesLocked() {
+		return true
+	}
+	for _, r := range st.routes {
+		if tableOf(r) == TableDefault {
+			return true
+		}
+	}
+	return false
+}

@@ -71,6 +71,10 @@ type Config struct {
 	Clock tcpip.Clock
 	// Bus receives neighbour, route, NAT and drop events; may be nil.
 	Bus *trace.Bus
+	// Busy counts the packets the stack holds in its own queues (policy
+	// routing), as the veth ends count frames in flight, so that the
+	// world's clock does not jump past them; may be nil.
+	Busy *atomic.Int64
 }
 
 // Link is what a device needs to become a NIC: a gVisor link endpoint.
@@ -100,6 +104,7 @@ type Stack struct {
 	name  string
 	clock tcpip.Clock
 	bus   *trace.Bus
+	busy  *atomic.Int64
 	s     *gstack.Stack
 	nf    *netfilter.Tables
 
@@ -117,6 +122,8 @@ type Stack struct {
 	// forward hook (hooks.go).
 	gvForwarding bool
 	fwdOn        atomic.Bool
+	// inputOn: the PREROUTING hook's input checks are installed (input.go).
+	inputOn bool
 
 	// rules are the policy routing rules, by priority (rule.go).
 	rules []Rule
@@ -128,6 +135,8 @@ type Stack struct {
 	view atomic.Pointer[view]
 	// echoIgnoreAll is net.ipv4.icmp_echo_ignore_all.
 	echoIgnoreAll atomic.Bool
+	// div sends forwarded packets by policy routes (divert.go).
+	div diverter
 
 	klogMu    sync.Mutex
 	klogLines []KernelLogLine
@@ -150,7 +159,7 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Clock == nil {
 		return nil, errors.New("stack: a clock is required")
 	}
-	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, nics: map[tcpip.NICID]*NIC{}, rules: defaultRules()}
+	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, rules: defaultRules()}
 	st.s = gstack.New(gstack.Options{
 		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4Protocol, ipv6.NewProtocol, arp.NewProtocol},
 		TransportProtocols: []gstack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
@@ -240,6 +249,7 @@ func (st *Stack) Close() {
 	}
 	st.closed = true
 	st.mu.Unlock()
+	st.stopDivert()
 	st.s.Close()
 	st.s.Wait()
 	st.s.Destroy()
@@ -524,6 +534,7 @@ func (st *Stack) SetForwarding(on bool) error {
 		if err := st.nf.InstallPrerouting(); err != nil {
 			return err
 		}
+		st.inputOn = true
 	}
 	defer st.publishLocked()
 	return st.syncForwardingLocked()
@@ -541,15 +552,17 @@ func (st *Stack) syncForwardingLocked() error {
 			addressed++
 		}
 	}
-	want := st.forwarding || addressed >= 2
-	if want == st.gvForwarding {
-		return nil
+	want := st.forwarding || addressed >= 2 || st.needsWeakHostLocked()
+	if want != st.gvForwarding {
+		if err := st.s.SetForwardingDefaultAndAllNICs(ipv4.ProtocolNumber, want); err != nil {
+			return fmt.Errorf("setting ip_forward: %s", err)
+		}
+		st.gvForwarding = want
+		if err := st.nf.InstallForward(); err != nil {
+			return err
+		}
 	}
-	if err := st.s.SetForwardingDefaultAndAllNICs(ipv4.ProtocolNumber, want); err != nil {
-		return fmt.Errorf("setting ip_forward: %s", err)
-	}
-	st.gvForwarding = want
-	return st.nf.InstallForward()
+	return st.installInputLocked()
 }
 
 // weakHostAddressed reports whether packets for one of n's addresses may

@@ -32,6 +32,7 @@ type view struct {
 	tables     map[uint32][]Route      // devices up; main with connected routes
 	rules      []Rule
 	custom     bool // rules other than a new namespace's
+	policy     bool // a lookup may use another table than main
 	forwarding bool
 }
 
@@ -54,6 +55,7 @@ func (st *Stack) publishLocked() {
 		tables:     map[uint32][]Route{},
 		rules:      slices.Clone(st.rules),
 		custom:     st.customRulesLocked(),
+		policy:     st.policyLocked(),
 		forwarding: st.forwarding,
 	}
 	for _, n := range st.nics {

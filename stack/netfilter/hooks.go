@@ -48,10 +48,12 @@ type Hooks struct {
 	// Drop when forwarding is off). bridged is set when br_netfilter runs
 	// the tables on a frame a bridge switches: not a routed packet.
 	Forward func(pkt *gstack.PacketBuffer, in, out string, bridged bool) Verdict
-	// Prerouting runs first at PREROUTING, before raw's chain. It may
-	// rewrite the IPv4 header in place (the stack zeroes an expiring TTL
-	// there so that gVisor answers Time Exceeded).
-	Prerouting func(pkt *gstack.PacketBuffer)
+	// Prerouting runs first at PREROUTING, before raw's chain, for every
+	// packet arriving on device in. It may rewrite the IPv4 header in place
+	// (the stack zeroes an expiring TTL there so that gVisor answers Time
+	// Exceeded) and drop the packet (the kernel's source validation);
+	// Accept is Continue there.
+	Prerouting func(pkt *gstack.PacketBuffer, in string) Verdict
 }
 
 // forwardHook is the FORWARD hook rule's matcher: it matches what Forward
@@ -72,13 +74,14 @@ func (m *forwardHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out str
 	return v == Accept, v == Drop
 }
 
-// preroutingHook is the PREROUTING hook rule's matcher; it never matches.
+// preroutingHook is the PREROUTING hook rule's matcher; it never matches,
+// and hot-drops what Prerouting drops.
 type preroutingHook struct{ ts *Tables }
 
 // Match implements gstack.Matcher.Match.
-func (m *preroutingHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) (bool, bool) {
+func (m *preroutingHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, _ string) (bool, bool) {
 	if f := m.ts.hooks.Prerouting; f != nil {
-		f(pkt)
+		return false, f(pkt, in) == Drop
 	}
 	return false, false
 }

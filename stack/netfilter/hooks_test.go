@@ -51,6 +51,8 @@ type hookCalls struct {
 	hold    []string
 	forward []string
 	pre     int
+	preIn   []string
+	preDrop bool
 }
 
 func (h *hookCalls) hooks() Hooks {
@@ -64,9 +66,14 @@ func (h *hookCalls) hooks() Hooks {
 			h.forward = append(h.forward, in+">"+out+" "+kind)
 			return h.verdict
 		},
-		Prerouting: func(pkt *gstack.PacketBuffer) {
+		Prerouting: func(pkt *gstack.PacketBuffer, in string) Verdict {
 			h.pre++
+			h.preIn = append(h.preIn, in)
 			header.IPv4(pkt.NetworkHeader().Slice()).SetTTL(0)
+			if h.preDrop {
+				return Drop
+			}
+			return Continue
 		},
 	}
 }
@@ -132,14 +139,24 @@ func TestPreroutingHook(t *testing.T) {
 	if !ts.s.IPTables().CheckPrerouting(pkt, nil, "eth0") {
 		t.Fatal("CheckPrerouting dropped the packet")
 	}
-	if calls.pre != 1 {
-		t.Errorf("Prerouting called %d times, want 1", calls.pre)
+	if calls.pre != 1 || !slices.Equal(calls.preIn, []string{"eth0"}) {
+		t.Errorf("Prerouting called %d times with %q, want once with eth0", calls.pre, calls.preIn)
 	}
 	if ttl := header.IPv4(pkt.NetworkHeader().Slice()).TTL(); ttl != 0 {
 		t.Errorf("TTL %d after the hook, want 0", ttl)
 	}
 	if cs, _ := ts.List("raw"); cs[0].Rules[0].Packets != 1 {
 		t.Errorf("raw PREROUTING's rule counted %d packets, want 1", cs[0].Rules[0].Packets)
+	}
+	// A packet the hook drops goes no further.
+	calls.preDrop = true
+	dropped := ipPacket(t, echoRequest(1, false))
+	defer dropped.DecRef()
+	if ts.s.IPTables().CheckPrerouting(dropped, nil, "eth1") {
+		t.Error("CheckPrerouting let through a packet the hook dropped")
+	}
+	if cs, _ := ts.List("raw"); cs[0].Rules[0].Packets != 1 {
+		t.Errorf("raw PREROUTING's rule counted %d packets after a drop, want 1", cs[0].Rules[0].Packets)
 	}
 }
 
