@@ -37,7 +37,12 @@ type Namespace struct {
 	devs    map[string]*Device
 	dead    bool
 	sysctls map[string]string // the stored keys written (sysctl.go)
+	conf    confState         // net.ipv4.conf (conf.go)
 	hooks   []*destroyHook    // run when the namespace goes (anon.go)
+
+	// confMu serialises giving the stack the settings (pushConf). Lock
+	// order: World.topo, then confMu, then mu (and the stack's own lock).
+	confMu sync.Mutex
 }
 
 // Name returns the namespace's name (HostName for the root namespace).
@@ -83,20 +88,29 @@ func (n *Namespace) has(name string) bool {
 	return ok
 }
 
+// put adds a device that arrives in n: new, or moved from another
+// namespace. It starts with n's default IPv4 settings (conf.go).
 func (n *Namespace) put(d *Device) {
 	n.mu.Lock()
 	n.devs[d.name] = d
+	n.initConfLocked(d)
 	n.mu.Unlock()
 	d.ns = n
 	if d.end != nil {
 		d.end.SetNamespace(n.name)
 	}
+	_ = n.pushConf()
 }
 
+// remove takes a device out of n: deleted, or moved away.
 func (n *Namespace) remove(name string) {
 	n.mu.Lock()
+	if d, ok := n.devs[name]; ok {
+		n.dropConfLocked(d)
+	}
 	delete(n.devs, name)
 	n.mu.Unlock()
+	_ = n.pushConf()
 }
 
 // attachL3 makes a device a NIC of the namespace's stack.
@@ -357,9 +371,12 @@ func (n *Namespace) RenameLink(old, name string) error {
 	case KindBridge:
 		_ = d.br.SetName(name)
 	}
-	n.remove(old)
+	n.mu.Lock()
+	delete(n.devs, old)
 	d.name = name
-	n.put(d)
+	n.devs[name] = d
+	n.mu.Unlock()
+	_ = n.pushConf()
 	return nil
 }
 

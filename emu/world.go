@@ -256,6 +256,7 @@ func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	lo := &Device{Kind: KindLoopback, ns: n, index: 1}
 	lo.name = "lo"
 	n.devs["lo"] = lo
+	n.initConfLocked(lo)
 	return n, nil
 }
 

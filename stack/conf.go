@@ -61,6 +61,9 @@ func combine(all, dev Conf) Conf {
 func (st *Stack) SetConf(all Conf, devs map[string]Conf) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.closed {
+		return nil
+	}
 	st.confAll = all
 	st.confDevs = make(map[string]Conf, len(devs))
 	for k, v := range devs {
