@@ -93,18 +93,14 @@ func (st *Stack) TableRoutes(t uint32) []Route {
 	return all
 }
 
-// Tables lists the tables that hold routes besides main and local, in
-// increasing order.
+// Tables lists the tables that exist besides main and local (see
+// TableExists), in increasing order.
 func (st *Stack) Tables() []uint32 {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	seen := map[uint32]bool{}
 	var out []uint32
-	for _, r := range st.routes {
-		if t := tableOf(r); t != TableMain && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
+	for t := range st.tables {
+		out = append(out, t)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
@@ -199,6 +195,12 @@ func (st *Stack) AddRoute(r Route) error {
 		}
 	}
 	st.routes = append(st.routes, r)
+	if t := tableOf(r); t != TableMain {
+		if st.tables == nil {
+			st.tables = map[uint32]bool{}
+		}
+		st.tables[t] = true
+	}
 	st.syncRoutesLocked()
 	return nil
 }
@@ -466,4 +468,70 @@ func prefixMask(p netip.Prefix) []byte {
 		}
 	}
 	return m
+}
+
+// LocalTable returns the local table (255) as the kernel keeps it: a
+// "local" route for each address (the whole prefix of an address on lo:
+// 127.0.0.0/8 answers as 127.0.0.1 does) and a "broadcast" route for the
+// broadcast address of each primary address of an up device, in `ip
+// route`'s order. lo's routes exist while it is up.
+func (st *Stack) LocalTable() []Route {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var out []Route
+	for _, n := range st.nics {
+		if n.Loopback && !n.Up {
+			continue
+		}
+		out = append(out, localRoutes(n)...)
+	}
+	sortRoutes(out)
+	return out
+}
+
+// localRoutes are the local table's routes of device n.
+func localRoutes(n *NIC) []Route {
+	var out []Route
+	for i, a := range n.Addrs {
+		primary := primaryOf(n.Addrs[:i+1], a)
+		if n.Loopback && a.Bits() < 32 {
+			out = append(out, Route{Dst: a.Masked(), Dev: n.Name, Src: primary, Kernel: true, Table: TableLocal, Type: "local"})
+		}
+		out = append(out, Route{Dst: netip.PrefixFrom(a.Addr(), 32), Dev: n.Name, Src: primary, Kernel: true, Table: TableLocal, Type: "local"})
+		if primary == a.Addr() && a.Bits() < 31 && n.Up {
+			out = append(out, Route{Dst: netip.PrefixFrom(broadcastOf(a), 32), Dev: n.Name, Src: a.Addr(), Kernel: true, Table: TableLocal, Type: "broadcast"})
+		}
+	}
+	return out
+}
+
+// primaryOf is the primary address of a's subnet among addrs (the first
+// one in it), a's own when none comes before.
+func primaryOf(addrs []netip.Prefix, a netip.Prefix) netip.Addr {
+	for _, p := range addrs {
+		if p.Masked() == a.Masked() {
+			return p.Addr()
+		}
+	}
+	return a.Addr()
+}
+
+// broadcastOf is the broadcast address of an IPv4 prefix.
+func broadcastOf(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) | host
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// TableExists reports whether routing table t exists: main and local
+// always, another once a route was added to it (deleting its routes does
+// not delete it, as in the kernel).
+func (st *Stack) TableExists(t uint32) bool {
+	if t == 0 || t == TableMain || t == TableLocal {
+		return true
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.tables[t]
 }

@@ -112,7 +112,8 @@ type Stack struct {
 	nics map[tcpip.NICID]*NIC
 	// nicNames maps NIC IDs to names for nicName (written under mu).
 	nicNames   sync.Map
-	routes     []Route // static routes; connected ones are derived
+	routes     []Route         // static routes; connected ones are derived
+	tables     map[uint32]bool // the tables besides main that exist
 	forwarding bool
 	closed     bool
 	// gvForwarding is gVisor's forwarding switch. gVisor is a strong-host

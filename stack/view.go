@@ -29,6 +29,7 @@ type view struct {
 	nics       map[string]*nicView
 	byID       map[tcpip.NICID]*nicView
 	local      map[netip.Addr]*nicView // the device owning each address
+	brd        map[netip.Addr]*nicView // the broadcast addresses of up devices
 	tables     map[uint32][]Route      // devices up; main with connected routes
 	rules      []Rule
 	custom     bool // rules other than a new namespace's
@@ -52,6 +53,7 @@ func (st *Stack) publishLocked() {
 		nics:       map[string]*nicView{},
 		byID:       map[tcpip.NICID]*nicView{},
 		local:      map[netip.Addr]*nicView{},
+		brd:        map[netip.Addr]*nicView{},
 		tables:     map[uint32][]Route{},
 		rules:      slices.Clone(st.rules),
 		custom:     st.customRulesLocked(),
@@ -64,6 +66,11 @@ func (st *Stack) publishLocked() {
 		v.nics[n.Name], v.byID[n.ID] = nv, nv
 		for _, a := range n.Addrs {
 			v.local[a.Addr()] = nv
+		}
+		for _, r := range localRoutes(n) {
+			if r.Type == "broadcast" {
+				v.brd[r.Dst.Addr()] = nv
+			}
 		}
 	}
 	for _, r := range st.tableLocked(TableMain) {
@@ -124,6 +131,7 @@ func (v *view) output(f Flow) (Route, error) {
 		return r, err
 	}
 	switch {
+	case r.Type == "broadcast":
 	case r.Type == "local" && f.Src.IsValid():
 		r.Src = f.Src
 	case r.Type == "local" && f.Dst.IsLoopback():
@@ -198,8 +206,12 @@ func (v *view) searchTable(rule *Rule, dst netip.Addr) (Route, bool) {
 }
 
 // localRoute is the local table's route for dst: one of the namespace's
-// addresses, or 127/8 while lo is up.
+// addresses, 127/8 while lo is up, or the broadcast address of an up
+// device (by that device).
 func (v *view) localRoute(dst netip.Addr) (Route, bool) {
+	if b := v.brd[dst]; b != nil && v.local[dst] == nil {
+		return Route{Dst: netip.PrefixFrom(dst, 32), Dev: b.name, Src: selectAddr(b, dst), Type: "broadcast", Table: TableLocal}, true
+	}
 	n := v.local[dst]
 	if n == nil && dst.IsLoopback() {
 		n = v.nics["lo"]
