@@ -127,7 +127,15 @@ func (v *view) output(f Flow) (Route, error) {
 		return Route{}, ErrInvalid
 	}
 	r, err := v.walk(f, "lo")
-	if err != nil {
+	switch {
+	case f.OIF != "" && (err != nil || r.Dev != f.OIF) && r.Type != "local":
+		// No route through the device asked for: the kernel takes the
+		// destination to be on its link.
+		if n := v.nics[f.OIF]; n == nil || !n.up {
+			return Route{}, ErrNetworkUnreachable
+		}
+		r, err = Route{Dst: netip.PrefixFrom(f.Dst, f.Dst.BitLen()), Dev: f.OIF, Table: TableMain}, nil
+	case err != nil:
 		return r, err
 	}
 	switch {
@@ -210,7 +218,7 @@ func (v *view) searchTable(rule *Rule, dst netip.Addr) (Route, bool) {
 // device (by that device).
 func (v *view) localRoute(dst netip.Addr) (Route, bool) {
 	if b := v.brd[dst]; b != nil && v.local[dst] == nil {
-		return Route{Dst: netip.PrefixFrom(dst, 32), Dev: b.name, Src: selectAddr(b, dst), Type: "broadcast", Table: TableLocal}, true
+		return Route{Dst: netip.PrefixFrom(dst, 32), Dev: b.name, Src: selectAddr(b, dst), Type: "broadcast", Table: v.localTable()}, true
 	}
 	n := v.local[dst]
 	if n == nil && dst.IsLoopback() {
@@ -219,7 +227,17 @@ func (v *view) localRoute(dst netip.Addr) (Route, bool) {
 	if n == nil || (dst.IsLoopback() && !n.up) {
 		return Route{}, false
 	}
-	return Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), Dev: "lo", Type: "local", Table: TableLocal}, true
+	return Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), Dev: "lo", Type: "local", Table: v.localTable()}, true
+}
+
+// localTable is the table a local route is found in: the local one, or
+// main while the rules are a new namespace's (the kernel then merges the
+// local table into main, and answers with main).
+func (v *view) localTable() uint32 {
+	if v.custom {
+		return TableLocal
+	}
+	return TableMain
 }
 
 // sourceFor picks the source address of a packet sent by route r: one of
@@ -254,11 +272,14 @@ func (v *view) input(f Flow) (Route, error) {
 	if !in.loopback && in.conf.RouteLocalnet == 0 && (f.Dst.IsLoopback() || f.Src.IsLoopback()) {
 		return Route{}, ErrInvalid
 	}
+	if (!f.Src.IsValid() || f.Src.IsUnspecified()) && f.Dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return Route{}, ErrInvalid // a martian source
+	}
 	r, err := v.walk(f, f.IIF)
 	if err != nil {
 		return r, err
 	}
-	if !in.loopback && f.Src.IsValid() && !v.validSource(f.Src, f.Dst, in) {
+	if !in.loopback && !v.validSource(f.Src, f.Dst, in) {
 		return Route{}, ErrInvalid
 	}
 	if r.Type != "local" && !v.forwarding {

@@ -72,16 +72,22 @@ type ipCmd struct {
 	// errOut takes warnings that do not fail the command.
 	errOut io.Writer
 	ids    *nsids
+	// rt are the routing table names, read from rt_tables.
+	rt rtTables
 }
 
 func newIPCmd(c *shell.Cmd) *ipCmd {
-	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
+	rt := builtinTables()
+	if data, err := c.ReadFile(rtTablesPath); err == nil {
+		rt = parseRTTables(data)
+	}
+	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr, rt: rt}
 }
 
 func (ip *ipCmd) printf(format string, a ...any) { fmt.Fprintf(ip.out, format, a...) }
 
 // names answers the parsers from the namespace ip acts on.
-func (ip *ipCmd) names() names { return world{ip.ns} }
+func (ip *ipCmd) names() names { return world{ns: ip.ns, rt: ip.rt} }
 
 // start parses tool's global options. It returns false when the command
 // ends there (-V prints the version).

@@ -27,10 +27,16 @@ type names interface {
 	namespace(name string) (*emu.Namespace, bool)
 	// host returns the host's namespace, process 1's.
 	host() *emu.Namespace
+	// tables returns the routing table names (rt_tables).
+	tables() rtTables
 }
 
-// world answers names from the emulated world, for namespace ns.
-type world struct{ ns *emu.Namespace }
+// world answers names from the emulated world, for namespace ns, with the
+// table names rt.
+type world struct {
+	ns *emu.Namespace
+	rt rtTables
+}
 
 func (w world) link(name string) (emu.Kind, bool) {
 	d, err := w.ns.Link(name)
@@ -46,6 +52,8 @@ func (w world) namespace(name string) (*emu.Namespace, bool) {
 }
 
 func (w world) host() *emu.Namespace { return w.ns.World().Host() }
+
+func (w world) tables() rtTables { return w.rt }
 
 // ---- global options ----
 

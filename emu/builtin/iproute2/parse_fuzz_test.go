@@ -58,7 +58,7 @@ func FuzzParseAddr(f *testing.F) {
 
 func FuzzParseRoute(f *testing.F) {
 	fuzzParsers(f, [][]parseCase{routeCases, routeFilterCases, routeGetCases},
-		func(a *args) (any, error) { return parseRouteReq(a) },
+		func(a *args) (any, error) { return parseRouteReq(a, fakeNames{}) },
 		func(a *args) (any, error) { return parseRouteFilter(a, fakeNames{}) },
 		func(a *args) (any, error) { return parseRouteGet(a) })
 }

@@ -294,21 +294,27 @@ func linkDown(ns *emu.Namespace, dev string) bool {
 }
 
 // routeLine prints a route as ip route does; attributes the listing was
-// filtered by (dev, proto, scope) are left out, as iproute2 does.
+// filtered by (dev, proto, scope, table) are left out, as iproute2 does.
 func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	var b strings.Builder
+	if r.Type != "" {
+		b.WriteString(r.Type + " ")
+	}
 	b.WriteString(routeDst(r.Dst))
 	if r.Gateway.IsValid() {
 		b.WriteString(" via " + r.Gateway.String())
 	}
-	if f.dev == "" {
+	if r.Dev != "" && f.dev == "" {
 		b.WriteString(" dev " + r.Dev)
+	}
+	if t := routeTable(r); f.table == 0 && t != stack.TableMain {
+		b.WriteString(" table " + ip.rt.name(t))
 	}
 	if r.Kernel && f.proto == "" {
 		b.WriteString(" proto kernel")
 	}
-	if !r.Gateway.IsValid() && f.scope == "" {
-		b.WriteString(" scope link")
+	if s := routeScope(r); s != "" && f.scope == "" {
+		b.WriteString(" scope " + s)
 	}
 	if r.Src.IsValid() {
 		b.WriteString(" src " + r.Src.String())
@@ -316,32 +322,93 @@ func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	if r.Metric != 0 {
 		fmt.Fprintf(&b, " metric %d", r.Metric)
 	}
-	if linkDown(ip.ns, r.Dev) {
+	if r.Type != "local" && r.Dev != "" && linkDown(ip.ns, r.Dev) {
 		b.WriteString(" linkdown")
 	}
 	b.WriteString(" ")
 	return b.String()
 }
 
-// routeGetLines is ip route get's answer for addr, routed by r.
-func routeGetLines(addr netip.Addr, r stack.Route) string {
-	if r.Dev == "lo" && !r.Gateway.IsValid() {
-		src := r.Src
-		if addr.IsLoopback() {
-			src = netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		}
-		return fmt.Sprintf("local %s dev lo src %s uid 0 \n    cache <local> \n", addr, src)
+// routeTable is a route's table number (main for 0).
+func routeTable(r stack.Route) uint32 {
+	if r.Table == 0 {
+		return stack.TableMain
 	}
+	return r.Table
+}
+
+// routeScope is the scope ip route prints: host for a local route, link
+// for a broadcast one and a unicast one without gateway, none (global)
+// otherwise.
+func routeScope(r stack.Route) string {
+	switch {
+	case r.Type == "local":
+		return "host"
+	case r.Type == "broadcast", r.Type == "" && !r.Gateway.IsValid():
+		return "link"
+	}
+	return ""
+}
+
+// routeGetLines is ip route get's answer for q, routed by r: the output
+// form for a packet the namespace sends, the input form (from, iif, the
+// cache's flags) for one arriving on q.IIF.
+func (ip *ipCmd) routeGetLines(q stack.Flow, r stack.Route) string {
 	var b strings.Builder
-	b.WriteString(addr.String())
+	if r.Type != "" {
+		b.WriteString(r.Type + " ")
+	}
+	b.WriteString(q.Dst.String())
+	if q.Src.IsValid() {
+		b.WriteString(" from " + q.Src.String())
+	}
 	if r.Gateway.IsValid() {
 		b.WriteString(" via " + r.Gateway.String())
 	}
-	b.WriteString(" dev " + r.Dev)
-	if r.Src.IsValid() {
+	dev := r.Dev
+	if q.IIF != "" && (r.Type == "local" || r.Type == "broadcast") {
+		dev = "lo"
+	}
+	b.WriteString(" dev " + dev)
+	if t := routeTable(r); t != stack.TableMain {
+		b.WriteString(" table " + ip.rt.name(t))
+	}
+	if q.IIF == "" && !q.Src.IsValid() && r.Src.IsValid() {
 		b.WriteString(" src " + r.Src.String())
 	}
-	return b.String() + " uid 0 \n    cache \n"
+	switch {
+	case q.Mark >= 16:
+		fmt.Fprintf(&b, " mark 0x%x", q.Mark)
+	case q.Mark != 0:
+		fmt.Fprintf(&b, " mark %d", q.Mark)
+	}
+	if q.IIF == "" {
+		b.WriteString(" uid 0")
+	}
+	b.WriteString(" \n    cache ")
+	if flags := cacheFlags(q, r); flags != "" {
+		b.WriteString("<" + flags + "> ")
+	}
+	if q.IIF != "" {
+		b.WriteString("iif " + q.IIF + " ")
+	}
+	return b.String() + "\n"
+}
+
+// cacheFlags are the route cache's flags ip route get prints: local,
+// brd, and redirect for a packet forwarded back out of the device it came
+// in by, to a next hop on the sender's link.
+func cacheFlags(q stack.Flow, r stack.Route) string {
+	switch r.Type {
+	case "local":
+		return "local"
+	case "broadcast":
+		return "local,brd"
+	}
+	if q.IIF != "" && r.Dev == q.IIF {
+		return "redirect"
+	}
+	return ""
 }
 
 // ---- neighbours ----
