@@ -37,7 +37,9 @@ func (fakeNames) namespace(name string) (*emu.Namespace, bool) {
 
 func (fakeNames) host() *emu.Namespace { return fakeHost }
 
-func (fakeNames) tables() rtTables { return parseRTTables([]byte("100 isp2\n0x65 isp3 # comment\nbad line\n")) }
+func (fakeNames) tables() rtTables {
+	return parseRTTables([]byte("100 isp2\n0x65 isp3 # comment\nbad line\n"))
+}
 
 func words(s string) *args { return &args{a: strings.Fields(s)} }
 
