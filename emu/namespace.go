@@ -39,6 +39,10 @@ type Namespace struct {
 	sysctls map[string]string // the stored keys written (sysctl.go)
 	conf    confState         // net.ipv4.conf (conf.go)
 	hooks   []*destroyHook    // run when the namespace goes (anon.go)
+	// watchers are told of changes (watch.go).
+	watchers []*watcher
+	// ops counts the changes in progress (watch.go).
+	ops atomic.Int32
 
 	// confMu serialises giving the stack the settings (pushConf). Lock
 	// order: World.topo, then confMu, then mu (and the stack's own lock).
@@ -127,6 +131,10 @@ func (n *Namespace) attachL3(d *Device) error {
 // AddVeth creates a veth pair (`ip link add NAME type veth peer name PEER
 // [netns PEERNS]`). Both ends start down. peerNS nil means this namespace.
 func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Device, error) {
+	defer n.op()()
+	if peerNS != nil && peerNS != n {
+		defer peerNS.op()()
+	}
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	if peerNS == nil {
@@ -180,6 +188,7 @@ func (n *Namespace) AddBridge(name string) (*Device, error) {
 // AddBridgeWithMAC creates a bridge with a given MAC (Docker's docker0 uses
 // 02:42:…); nil picks a random one.
 func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device, error) {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	if err := vethsim.ValidName(name); err != nil {
@@ -205,11 +214,15 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 
 // SetLinkUp sets a device up or down (`ip link set NAME up|down`).
 func (n *Namespace) SetLinkUp(name string, up bool) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
 	if err != nil {
 		return err
+	}
+	if d.peer != nil && d.peer.ns != n {
+		defer d.peer.ns.changed() // the peer's carrier
 	}
 	return n.setUpLocked(d, up)
 }
@@ -236,6 +249,7 @@ func (n *Namespace) setUpLocked(d *Device, up bool) error {
 // NAME master BR`). The device stops being an L3 interface: its addresses
 // and routes go.
 func (n *Namespace) SetMaster(name, bridge string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -277,6 +291,7 @@ func (n *Namespace) SetMaster(name, bridge string) error {
 // SetNoMaster releases a device from its bridge (`ip link set NAME
 // nomaster`); it becomes an L3 interface again, without addresses.
 func (n *Namespace) SetNoMaster(name string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -306,6 +321,8 @@ func (n *Namespace) releaseLocked(d *Device, reattach bool) error {
 // NS`). As on Linux it goes down, loses its addresses and its master, and
 // keeps its MAC and ifindex.
 func (n *Namespace) MoveLink(name string, to *Namespace) error {
+	defer n.op()()
+	defer to.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -342,6 +359,7 @@ func (n *Namespace) MoveLink(name string, to *Namespace) error {
 // RenameLink renames a device (`ip link set OLD name NEW`). Linux refuses
 // while the device is up.
 func (n *Namespace) RenameLink(old, name string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(old)
@@ -382,6 +400,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 
 // SetMAC changes a device's address (`ip link set NAME address MAC`).
 func (n *Namespace) SetMAC(name string, mac net.HardwareAddr) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -411,6 +430,7 @@ func (n *Namespace) SetMAC(name string, mac net.HardwareAddr) error {
 
 // SetMTU changes a device's MTU (`ip link set NAME mtu N`).
 func (n *Namespace) SetMTU(name string, mtu uint32) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -437,6 +457,7 @@ func (n *Namespace) SetMTU(name string, mtu uint32) error {
 // DelLink deletes a device (`ip link del NAME`). Deleting a veth end deletes
 // the pair; deleting a bridge releases its ports.
 func (n *Namespace) DelLink(name string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)

@@ -257,6 +257,7 @@ func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	lo.name = "lo"
 	n.devs["lo"] = lo
 	n.initConfLocked(lo)
+	st.SetOnChange(n.stackChanged)
 	return n, nil
 }
 

@@ -179,6 +179,7 @@ func (st *Stack) RouteGet(dst netip.Addr) (Route, error) {
 // on-link, as in Linux); the device is derived from the gateway when not
 // given. A route of another type than unicast has no device.
 func (st *Stack) AddRoute(r Route) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	r.Dst = r.Dst.Masked()
@@ -280,6 +281,7 @@ func (st *Stack) gatewayIsLocalLocked(r Route) bool {
 // DelRoute removes a static route of r's table (main for 0) matching r's
 // destination (and gateway, device and type when given).
 func (st *Stack) DelRoute(r Route) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	r.Dst = r.Dst.Masked()

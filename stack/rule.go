@@ -20,8 +20,8 @@ type RuleAction int
 const (
 	// RuleLookup searches the rule's table.
 	RuleLookup RuleAction = iota
-	// RuleGoto jumps to the first rule at or after the rule's Goto
-	// priority.
+	// RuleGoto jumps to the rule of the rule's Goto priority (a later
+	// one), or is skipped when there is none ("unresolved").
 	RuleGoto
 	// RuleNop does nothing.
 	RuleNop
@@ -40,6 +40,8 @@ var (
 	ErrPermission      = errors.New("Permission denied")
 	ErrInvalid         = errors.New("Invalid argument")
 	ErrNoRule          = errors.New("No such file or directory")
+	// ErrBackwardGoto refuses a goto to a priority not after the rule's.
+	ErrBackwardGoto = errors.New("Backward goto not supported, yet")
 )
 
 // Rule is a policy routing rule.
@@ -117,6 +119,12 @@ func (r *Rule) same(sel Rule, hasPriority bool) bool {
 	return true
 }
 
+// Unresolved reports whether a goto rule has no rule to jump to among
+// rules.
+func (r *Rule) Unresolved(rules []Rule) bool {
+	return r.Action == RuleGoto && !slices.ContainsFunc(rules, func(x Rule) bool { return x.Priority == r.Goto })
+}
+
 // Rules returns the policy rules, in the order they apply.
 func (st *Stack) Rules() []Rule {
 	st.mu.Lock()
@@ -129,6 +137,7 @@ func (st *Stack) Rules() []Rule {
 // already taken goes after those. A lookup in table 0 gets the first empty
 // table, as the kernel gives it.
 func (st *Stack) AddRule(r Rule, hasPriority bool) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if !hasPriority {
@@ -136,6 +145,9 @@ func (st *Stack) AddRule(r Rule, hasPriority bool) error {
 		if len(st.rules) > 1 && st.rules[1].Priority > 0 {
 			r.Priority = st.rules[1].Priority - 1
 		}
+	}
+	if r.Action == RuleGoto && r.Goto <= r.Priority {
+		return ErrBackwardGoto
 	}
 	if r.Action == RuleLookup && r.Table == 0 {
 		r.Table = st.emptyTableLocked()
@@ -166,6 +178,7 @@ func (st *Stack) emptyTableLocked() uint32 {
 // DelRule deletes the first rule that matches sel (see Rule.same); it
 // returns ErrNoRule when none does.
 func (st *Stack) DelRule(sel Rule, hasPriority bool) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for i := range st.rules {
@@ -181,6 +194,7 @@ func (st *Stack) DelRule(sel Rule, hasPriority bool) error {
 // FlushRules deletes every rule but those of priority 0, as `ip rule
 // flush` does.
 func (st *Stack) FlushRules() {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.rules = slices.DeleteFunc(st.rules, func(r Rule) bool { return r.Priority != 0 })

@@ -138,6 +138,8 @@ type Stack struct {
 	echoIgnoreAll atomic.Bool
 	// div sends forwarded packets by policy routes (divert.go).
 	div diverter
+	// onChange is told of changes (SetOnChange).
+	onChange atomic.Pointer[func()]
 
 	klogMu    sync.Mutex
 	klogLines []KernelLogLine
@@ -295,6 +297,7 @@ func (st *Stack) AddNIC(name string, link Link) error {
 }
 
 func (st *Stack) addNIC(name string, link Link, lo bool) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.nicByNameLocked(name) != nil {
@@ -320,6 +323,7 @@ func (st *Stack) addNIC(name string, link Link, lo bool) error {
 // RemoveNIC removes a device, its addresses and every route through it. The
 // link endpoint is detached, not closed.
 func (st *Stack) RemoveNIC(name string) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -340,6 +344,7 @@ func (st *Stack) RemoveNIC(name string) error {
 
 // RenameNIC renames a device.
 func (st *Stack) RenameNIC(old, name string) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(old)
@@ -397,6 +402,7 @@ func (st *Stack) LookupNIC(name string) (NIC, bool) {
 // every route through it, as Linux does; bringing it up restores the
 // connected routes of its addresses.
 func (st *Stack) SetUp(name string, up bool) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -423,6 +429,7 @@ func (st *Stack) SetUp(name string, up bool) error {
 
 // SetMTU sets a device's MTU.
 func (st *Stack) SetMTU(name string, mtu uint32) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -437,6 +444,7 @@ func (st *Stack) SetMTU(name string, mtu uint32) error {
 
 // SetMAC sets a device's hardware address.
 func (st *Stack) SetMAC(name string, mac tcpip.LinkAddress) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -452,6 +460,7 @@ func (st *Stack) SetMAC(name string, mac tcpip.LinkAddress) error {
 // AddAddress adds an address with its prefix length to a device. When the
 // device is up, the connected route appears.
 func (st *Stack) AddAddress(name string, p netip.Prefix) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -478,6 +487,7 @@ func (st *Stack) AddAddress(name string, p netip.Prefix) error {
 
 // DelAddress removes an address from a device (and its connected route).
 func (st *Stack) DelAddress(name string, p netip.Prefix) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -605,4 +615,16 @@ func suffix(s string) string {
 		return ""
 	}
 	return " → " + s
+}
+
+// SetOnChange makes f called after every change to the stack's devices,
+// addresses, routes or rules, on the goroutine that made it, with no lock
+// of the stack held (emu's watchers, `ip monitor`).
+func (st *Stack) SetOnChange(f func()) { st.onChange.Store(&f) }
+
+// changed calls the change callback. st.mu must not be held.
+func (st *Stack) changed() {
+	if f := st.onChange.Load(); f != nil {
+		(*f)()
+	}
 }

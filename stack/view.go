@@ -169,8 +169,10 @@ func (v *view) walk(f Flow, iif string) (Route, error) {
 		case RuleNop:
 			continue
 		case RuleGoto:
-			for i+1 < len(v.rules) && v.rules[i+1].Priority < rule.Goto {
-				i++
+			// To the rule of exactly the target priority; an unresolved
+			// goto is skipped, as the kernel skips it.
+			if t := slices.IndexFunc(v.rules, func(r Rule) bool { return r.Priority == rule.Goto }); t > i {
+				i = t - 1
 			}
 			continue
 		case RuleBlackhole:

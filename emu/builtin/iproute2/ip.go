@@ -108,10 +108,10 @@ func (ip *ipCmd) start(a *args, tool string) (bool, error) {
 }
 
 const ipUsage = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { address | link | neighbor | netns | route }
+where  OBJECT := { address | link | monitor | neighbor | netns | route | rule }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] |
-                    -br[ief] | -4 | -6 | -n[etns] name }
-(nsemu emulates ip link, address, route, neigh and netns; see "help ip")`
+                    -br[ief] | -j[son] | -p[retty] | -4 | -6 | -n[etns] name }
+(nsemu emulates ip link, address, route, rule, neigh, netns and monitor; see "help ip")`
 
 // ipObjects is iproute2's object table, in its order (the first prefix
 // match wins); nil handlers are objects nsemu does not emulate.
@@ -123,7 +123,7 @@ var ipObjects = []struct {
 	{"addrlabel", nil},
 	{"maddress", nil},
 	{"route", runIPRoute},
-	{"rule", nil},
+	{"rule", runIPRule},
 	{"neighbor", runIPNeigh},
 	{"neighbour", runIPNeigh},
 	{"ntable", nil},
@@ -140,7 +140,7 @@ var ipObjects = []struct {
 	{"token", nil},
 	{"tcpmetrics", nil},
 	{"tcp_metrics", nil},
-	{"monitor", nil},
+	{"monitor", runIPMonitor},
 	{"xfrm", nil},
 	{"mroute", nil},
 	{"mrule", nil},
@@ -176,7 +176,7 @@ func (ip *ipCmd) run(argv []string) error {
 			return usage(ipUsage)
 		}
 		if o.run == nil {
-			return shell.Failf(1, "nsemu: \"ip %s\" is not emulated (supported: link, address, route, neigh, netns)", o.name)
+			return shell.Failf(1, "nsemu: \"ip %s\" is not emulated (supported: link, address, route, rule, neigh, netns, monitor)", o.name)
 		}
 		return o.run(ip, a)
 	}

@@ -66,6 +66,8 @@ type options struct {
 	family  int // 0, 4 or 6
 	// version: -V was given; the tool prints its version and stops.
 	version bool
+	// json and pretty are -json and -pretty.
+	json, pretty bool
 	// netns is the namespace -n names, nil without -n.
 	netns *emu.Namespace
 }
@@ -87,7 +89,10 @@ var ipOptions = slices.Concat(
 		{name: "-family", abbrev: true, args: 1, apply: (*optParser).setFamily},
 	},
 	ignored[*optParser](0, "-human*", "-human-readable*", "-iec*", "-resolve*", "-timestamp*", "-tshort*",
-		"-force*", "-pretty*", "-Numeric*", "-all*", "-c", "-color*", "-compressvlans*"),
+		"-force*", "-Numeric*", "-all*", "-c", "-color*", "-compressvlans*"),
+	[]keyword[*optParser]{
+		{name: "-pretty", abbrev: true, apply: func(p *optParser, _ []string) error { p.opts.pretty = true; return nil }},
+	},
 	[]keyword[*optParser]{
 		{name: "-stats", abbrev: true, apply: (*optParser).countStats},
 		{name: "-statistics", abbrev: true, apply: (*optParser).countStats},
@@ -98,9 +103,7 @@ var ipOptions = slices.Concat(
 			return shell.Failf(255, "nsemu: %s -batch is not supported; write the commands in the script", p.tool)
 		}},
 		{name: "-brief", abbrev: true, apply: func(p *optParser, _ []string) error { p.opts.brief = true; return nil }},
-		{name: "-json", abbrev: true, apply: func(p *optParser, _ []string) error {
-			return shell.Failf(255, "nsemu: %s -json is not supported", p.tool)
-		}},
+		{name: "-json", abbrev: true, apply: func(p *optParser, _ []string) error { p.opts.json = true; return nil }},
 		{name: "-help", abbrev: true, apply: func(p *optParser, _ []string) error { return usage(usageFor(p.tool)) }},
 		{name: "-netns", abbrev: true, args: 1, apply: (*optParser).setNetns},
 	},

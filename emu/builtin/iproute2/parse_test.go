@@ -311,7 +311,8 @@ var optionCases = []parseCase{
 	{in: "-x", status: 255, err: `Option "-x" is unknown, try "ip -help".`},
 	{in: "-f foo", status: 255, err: `Error: argument "foo" is wrong: invalid protocol family`},
 	{in: "-n nosuch", status: 255, err: `Cannot open network namespace "nosuch": No such file or directory`},
-	{in: "-j", status: 255, err: "nsemu: ip -json is not supported"},
+	{in: "-j -p", want: &options{json: true, pretty: true}},
+	{in: "-json -pretty", want: &options{json: true, pretty: true}},
 	{in: "-b", status: 255, err: "nsemu: ip -batch is not supported; write the commands in the script"},
 	{in: "-h", want: &options{}}, // -human
 	{in: "-he", status: 255, err: ipUsage},

@@ -36,8 +36,14 @@ type linkView struct {
 	mdown bool
 	// netnsRef is " link-netns NS" or " link-netnsid N".
 	netnsRef string
-	addrs    []addrView
-	counters vethsim.Counters
+	// peerName is the peer's name (same namespace); peerIndex its ifindex
+	// and netnsid its namespace's id (another namespace; -1 unknown), for
+	// JSON's link, link_index and link_netnsid.
+	peerName  string
+	peerIndex int
+	netnsid   int
+	addrs     []addrView
+	counters  vethsim.Counters
 }
 
 type addrView struct {
@@ -64,12 +70,15 @@ func viewLink(ids *nsids, d *emu.Device) *linkView {
 	if d.Kind == emu.KindVeth && d.End() != nil {
 		pe := d.End().Peer()
 		pns := peerNamespace(d)
+		l.netnsid = ids.of(pns)
 		switch {
 		case pns == view:
 			l.peer = "@" + pe.Name()
+			l.peerName = pe.Name()
 			l.mdown = !pe.IsUp()
 		default:
 			l.peer = fmt.Sprintf("@if%d", pe.Index())
+			l.peerIndex = pe.Index()
 			if pns != nil && !pns.IsHost() && !pns.Hidden() {
 				l.netnsRef = " link-netns " + pns.Name()
 			} else if id := ids.of(pns); id >= 0 {
@@ -246,7 +255,14 @@ func (l *linkView) brief(addrs bool) string {
 func (ip *ipCmd) linkLines(l *linkView, addrs bool) []string {
 	lines := []string{l.header(!addrs)}
 	if !(addrs && ip.opts.family == 4) {
-		lines = append(lines, l.linkLine())
+		line := l.linkLine()
+		if ip.opts.details {
+			tail, kinds := l.detailsLines()
+			lines = append(lines, line+tail)
+			lines = append(lines, kinds...)
+		} else {
+			lines = append(lines, line)
+		}
 	}
 	if addrs {
 		for _, a := range l.addrs {

@@ -268,10 +268,18 @@ func (ip *ipCmd) routeList(a *args, flush bool) error {
 	if flush {
 		return ip.routeFlush(f)
 	}
+	objs := []jsonObject{}
 	for _, r := range ip.tableRoutes(f.table) {
-		if f.match(r) {
+		switch {
+		case !f.match(r):
+		case ip.opts.json:
+			objs = append(objs, ip.routeJSON(r, f))
+		default:
 			ip.printf("%s\n", ip.routeLine(r, f))
 		}
+	}
+	if ip.opts.json {
+		return ip.printJSON(objs)
 	}
 	return nil
 }
@@ -699,6 +707,9 @@ func (ip *ipCmd) routeGet(a *args) error {
 	route, err := ip.ns.Stack().Lookup(q)
 	if err != nil {
 		return rtnl("RTNETLINK answers: %s", err)
+	}
+	if ip.opts.json {
+		return ip.printJSON([]jsonObject{ip.routeGetJSON(q, route)})
 	}
 	ip.printf("%s", ip.routeGetLines(q, route))
 	return nil
