@@ -166,7 +166,7 @@ func (ip *ipCmd) bridgeFDB(a *args) error {
 		return err
 	}
 	for _, row := range fdbRows(ip.ns, r) {
-		ip.printf("%s\n", row.text)
+		ip.printf("%s\n", row)
 	}
 	return nil
 }

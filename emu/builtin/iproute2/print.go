@@ -445,55 +445,100 @@ func neighLine(n stack.Neighbor, dev bool) string {
 
 // ---- forwarding databases (bridge fdb) ----
 
-// fdbRow is one line of bridge fdb, with its sort keys.
-type fdbRow struct {
-	index int
-	mac   string
-	text  string
-}
-
-// fdbRows are the forwarding-database entries of the bridges of ns the
-// selection picks, ordered by port ifindex, then MAC.
-func fdbRows(ns *emu.Namespace, r *bridgeReq) []fdbRow {
-	var rows []fdbRow
-	for _, b := range ns.Links() {
-		if b.Kind != emu.KindBridge || (r.br != "" && b.Name() != r.br) || b.Bridge() == nil {
+// fdbRows are the forwarding-database lines of ns's devices the selection
+// picks, as the kernel dumps them: device by device (ifindex order), a
+// bridge's own multicast ("self") entries then its "master" entries, a
+// port's master entries (by MAC) then its self entries, any other
+// device's self entries.
+func fdbRows(ns *emu.Namespace, r *bridgeReq) []string {
+	var rows []string
+	for _, d := range ns.Links() {
+		if d.Kind == emu.KindLoopback || !fdbPicks(d, r) {
 			continue
 		}
-		for _, e := range b.Bridge().FDB() {
-			if (r.dynamic && e.Local) || (r.port != "" && e.Port != r.port) {
-				continue
+		master := masterRows(ns, d, r)
+		var self []string
+		if !r.dynamic {
+			for _, mac := range selfMACs(d) {
+				self = append(self, fdbLine(mac, d.Name(), r.port == "", "self permanent"))
 			}
-			rows = append(rows, fdbRow{index: portIndex(ns, b, e.Port), mac: e.MAC.String(), text: fdbText(b, e, r.port == "")})
+		}
+		if d.Kind == emu.KindBridge {
+			rows = append(append(rows, self...), master...)
+		} else {
+			rows = append(append(rows, master...), self...)
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].index != rows[j].index {
-			return rows[i].index < rows[j].index
-		}
-		return rows[i].mac < rows[j].mac
-	})
 	return rows
 }
 
-// portIndex is the ifindex of bridge b's port (b's own for its self port).
-func portIndex(ns *emu.Namespace, b *emu.Device, port string) int {
-	if port != b.Name() {
-		if d, err := ns.Link(port); err == nil {
-			return d.Index()
-		}
+// fdbPicks reports whether device d is in the selection: the bridge
+// asked for or one of its ports, the port asked for.
+func fdbPicks(d *emu.Device, r *bridgeReq) bool {
+	switch {
+	case r.port != "":
+		return d.Name() == r.port
+	case r.br != "":
+		return d.Name() == r.br || (d.Master() != nil && d.Master().Name() == r.br)
 	}
-	return b.Index()
+	return true
 }
 
-func fdbText(b *emu.Device, e l2switch.Entry, dev bool) string {
-	text := e.MAC.String()
-	if dev {
-		text += " dev " + e.Port
+// masterRows are the bridge's entries on port d (d's own when d is the
+// bridge), by MAC.
+func masterRows(ns *emu.Namespace, d *emu.Device, r *bridgeReq) []string {
+	br := d
+	if d.Kind != emu.KindBridge {
+		br = d.Master()
 	}
-	text += " master " + b.Name()
-	if e.Local {
-		return text + " permanent"
+	if br == nil || br.Bridge() == nil {
+		return nil
 	}
-	return text + " "
+	var es []l2switch.Entry
+	for _, e := range br.Bridge().FDB() {
+		if e.Port == d.Name() && !(r.dynamic && e.Local) {
+			es = append(es, e)
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].MAC.String() < es[j].MAC.String() })
+	rows := make([]string, len(es))
+	for i, e := range es {
+		flags := "master " + br.Name()
+		if e.Local {
+			flags += " permanent"
+		} else {
+			flags += " "
+		}
+		rows[i] = fdbLine(e.MAC.String(), d.Name(), r.port == "", flags)
+	}
+	return rows
+}
+
+func fdbLine(mac, dev string, withDev bool, flags string) string {
+	if withDev {
+		return mac + " dev " + dev + " " + flags
+	}
+	return mac + " " + flags
+}
+
+// selfMACs are the multicast addresses the kernel lists as a device's own
+// ("self permanent"): all-nodes (33:33:00:00:00:01) always; while the
+// device is up, all-hosts (01:00:5e:00:00:01), on a bridge the multicast
+// router discovery groups (…:00:6a) before it; and once IPv6 gave the
+// device its link-local address (a bridge up, another device up with a
+// carrier) the solicited-node group of that address.
+func selfMACs(d *emu.Device) []string {
+	macs := []string{"33:33:00:00:00:01"}
+	if !d.IsUp() {
+		return macs
+	}
+	bridge := d.Kind == emu.KindBridge
+	if bridge {
+		macs = append(macs, "01:00:5e:00:00:6a", "33:33:00:00:00:6a")
+	}
+	macs = append(macs, "01:00:5e:00:00:01")
+	if m := d.MAC(); len(m) == 6 && (bridge || d.Carrier()) {
+		macs = append(macs, fmt.Sprintf("33:33:ff:%02x:%02x:%02x", m[3], m[4], m[5]))
+	}
+	return macs
 }
