@@ -127,7 +127,7 @@ func (l *linkView) bridgeDetails() []detail {
 		{"topology_change 0", "topology_change", 0}, {"topology_change_detected 0", "topology_change_detected", 0},
 		timer("hello_timer", "hello_timer"), timer("tcn_timer", "tcn_timer"),
 		timer("topology_change_timer", "topology_change_timer"), timer("gc_timer", "gc_timer"),
-		{"group_fwd_mask 0", "group_fwd_mask", 0}, {"group_address 01:80:c2:00:00:00", "group_addr", "01:80:c2:00:00:00"},
+		{"group_fwd_mask 0", "group_fwd_mask", "0"}, {"group_address 01:80:c2:00:00:00", "group_addr", "01:80:c2:00:00:00"},
 	}
 	for _, m := range bridgeMcastDetails {
 		ds = append(ds, detail{fmt.Sprintf("%s %d", m.name, m.val), m.key, m.val})
