@@ -219,3 +219,25 @@ func TestBridgeNetfilterRace(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseKernelInts: any write to a /proc/sys file is read without
+// panicking, and what is read stays within the key's range.
+func FuzzParseKernelInts(f *testing.F) {
+	for _, s := range []string{"1", " 0x10 20\n", "-2147483648", "08", "1,2", "", "65535 1024 x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := parseKernelInts(s, 2, -5, 70000)
+		if err != nil {
+			return
+		}
+		if len(v) == 0 || len(v) > 2 {
+			t.Fatalf("parseKernelInts(%q) = %v", s, v)
+		}
+		for _, x := range v {
+			if x < -5 || x > 70000 {
+				t.Fatalf("parseKernelInts(%q) = %v, out of range", s, v)
+			}
+		}
+	})
+}

@@ -77,3 +77,9 @@ func FuzzParseOptions(f *testing.F) {
 		func(a *args) (any, error) { return parseBridgeLink(a, fakeNames{}) },
 		func(a *args) (any, error) { return parseFDB(a, fakeNames{}) })
 }
+
+func FuzzParseRule(f *testing.F) {
+	fuzzParsers(f, [][]parseCase{ruleCases, monitorCases},
+		func(a *args) (any, error) { return parseRuleReq(a, fakeNames{}) },
+		func(a *args) (any, error) { return parseMonitor(a, fakeNames{}) })
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // The parsers, table-tested on a fake world: the host holds lo, br0 (a
@@ -388,5 +389,46 @@ func TestParseNumbers(t *testing.T) {
 		if (want == "") != (err != nil) || (err == nil && m.String() != want) {
 			t.Errorf("parseLLAddr(%q) = %v, %v; want %q", s, m, err, want)
 		}
+	}
+}
+
+var ruleCases = []parseCase{
+	{in: "from 10.2.2.0/24 table isp2", want: &ruleReq{rule: stack.Rule{From: netip.MustParsePrefix("10.2.2.0/24"), Table: 100, SuppressPrefixLength: -1}, hasTable: true}},
+	{in: "not to 10/8 iif br0 oif veth0 fwmark 0x10/0xf0 pref 7 blackhole",
+		want: &ruleReq{rule: stack.Rule{Not: true, To: netip.MustParsePrefix("10.0.0.0/8"), IIF: "br0", OIF: "veth0", Mark: 16, Mask: 0xf0, HasMark: true,
+			Priority: 7, Action: stack.RuleBlackhole, SuppressPrefixLength: -1}, hasPriority: true, hasAction: true}},
+	{in: "from all lookup main suppress_prefixlength 0 type goto 40", want: &ruleReq{rule: stack.Rule{From: netip.MustParsePrefix("0.0.0.0/0"),
+		Table: 254, SuppressPrefixLength: 0, Action: stack.RuleGoto, Goto: 40}, hasTable: true, hasAction: true}},
+	{in: "dev nosuch nop", want: &ruleReq{rule: stack.Rule{IIF: "nosuch", Action: stack.RuleNop, SuppressPrefixLength: -1}, hasAction: true}},
+	{in: "from 1.2.3.300", status: 1, err: `Error: any valid prefix is expected rather than "1.2.3.300".`},
+	{in: "pref x", status: 255, err: "Error: argument \"x\" is wrong: preference value is invalid\n"},
+	{in: "fwmark 1/y", status: 255, err: "Error: argument \"y\" is wrong: fwmask value is invalid\n"},
+	{in: "table x1", status: 255, err: "Error: argument \"x1\" is wrong: invalid table ID\n"},
+	{in: "throw", status: 2, err: `nsemu: rule type "throw" is not emulated`},
+	{in: "sport 80", status: 2, err: `nsemu: the rule selector or action "sport" is not emulated`},
+	{in: "goto", status: 255, err: `Command line is not complete. Try option "help"`},
+}
+
+func TestParseRule(t *testing.T) {
+	for _, c := range ruleCases {
+		r, err := parseRuleReq(words(c.in), fakeNames{})
+		checkParse(t, c, r, err)
+	}
+}
+
+var monitorCases = []parseCase{
+	{in: "link addr", want: &monitorReq{objects: map[string]bool{"link": true, "address": true}}},
+	{in: "all dev br0", want: &monitorReq{objects: map[string]bool{"link": true, "address": true, "route": true, "mroute": false,
+		"prefix": false, "neigh": true, "netconf": false, "rule": true, "nsid": false, "nexthop": false, "stats": false}, label: true, dev: "br0"}},
+	{in: "neighbour label", want: &monitorReq{objects: map[string]bool{"neigh": true}, label: true}},
+	{in: "nexthop", status: 1, err: `nsemu: "ip monitor nexthop" is not emulated`},
+	{in: "dev", status: 255, err: `Command line is not complete. Try option "help"`},
+	{in: "bogus", status: 255, err: `Argument "bogus" is unknown, try "ip monitor help".`},
+}
+
+func TestParseMonitor(t *testing.T) {
+	for _, c := range monitorCases {
+		r, err := parseMonitor(words(c.in), fakeNames{})
+		checkParse(t, c, r, err)
 	}
 }
