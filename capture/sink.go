@@ -3,6 +3,7 @@ package capture
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 	"sync"
 
@@ -23,6 +24,7 @@ type Sink struct {
 	// Emit takes the note it needs, then writes.
 	mu    sync.Mutex
 	notes map[string][]note // by namespace
+	seen  map[string]bool   // the tap points frames were seen at
 	err   error
 }
 
@@ -36,7 +38,7 @@ const maxNotes = 16
 // NewSink captures to w. only restricts the tap points ("ns1/veth-1"); empty
 // means all.
 func NewSink(w *Writer, only []string) *Sink {
-	s := &Sink{w: w, notes: map[string][]note{}}
+	s := &Sink{w: w, notes: map[string][]note{}, seen: map[string]bool{}}
 	if len(only) > 0 {
 		s.only = map[string]bool{}
 		for _, o := range only {
@@ -54,6 +56,19 @@ func (s *Sink) Err() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.err
+}
+
+// Seen lists the tap points frames were seen at (with --capture, those
+// left out too), sorted.
+func (s *Sink) Seen() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.seen))
+	for t := range s.seen {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // TapName names a tap point as the capture does.
@@ -90,6 +105,9 @@ func (s *Sink) Emit(e *trace.Event) {
 				comments = append(comments, c)
 			}
 		}
+		s.mu.Lock()
+		s.seen[tap] = true
+		s.mu.Unlock()
 		if s.only != nil && !s.only[tap] {
 			return
 		}
