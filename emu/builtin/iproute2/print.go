@@ -279,6 +279,14 @@ func (ip *ipCmd) linkLines(l *linkView, addrs bool) []string {
 	return lines
 }
 
+// bridgePortJSON is a port under bridge -json link.
+func bridgePortJSON(l *linkView) jsonObject {
+	o := append(jsonObject{{"ifindex", l.index}}, l.peerJSON()...)
+	return append(o, jsonField{"ifname", l.name}, jsonField{"flags", strings.Split(l.flags(), ",")},
+		jsonField{"mtu", l.mtu}, jsonField{"master", l.master}, jsonField{"state", bridgePortState(l)},
+		jsonField{"priority", 32}, jsonField{"cost", 2})
+}
+
 // bridgePortLine is a port's line under bridge link. Without STP a port
 // forwards as soon as it, its carrier and its bridge are up.
 func bridgePortLine(l *linkView) string {
@@ -448,22 +456,59 @@ func neighLine(n stack.Neighbor, dev bool) string {
 
 // ---- forwarding databases (bridge fdb) ----
 
-// fdbRows are the forwarding-database lines of ns's devices the selection
-// picks, as the kernel dumps them: device by device (ifindex order), a
-// bridge's own multicast ("self") entries then its "master" entries, a
-// port's master entries (by MAC) then its self entries, any other
-// device's self entries.
-func fdbRows(ns *emu.Namespace, r *bridgeReq) []string {
-	var rows []string
+// fdbEntry is one line of bridge fdb.
+type fdbEntry struct {
+	mac, dev string
+	self     bool   // the device's own ("self") entry
+	master   string // the bridge of a master entry
+	state    string // "permanent" or ""
+}
+
+// text is the entry's line; withDev says whether to name its device.
+func (e fdbEntry) text(withDev bool) string {
+	s := e.mac
+	if withDev {
+		s += " dev " + e.dev
+	}
+	if e.self {
+		return s + " self " + e.state
+	}
+	return s + " master " + e.master + " " + e.state
+}
+
+// json is the entry under bridge -json fdb.
+func (e fdbEntry) json(withDev bool) jsonObject {
+	o := jsonObject{{"mac", e.mac}}
+	if withDev {
+		o = append(o, jsonField{"ifname", e.dev})
+	}
+	flags := []string{}
+	if e.self {
+		flags = append(flags, "self")
+	}
+	o = append(o, jsonField{"flags", flags})
+	if !e.self {
+		o = append(o, jsonField{"master", e.master})
+	}
+	return append(o, jsonField{"state", e.state})
+}
+
+// fdbRows are the forwarding-database entries of ns's devices the
+// selection picks, as the kernel dumps them: device by device (ifindex
+// order), a bridge's own multicast ("self") entries then its "master"
+// entries, a port's master entries (by MAC) then its self entries, any
+// other device's self entries.
+func fdbRows(ns *emu.Namespace, r *bridgeReq) []fdbEntry {
+	var rows []fdbEntry
 	for _, d := range ns.Links() {
 		if d.Kind == emu.KindLoopback || !fdbPicks(d, r) {
 			continue
 		}
-		master := masterRows(ns, d, r)
-		var self []string
+		master := masterRows(d, r)
+		var self []fdbEntry
 		if !r.dynamic {
 			for _, mac := range selfMACs(d) {
-				self = append(self, fdbLine(mac, d.Name(), r.port == "", "self permanent"))
+				self = append(self, fdbEntry{mac: mac, dev: d.Name(), self: true, state: "permanent"})
 			}
 		}
 		if d.Kind == emu.KindBridge {
@@ -489,7 +534,7 @@ func fdbPicks(d *emu.Device, r *bridgeReq) bool {
 
 // masterRows are the bridge's entries on port d (d's own when d is the
 // bridge), by MAC.
-func masterRows(ns *emu.Namespace, d *emu.Device, r *bridgeReq) []string {
+func masterRows(d *emu.Device, r *bridgeReq) []fdbEntry {
 	br := d
 	if d.Kind != emu.KindBridge {
 		br = d.Master()
@@ -504,24 +549,14 @@ func masterRows(ns *emu.Namespace, d *emu.Device, r *bridgeReq) []string {
 		}
 	}
 	sort.Slice(es, func(i, j int) bool { return es[i].MAC.String() < es[j].MAC.String() })
-	rows := make([]string, len(es))
+	rows := make([]fdbEntry, len(es))
 	for i, e := range es {
-		flags := "master " + br.Name()
+		rows[i] = fdbEntry{mac: e.MAC.String(), dev: d.Name(), master: br.Name()}
 		if e.Local {
-			flags += " permanent"
-		} else {
-			flags += " "
+			rows[i].state = "permanent"
 		}
-		rows[i] = fdbLine(e.MAC.String(), d.Name(), r.port == "", flags)
 	}
 	return rows
-}
-
-func fdbLine(mac, dev string, withDev bool, flags string) string {
-	if withDev {
-		return mac + " dev " + dev + " " + flags
-	}
-	return mac + " " + flags
 }
 
 // selfMACs are the multicast addresses the kernel lists as a device's own

@@ -18,3 +18,6 @@ r bridge fdb show brport vb
 r ip link add vc type veth peer name vd
 r ip link set vc up
 r bridge fdb show dev vc
+r bridge -j fdb show dev vc
+r bridge -j -p fdb show brport vb
+r bridge -j link show
