@@ -60,3 +60,15 @@ ip netns exec ns1 ping -c 1 10.0.2.1
 ip netns exec router sysctl -w net.ipv4.ip_forward=0
 ! ip netns exec ns1 ping -c 1 -W 1 10.0.2.2
 ! ip netns exec router ip route get 10.0.2.2 from 10.0.1.2 iif veth-r1
+# A default route through ns1's own address makes every destination
+# on-link: ns1 asks by ARP for 10.0.2.2 itself. The router answers for it
+# once proxy ARP is on (and it forwards).
+ip netns exec router sysctl -w net.ipv4.ip_forward=1
+ip netns exec ns1 ip route del 10.0.2.0/24
+ip netns exec ns1 ip route add default via 10.0.1.2
+ip netns exec ns1 ip route
+ip netns exec ns1 ip route get 10.0.2.2
+! ip netns exec ns1 ping -c 1 -W 1 10.0.2.2
+ip netns exec router sysctl -w net.ipv4.conf.veth-r1.proxy_arp=1
+ip netns exec ns1 ping -c 2 10.0.2.2
+ip netns exec ns1 ip neigh show 10.0.2.2 | grep -q REACHABLE
