@@ -17,26 +17,29 @@ import (
 	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
-// Policy routing of forwarded packets. gVisor routes by one table, the
-// destination only: the stack installs main's routes first and the other
-// tables' after them (syncRoutesLocked), so a packet reaches FORWARD with
-// gVisor's choice. There the Forward hook asks the rules; when they pick a
-// route of another table, gVisor's copy is dropped and a copy of the
-// packet goes to the divert goroutine, which passes it through FORWARD
-// again with the chosen output device (the user's rules see it as Linux
-// would) and sends it by that route (POSTROUTING and NAT, then the
-// nexthop). The hand-off is needed because the hook runs under gVisor's
-// iptables lock, which sending takes again.
+// Policy routing. gVisor routes by one table, the destination only: the
+// stack installs main's routes first and the other tables' after them
+// (syncRoutesLocked), so a packet reaches FORWARD (or, sent by the
+// namespace, OUTPUT) with gVisor's choice. There the stack's hook asks the
+// rules; when they pick a route of another table, gVisor's copy is dropped
+// and a copy of the packet goes to the divert goroutine, which passes a
+// forwarded one through FORWARD again with the chosen output device (the
+// user's rules see it as Linux would) and sends it by that route
+// (POSTROUTING and NAT, then the nexthop). The hand-off is needed because
+// the hook runs under gVisor's iptables lock, which sending takes again.
+// The namespace's own packets carry the source the rules' route picked
+// already (Stack.source).
 
 // divertQueueLen bounds the packets waiting for the divert goroutine; a
 // packet beyond it is dropped and counted, as a full device queue drops.
 const divertQueueLen = 256
 
-// diverted is a forwarded packet waiting to be sent by a policy route.
+// diverted is a packet waiting to be sent by a policy route.
 type diverted struct {
-	ip  []byte // the IPv4 packet, TTL already decremented
-	in  string
+	ip  []byte // the IPv4 packet (a forwarded one's TTL decremented)
+	in  string // the input device; "" for the namespace's own packet
 	via Route
+	gso gstack.GSO // a large TCP segment's offload (the namespace's own)
 }
 
 // diverter is the stack's divert goroutine and its queue.
@@ -76,6 +79,36 @@ func (st *Stack) policyForward(v *view, pkt *gstack.PacketBuffer, ip header.IPv4
 	return netfilter.Drop, true
 }
 
+// output is the stack's OUTPUT hook: a packet the namespace sends that the
+// rules route by another table than main goes by that table's route.
+func (st *Stack) output(pkt *gstack.PacketBuffer, out string) netfilter.Verdict {
+	v := st.view.Load()
+	if !v.policy {
+		return netfilter.Continue
+	}
+	ip := header.IPv4(pkt.NetworkHeader().Slice())
+	if len(ip) < header.IPv4MinimumSize {
+		return netfilter.Continue
+	}
+	f := Flow{Dst: netAddr(ip.DestinationAddress()), Src: netAddr(ip.SourceAddress()), Mark: pkt.Mark}
+	if f.Dst.IsMulticast() || f.Dst == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return netfilter.Continue
+	}
+	r, err := v.walk(f, "lo")
+	switch {
+	case err != nil:
+		st.emitRoute(f.Dst, fmt.Sprintf("policy rule (%s)", routeKind(r)), err.Error())
+		return netfilter.Drop
+	case r.Type == "local" || r.Type == "broadcast" || tableOf(r) == TableMain:
+		return netfilter.Continue
+	}
+	if r.Gateway.IsValid() && v.local[r.Gateway] != nil {
+		r.Gateway = netip.Addr{}
+	}
+	st.divert(pkt, "", r)
+	return netfilter.Drop
+}
+
 // routeKind names what refused a lookup.
 func routeKind(r Route) string {
 	if r.Type == "" {
@@ -96,9 +129,11 @@ func (st *Stack) divert(pkt *gstack.PacketBuffer, in string, r Route) {
 		return
 	}
 	b = b[:h.TotalLength()]
-	h.SetTTL(h.TTL() - 1)
-	h.SetChecksum(0)
-	h.SetChecksum(^h.CalculateChecksum())
+	if in != "" {
+		h.SetTTL(h.TTL() - 1)
+		h.SetChecksum(0)
+		h.SetChecksum(^h.CalculateChecksum())
+	}
 	d := &st.div
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -110,7 +145,7 @@ func (st *Stack) divert(pkt *gstack.PacketBuffer, in string, r Route) {
 		go st.divertLoop(d.q, d.done)
 	}
 	select {
-	case d.q <- diverted{ip: b, in: in, via: r}:
+	case d.q <- diverted{ip: b, in: in, via: r, gso: pkt.GSOOptions}:
 		addBusy(st.busy, 1)
 	default:
 		d.dropped++
@@ -137,7 +172,7 @@ func (st *Stack) divertLoop(q chan diverted, done chan struct{}) {
 // sendDiverted passes a diverted packet through FORWARD with its new
 // output device, then sends it to the route's next hop.
 func (st *Stack) sendDiverted(d diverted) {
-	if !st.forwardAgain(d) {
+	if d.in != "" && !st.forwardAgain(d) {
 		return
 	}
 	nic, ok := st.nicID(d.via.Dev)
@@ -158,7 +193,8 @@ func (st *Stack) sendDiverted(d diverted) {
 		Payload:            buffer.MakeWithData(d.ip),
 	})
 	defer pkt.DecRef()
-	pkt.NetworkPacketInfo.IsForwardedPacket = true
+	pkt.NetworkPacketInfo.IsForwardedPacket = d.in != ""
+	pkt.GSOOptions = d.gso
 	_ = r.WriteHeaderIncludedPacket(pkt)
 }
 

@@ -28,7 +28,7 @@ import (
 
 // hooks returns the stack's hooks for its tables.
 func (st *Stack) hooks() netfilter.Hooks {
-	return netfilter.Hooks{Hold: st.hold, Forward: st.forward, Prerouting: st.prerouting}
+	return netfilter.Hooks{Hold: st.hold, Forward: st.forward, Prerouting: st.prerouting, Output: st.output}
 }
 
 // Netfilter returns the namespace's iptables.

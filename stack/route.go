@@ -354,6 +354,12 @@ func (st *Stack) syncRoutesLocked() {
 	}
 	st.s.SetRouteTable(table)
 	st.publishLocked()
+	if st.policyLocked() && !st.outputOn {
+		// The OUTPUT hook (divert.go) comes with the filter table.
+		if err := st.nf.InstallForward(); err == nil {
+			st.outputOn = true
+		}
+	}
 }
 
 // flattenLocked turns a table into gVisor routes that each destination

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/nsemu/nsemu/vethsim"
@@ -146,5 +147,34 @@ func TestRuleActions(t *testing.T) {
 	}
 	if _, err := st.RouteGet(ip("198.51.100.1")); !errors.Is(err, ErrNetworkUnreachable) {
 		t.Errorf("with no main rule, RouteGet = %v, want %v", err, ErrNetworkUnreachable)
+	}
+}
+
+// TestPolicyRoutingOutput: the namespace's own packets follow the rules
+// too: a rule sends r's traffic to 203.0.113.8 through table 100's
+// gateway, another address of u1 on the same link as main's, which r then
+// asks for by ARP.
+func TestPolicyRoutingOutput(t *testing.T) {
+	l := newLab(t)
+	q := l.quad()
+	must(t, q.u1.AddAddress("eth0", pfx("10.0.2.3/24")))
+	l.route(q.r, Route{Dst: pfx("0.0.0.0/0"), Gateway: ip("10.0.2.3"), Table: 100})
+	must(t, q.r.AddRule(Rule{To: pfx("203.0.113.8/32"), Table: 100, SuppressPrefixLength: -1}, false))
+	rep := l.mustPing(q.r, "203.0.113.8", PingOptions{})
+	if rep.TTL != 64 {
+		t.Errorf("reply TTL %d, want 64", rep.TTL)
+	}
+	l.quiet()
+	var seen []string
+	for _, n := range q.r.Neighbors() {
+		seen = append(seen, n.Addr.String())
+	}
+	if !slices.Contains(seen, "10.0.2.3") || slices.Contains(seen, "10.0.2.2") {
+		t.Errorf("r's neighbours %q: the probe should have gone through 10.0.2.3 (table 100), not 10.0.2.2 (main)", seen)
+	}
+	// A rule that refuses: the namespace's own packet is dropped.
+	must(t, q.r.AddRule(Rule{To: pfx("203.0.113.9/32"), Action: RuleBlackhole, SuppressPrefixLength: -1}, false))
+	if _, err := q.r.RouteGet(ip("203.0.113.9")); !errors.Is(err, ErrInvalid) {
+		t.Errorf("RouteGet(203.0.113.9) = %v, want %v", err, ErrInvalid)
 	}
 }

@@ -125,6 +125,8 @@ type Stack struct {
 	fwdOn        atomic.Bool
 	// inputOn: the PREROUTING hook's input checks are installed (input.go).
 	inputOn bool
+	// outputOn: the OUTPUT hook is installed (divert.go).
+	outputOn bool
 
 	// rules are the policy routing rules, by priority (rule.go).
 	rules []Rule

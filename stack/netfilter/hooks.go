@@ -54,6 +54,11 @@ type Hooks struct {
 	// Exceeded) and drop the packet (the kernel's source validation);
 	// Accept is Continue there.
 	Prerouting func(pkt *gstack.PacketBuffer, in string) Verdict
+	// Output runs first at filter's OUTPUT, for every packet the
+	// namespace sends by device out, before the user's OUTPUT chain: the
+	// stack may drop it there (and send a copy by another route: policy
+	// routing). Accept is Continue there.
+	Output func(pkt *gstack.PacketBuffer, out string) Verdict
 }
 
 // forwardHook is the FORWARD hook rule's matcher: it matches what Forward
@@ -86,6 +91,18 @@ func (m *preroutingHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, _ st
 	return false, false
 }
 
+// outputHook is the OUTPUT hook rule's matcher; it never matches, and
+// hot-drops what Output drops.
+type outputHook struct{ ts *Tables }
+
+// Match implements gstack.Matcher.Match.
+func (m *outputHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, out string) (bool, bool) {
+	if f := m.ts.hooks.Output; f != nil {
+		return false, f(pkt, out) == Drop
+	}
+	return false, false
+}
+
 // hookRules returns the stack's hook rules that go in front of built-in
 // chain c of table t.
 func (ts *Tables) hookRules(t *table, c *chain) []gstack.Rule {
@@ -93,6 +110,8 @@ func (ts *Tables) hookRules(t *table, c *chain) []gstack.Rule {
 	switch {
 	case t.name == "filter" && c.hook == gstack.Forward:
 		m = &forwardHook{ts}
+	case t.name == "filter" && c.hook == gstack.Output:
+		m = &outputHook{ts}
 	case t.name == "mangle" && c.hook == gstack.Prerouting:
 		m = &preroutingHook{ts}
 	default:
