@@ -104,6 +104,9 @@ func runIPMonitor(ip *ipCmd, a *args) error {
 	if err != nil {
 		return err
 	}
+	if ip.opts.json {
+		return shell.Failf(1, "nsemu: \"ip -json monitor\" is not emulated")
+	}
 	m := &monitor{ip: ip, req: r, lines: make(chan string, 4096), neigh: map[string]string{}}
 	m.prev = m.snapshot()
 	stop := ip.ns.Watch(m.onChange)

@@ -65,5 +65,6 @@ func TestIPMonitor(t *testing.T) {
 		{Name: "unknown object", Cmd: "ip monitor foo", Err: `Argument "foo" is unknown, try "ip monitor help".`, Status: 255},
 		{Name: "not emulated", Cmd: "ip monitor netconf", Err: `nsemu: "ip monitor netconf" is not emulated`, Status: 1},
 		{Name: "no such device", Cmd: "ip monitor dev nosuch", Err: `Cannot find device "nosuch"`, Status: 1},
+		{Name: "json", Cmd: "ip -j monitor", Err: `nsemu: "ip -json monitor" is not emulated`, Status: 1},
 	})
 }
