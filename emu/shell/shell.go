@@ -79,7 +79,8 @@ type Shell struct {
 	pending pendingErr
 	// jobs counts built-ins running (foreground or in the background).
 	jobs sync.WaitGroup
-	// lastFail describes the last command that failed.
+	// lastFail describes the last command that failed; guarded by
+	// pending.mu (the commands of a pipeline fail concurrently).
 	lastFail failure
 }
 
@@ -301,9 +302,21 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
-		s.lastFail = failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg}
+		s.setLastFail(failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg})
 		return interp.NewExitStatus(uint8(status))
 	}
+}
+
+func (s *Shell) setLastFail(f failure) {
+	s.pending.mu.Lock()
+	defer s.pending.mu.Unlock()
+	s.lastFail = f
+}
+
+func (s *Shell) getLastFail() failure {
+	s.pending.mu.Lock()
+	defer s.pending.mu.Unlock()
+	return s.lastFail
 }
 
 // heldWriter wraps a command's output: while a write waits for a pipe's
@@ -575,7 +588,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		if err := ctx.Err(); err != nil {
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
-		s.lastFail = failure{}
+		s.setLastFail(failure{})
 		var err error
 		if st.Negated {
 			// `! CMD`: run CMD without -e (a failure inside it is the
@@ -614,12 +627,13 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
 				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
 		}
-		if before := s.takePending(s.lastFail.msg); before != "" {
+		last := s.getLastFail()
+		if before := s.takePending(last.msg); before != "" {
 			io.WriteString(s.Stderr, before)
 		}
 		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}
-		if s.lastFail.cmd != "" {
-			e.Line, e.Cmd, e.Msg = s.lastFail.line, s.lastFail.cmd, s.lastFail.msg
+		if last.cmd != "" {
+			e.Line, e.Cmd, e.Msg = last.line, last.cmd, last.msg
 		}
 		return e
 	}
