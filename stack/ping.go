@@ -69,6 +69,8 @@ type Pinger struct {
 	sentAt map[uint16]tcpip.MonotonicTime
 	// large sends probes that need fragments (see writeLarge).
 	large tcpip.Endpoint
+	// fail reports probes lost to a failed ARP resolution (pingfail.go).
+	fail pingFailures
 }
 
 // NewPinger opens an ICMP socket to dst. It fails with ErrNetworkUnreachable
@@ -105,6 +107,7 @@ func (st *Stack) NewPinger(dst netip.Addr, opts PingOptions) (*Pinger, error) {
 		return nil, fmt.Errorf("ping: socket: %s", terr)
 	}
 	p.ep = ep
+	p.watchLinks()
 	if opts.TTL != 0 {
 		_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(opts.TTL))
 	}
@@ -135,6 +138,7 @@ func (p *Pinger) Source() netip.Addr { return p.src }
 
 // Close closes the socket.
 func (p *Pinger) Close() {
+	p.fail.close() // before mu: see linkWatch's lock order
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.closed {
@@ -203,6 +207,7 @@ func (p *Pinger) Send(seq uint16) error {
 		}
 		return fmt.Errorf("ping: sendmsg: %s", err)
 	}
+	p.noteQueued(seq)
 	return nil
 }
 
@@ -219,6 +224,9 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 	t := clock.AfterFunc(timeout, func() { close(expired) })
 	defer t.Stop()
 	for {
+		if rep, ok := p.takeFailed(); ok {
+			return rep, nil
+		}
 		var buf bytes.Buffer
 		_, err := p.ep.Read(&buf, tcpip.ReadOptions{})
 		if err == nil {
@@ -246,6 +254,7 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 		}
 		select {
 		case <-ch:
+		case <-p.fail.wake:
 		case <-expired:
 			return PingReply{}, ErrTimeout
 		case <-ctx.Done():

@@ -145,6 +145,10 @@ type Stack struct {
 	holdMu   sync.Mutex
 	held     map[string]buffer.Buffer
 	holdDone bool
+
+	// links follows link resolution for what gVisor does not report
+	// (linkfail.go).
+	links linkWatch
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new
@@ -1028,12 +1032,15 @@ func (d *nudDispatcher) event(id tcpip.NICID, e gstack.NeighborEntry, state stri
 
 func (d *nudDispatcher) OnNeighborAdded(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, NeighborState(e.State))
+	d.st.links.update(id, e, false)
 }
 
 func (d *nudDispatcher) OnNeighborChanged(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, NeighborState(e.State))
+	d.st.links.update(id, e, false)
 }
 
 func (d *nudDispatcher) OnNeighborRemoved(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, "DELETED")
+	d.st.links.update(id, e, true)
 }

@@ -201,7 +201,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 			fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 			return 2
 		}
-		narrator = teach.NewNarrator(stdout, cats)
+		narrator = teach.NewWorldNarrator(w, stdout, cats)
 		detach := w.Bus().Attach(narrator)
 		defer func() {
 			detach()
@@ -441,6 +441,12 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		lr.SetPrompt("")
 		return lr.Readline()
 	}, nil)
+	// The line editor shows the key prompt: one printed before it would be
+	// erased when it draws its line.
+	st.PromptKeys = func(prompt string) (string, error) {
+		lr.SetPrompt(prompt)
+		return lr.Readline()
+	}
 	st.SetEnabled(false)
 	detach := w.Bus().Attach(st)
 	defer detach()

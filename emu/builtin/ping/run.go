@@ -30,7 +30,7 @@ func run(c *shell.Cmd) int {
 	if err := s.probes(); err != nil {
 		return c.Exit(err)
 	}
-	printSummary(c.Stdout, r.Dst, &s.stats, s.since(s.start))
+	printSummary(c.Stdout, r.Dst, &s.stats, s.lastSent.Sub(s.start))
 	if s.received == 0 {
 		return 1
 	}
@@ -40,12 +40,15 @@ func run(c *shell.Cmd) int {
 // session is one run of ping: its socket, the emulator clock it waits
 // on, and the tally.
 type session struct {
-	c        *shell.Cmd
-	r        Request
-	dst      netip.Addr
-	p        *stack.Pinger
-	clock    tcpip.Clock
-	start    tcpip.MonotonicTime
+	c     *shell.Cmd
+	r     Request
+	dst   netip.Addr
+	p     *stack.Pinger
+	clock tcpip.Clock
+	start tcpip.MonotonicTime
+	// lastSent is when the last probe left: the summary's time, as in
+	// iputils.
+	lastSent tcpip.MonotonicTime
 	stopWarp func()
 	stats
 }
@@ -54,6 +57,9 @@ type session struct {
 type stats struct {
 	sent, received, errs int
 	rtts                 []time.Duration
+	// pipe is the most probes ever outstanding when one was answered
+	// (iputils' "pipe N", printed when above 1).
+	pipe int
 	// outstanding are the probes not answered yet.
 	outstanding map[uint16]bool
 }
@@ -97,6 +103,7 @@ func connectError(err error) error {
 // the count, the deadline (-w) or an interrupt ends them.
 func (s *session) probes() error {
 	s.start = s.clock.NowMonotonic()
+	s.lastSent = s.start
 	for seq := 1; s.r.Count < 0 || seq <= s.r.Count; seq++ {
 		if s.r.Deadline > 0 && s.since(s.start) >= s.r.Deadline {
 			return nil
@@ -106,6 +113,7 @@ func (s *session) probes() error {
 		if err := s.p.Send(uint16(seq)); err != nil {
 			return connectError(err)
 		}
+		s.lastSent = sentAt
 		s.sent++
 		s.outstanding[uint16(seq)] = true
 		// Take answers until the next probe is due; after the last one,
@@ -134,6 +142,10 @@ func (s *session) await(seq uint16, from tcpip.MonotonicTime, until time.Duratio
 		if left <= 0 || (last && len(s.outstanding) == 0) {
 			return false, nil
 		}
+		if s.r.Deadline > 0 && s.errs > 0 {
+			// iputils: with -w, an error ends the run.
+			return true, nil
+		}
 		reply, err := s.p.Recv(s.c.Ctx, left)
 		switch {
 		case err != nil && s.c.Ctx.Err() != nil:
@@ -154,6 +166,9 @@ func (s *session) await(seq uint16, from tcpip.MonotonicTime, until time.Duratio
 // as in iputils), and prints it unless -q.
 func (s *session) take(reply stack.PingReply) {
 	delete(s.outstanding, reply.Seq)
+	if d := s.sent - int(reply.Seq) + 1; d > s.pipe && d <= s.sent {
+		s.pipe = d
+	}
 	if reply.Error != "" {
 		s.errs++
 	} else {
