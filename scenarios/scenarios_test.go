@@ -222,7 +222,7 @@ func TestScenariosTeach(t *testing.T) {
 			defer w.Close()
 			var narration, out syncBuf
 			cats, _ := teach.ParseCategories("")
-			n := teach.NewNarrator(&narration, cats)
+			n := teach.NewWorldNarrator(w, &narration, cats)
 			detachN := w.Bus().Attach(n)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

@@ -96,8 +96,10 @@ const (
 	flushWait = 2 * time.Millisecond
 	flushPoll = 20 * time.Microsecond
 	// idleGap of emulated time between two events cuts a batch: the
-	// world stood still in between (see splitAtGaps).
-	idleGap = time.Millisecond
+	// world stood still in between (see splitAtGaps). Frames cross the
+	// world in microseconds; a program's or protocol's timers wait 200 ms
+	// and more.
+	idleGap = 50 * time.Millisecond
 )
 
 // NewNarrator narrates the given categories to w.

@@ -32,13 +32,18 @@ type story struct {
 	// forwards it (see conntrackDst).
 	lastIn          map[string]frameInfo
 	natTold, routed map[string]bool
-	out             []string
+	// earlier keeps the frames of the last events told, by Seq, for
+	// the bridge decisions of the next batch (a batch cut between a frame
+	// and its bridge's decision).
+	earlier map[uint64][]byte
+	out     []string
 }
 
 func newStory(world *emu.World, cats map[string]bool) *story {
 	return &story{world: world, cats: cats, dec: newDecoder(),
 		asks: map[string]int{}, states: map[string]string{}, refreshing: map[string]bool{},
-		lastIn: map[string]frameInfo{}, natTold: map[string]bool{}, routed: map[string]bool{}}
+		lastIn: map[string]frameInfo{}, natTold: map[string]bool{}, routed: map[string]bool{},
+		earlier: map[uint64][]byte{}}
 }
 
 // describe decodes a frame and says what it answers that the frame alone
@@ -64,7 +69,19 @@ func (s *story) tell(recs []*rec) []string {
 	for _, r := range recs {
 		s.tellOne(r, bySeq)
 	}
+	s.remember(recs)
 	return s.out
+}
+
+// remember keeps the frames of the batch's last frame events in earlier.
+func (s *story) remember(recs []*rec) {
+	const keep = 64
+	clear(s.earlier)
+	for i := len(recs) - 1; i >= 0 && len(s.earlier) < keep; i-- {
+		if e := recs[i].e; e.Frame != nil {
+			s.earlier[e.Seq] = e.Frame
+		}
+	}
 }
 
 // finish tells what is owed at the end: the data of open connections.
@@ -108,7 +125,13 @@ func (s *story) tellOne(r *rec, bySeq map[uint64]*rec) {
 		s.conntrackDst(e)
 		s.line("route", Subject(e), e.Reason)
 	case trace.Forwarded, trace.Flooded:
-		s.tellBridge(e, bySeq[e.Cause])
+		var frame []byte
+		if c := bySeq[e.Cause]; c != nil {
+			frame = c.e.Frame
+		} else if e.Cause != 0 {
+			frame = s.earlier[e.Cause]
+		}
+		s.tellBridge(e, frame)
 	case trace.NeighChanged:
 		s.line("arp", Subject(e), s.neigh(e))
 	default:
@@ -147,12 +170,11 @@ func (s *story) tellFrame(at, frame *trace.Event, arrow string) frameInfo {
 	return fi
 }
 
-// tellBridge tells a bridge's decision to forward or flood the frame of
-// event cause.
-func (s *story) tellBridge(e *trace.Event, cause *rec) {
+// tellBridge tells a bridge's decision to forward or flood frame.
+func (s *story) tellBridge(e *trace.Event, frame []byte) {
 	what := ""
-	if cause != nil {
-		fi := s.describe(cause.e.Frame)
+	if frame != nil {
+		fi := s.describe(frame)
 		if fi.seg != nil && !s.tcp.told(fi.seg) {
 			return
 		}
