@@ -44,7 +44,7 @@ type tcpDir struct {
 	dataSeen bool
 	// ackFin: the other side's FIN is to be acknowledged; the ACK is told.
 	ackFin bool
-	// skipped segments and their bytes of data, not told.
+	// skipped data segments and their bytes, not told.
 	skipped, bytes int
 }
 
@@ -140,8 +140,11 @@ func (c *tcpConn) decide(s *segment) (bool, []string) {
 		d.ackFin = false
 		return true, nil
 	}
-	d.skipped++
-	d.bytes += s.payload
+	if s.payload > 0 {
+		// Pure ACKs of a transfer go untold and uncounted.
+		d.skipped++
+		d.bytes += s.payload
+	}
 	return false, nil
 }
 
@@ -168,8 +171,12 @@ func (c *tcpConn) sortedDirs() []*tcpDir {
 }
 
 func summary(d *tcpDir) string {
-	return fmt.Sprintf("… TCP %s → %s: %d more segments (%s of data), not told one by one",
-		d.flow.src, d.flow.dst, d.skipped, byteCount(d.bytes))
+	segs := "segments"
+	if d.skipped == 1 {
+		segs = "segment"
+	}
+	return fmt.Sprintf("… TCP %s → %s: %d more data %s (%s), not told one by one",
+		d.flow.src, d.flow.dst, d.skipped, segs, byteCount(d.bytes))
 }
 
 // byteCount writes n bytes for people: "512 bytes", "1.5 KB", "3.0 MB".
@@ -201,7 +208,7 @@ func (t *tcpStory) owed() []owedLine {
 	var out []owedLine
 	for _, k := range keys {
 		for _, l := range t.conns[k].summaries() {
-			out = append(out, owedLine{"tcp", l})
+			out = append(out, owedLine{"(at the end)", l})
 		}
 	}
 	return out
