@@ -128,7 +128,9 @@ func fixCauses(evs []*trace.Event) {
 }
 
 func TestSplitAtGaps(t *testing.T) {
-	at := func(ms int) *rec { return &rec{e: &trace.Event{Time: time.Unix(0, 0).Add(time.Duration(ms) * time.Millisecond)}} }
+	at := func(ms int) *rec {
+		return &rec{e: &trace.Event{Time: time.Unix(0, 0).Add(time.Duration(ms) * time.Millisecond)}}
+	}
 	batch := []*rec{at(0), at(1), at(2), at(1000), at(1001), at(2001)}
 	parts := splitAtGaps(batch)
 	if len(parts) != 3 || len(parts[0]) != 3 || len(parts[1]) != 2 || len(parts[2]) != 1 {
