@@ -3,7 +3,7 @@
 // emulated in one process, on gVisor netstacks.
 //
 //	nsemu run [flags] SCRIPT [ARGS...]   run a scenario script
-//	nsemu shell                          type commands interactively
+//	nsemu shell [flags]                  type commands interactively
 //	nsemu help [COMMAND]                 list built-ins, or show one
 //	nsemu version                        print the version
 package main
@@ -39,11 +39,11 @@ const usage = `nsemu — a userspace network emulator for container-networking t
 
 Usage:
   nsemu run [flags] SCRIPT [ARGS...]   run a scenario script in a fresh emulated world
-  nsemu shell                          type the same commands interactively
+  nsemu shell [flags]                  type the same commands interactively
   nsemu help [COMMAND]                 list the built-in commands, or show one
   nsemu version                        print the version
 
-Run 'nsemu run --help' for the flags of run.
+Run 'nsemu run --help' and 'nsemu shell --help' for their flags.
 `
 
 func main() {
@@ -136,6 +136,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	hostDirs := hostDirFlag(fs)
 	keep := fs.Bool("keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
 	realtime := fs.Bool("realtime", false, "run on wall-clock time: waits take as long as they say (by default idle waits cost no time)")
+	up := addUplinkFlags(fs)
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(usageOut, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
@@ -162,6 +163,10 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 
 	if len(*only) > 0 && *pcap == "" {
 		fmt.Fprintf(stderr, "nsemu run: --capture needs --pcap FILE\n")
+		return 2
+	}
+	if err := up.parse(); err != nil {
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 		return 2
 	}
 
@@ -193,6 +198,16 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 		// Runs before w.Close: the file is complete even when the script
 		// fails or is interrupted.
 		defer finishCapture(closeCapture, stderr, &code)
+	}
+	// Closed before the capture: no frame comes from outside while it is
+	// flushed.
+	u, err := up.start(w, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return 1
+	}
+	if u != nil {
+		defer u.Close()
 	}
 	var narrator *teach.Narrator
 	if *explain != "" {
@@ -271,6 +286,10 @@ func runInit(sh *shell.Shell, path string) error {
 	defer f.Close()
 	ctx, stop := interruptible()
 	defer stop()
+	// The script reads nothing of what the learner will type.
+	in := sh.Stdin
+	sh.Stdin = strings.NewReader("")
+	defer sh.SetStdin(in)
 	return sh.RunScript(ctx, filepath.Base(path), f, nil)
 }
 
@@ -348,6 +367,10 @@ func attachCapture(w *emu.World, pw *capture.Writer, only []string) func() error
 	return func() error {
 		unknown := unknownTaps(w, sink, only)
 		detach()
+		sink.Close()
+		if n := sink.Dropped(); n > 0 {
+			unknown = errors.Join(unknown, fmt.Errorf("capture: %d frames dropped: the file could not keep up", n))
+		}
 		if err := sink.Err(); err != nil {
 			pw.Close()
 			return err
@@ -395,6 +418,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	hostDirs := hostDirFlag(fs)
 	initScript := fs.String("init", "", "run `SCRIPT` first, then leave the prompt in the world it built (a teacher's prepared topology)")
 	fast := fs.Bool("fast", false, "let idle waits cost no time, as in scripts (by default the shell runs on wall-clock time: ping sends one probe a second)")
+	up := addUplinkFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(usageOut, "Usage: nsemu shell [flags]\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
@@ -406,12 +430,29 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
+	if err := up.parse(); err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
+	}
 	w := emu.New(emu.Options{Realtime: !*fast})
 	defer w.Close()
 	if err := shareFiles(w, *hostDirs); err != nil {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
+	u, err := up.start(w, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 1
+	}
+	if u != nil {
+		defer u.Close()
+	}
+	// SIGTERM (or SIGHUP: the terminal went) ends the session as EOF
+	// does, so that the deferred closes run: the uplink's TAP device and
+	// sockets are released.
+	ctx, stop := signal.NotifyContext(context.Background(), syscallTERM, syscallHUP)
+	defer stop()
 	sh := shell.New(w, stdin, stdout, stderr)
 
 	var lr shell.LineReader
@@ -457,7 +498,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(sh.Stderr, err)
 		}
 	}
-	if err := sh.Interact(context.Background(), lr); err != nil {
+	if err := sh.Interact(ctx, newCtxReader(ctx, lr)); err != nil {
 		fmt.Fprintf(stderr, "nsemu: %v\n", err)
 		return 1
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,7 @@ func TestCLI(t *testing.T) {
 		{name: "run ok with args", args: []string{"run"}, script: "echo hello $1\n", code: 0, wantOut: "hello world\n"},
 		{name: "run failing step", args: []string{"run"}, script: "echo one\nsleep x\necho two\n", code: 1, wantOut: "one\n", wantErr: "demo.sh:2: sleep x: sleep: invalid time interval"},
 		{name: "run negation", args: []string{"run"}, script: "! true\n", code: 1, wantErr: "demo.sh:1: ! true: succeeded"},
-		{name: "run command not found", args: []string{"run"}, script: "rm -rf /tmp/x\n", code: 127, wantErr: "demo.sh:1: rm -rf /tmp/x: nsemu: rm: command not found"},
+		{name: "run command not found", args: []string{"run"}, script: "frobnicate --now\n", code: 127, wantErr: "demo.sh:1: frobnicate --now: nsemu: frobnicate: command not found"},
 		{name: "run missing file", args: []string{"run", "/nonexistent/x.sh"}, code: 2, wantErr: "no such file"},
 		{name: "run no script", args: []string{"run"}, code: 2, wantErr: "Usage: nsemu run"},
 		{name: "run bad flag", args: []string{"run", "--frob"}, code: 2, wantErr: "unknown flag: --frob"},
@@ -295,7 +296,18 @@ func TestCaptureUnknownTap(t *testing.T) {
 // TestShellInit prepares a world with --init and types in it.
 func TestShellInit(t *testing.T) {
 	script := writeScript(t, "ip netns add prepared\nf() { echo from-init; }\n")
-	code, out, errs := nsemu(t, "ip netns list\nf\nfalse\necho after\n", "shell", "--fast", "--init", script)
+	// Standard input is a pipe, as when lines are piped to nsemu shell.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		io.WriteString(pw, "ip netns list\nf\nfalse\necho after\n")
+		pw.Close()
+	}()
+	var outb, errb bytes.Buffer
+	code := run([]string{"shell", "--fast", "--init", script}, pr, &outb, &errb)
+	out, errs := outb.String(), errb.String()
 	if code != 0 || !strings.Contains(out, "prepared\n") || !strings.Contains(out, "from-init\n") || !strings.Contains(out, "after\n") {
 		t.Fatalf("status %d, stdout %q, stderr %q", code, out, errs)
 	}

@@ -23,6 +23,16 @@ func init() {
 		Help:  "Says what a command name is: a shell builtin, a function, or a program of the emulated machine (in /usr/bin). The host's programs are never looked up.",
 		Run:   runType,
 	})
+	for _, b := range []*Builtin{
+		{Name: "nsemu-jobs", Usage: "jobs [-l] [-p]", Help: "Lists the background jobs, as bash does.", Run: func(c *Cmd) int { return c.Sh.jobsCmd(c) }},
+		{Name: "nsemu-fg", Usage: "fg [%N]", Help: "Waits for a background job in the foreground (Ctrl-C ends it).", Run: func(c *Cmd) int { return c.Sh.fgCmd(c) }},
+		{Name: "nsemu-bg", Usage: "bg [%N]", Help: "Jobs are never stopped in nsemu: they all run in the background already.", Run: func(c *Cmd) int { return c.Sh.bgCmd(c) }},
+		{Name: "nsemu-kill", Usage: "kill [-SIG] %N|PID...", Help: "Ends background jobs (%N, %+, %-, $! or the PID printed at their start). Every signal ends the job.", Run: func(c *Cmd) int { return c.Sh.killCmd(c) }},
+		{Name: waitCmd, Usage: "wait %N...", Help: "Waits for jobs.", Run: func(c *Cmd) int { return c.Sh.waitJobsCmd(c) }},
+	} {
+		b.Group = GroupInterpreter
+		Register(b)
+	}
 	Register(&Builtin{
 		Name:  "sudo",
 		Group: GroupInterpreter,
@@ -40,7 +50,7 @@ func init() {
 
 func runSh(c *Cmd) int {
 	if len(c.Args) >= 3 && c.Args[1] == "-c" {
-		return c.Sh.RunString(c.Ctx, c.NS, c.Args[2], c.Stdin, c.Stdout, c.Stderr)
+		return c.Sh.RunString(c.Ctx, c.NS, c.Args[2], c.Stdin, c.Stdout, c.Stderr, c.Args[3:]...)
 	}
 	if len(c.Args) == 1 && c.Sh.Interactive != nil {
 		return c.Sh.Interactive(c)

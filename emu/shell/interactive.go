@@ -72,6 +72,7 @@ func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
 		return 0
 	}
 	for {
+		s.ReportJobs(s.Stderr)
 		lr.SetPrompt(Prompt(s.ns()))
 		line, err := lr.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {

@@ -43,7 +43,7 @@ func TestScriptBasics(t *testing.T) {
 		{name: "if conditions may fail", src: "if false; then echo a; else echo b; fi\n", wantOut: "b\n"},
 		{name: "loop body failure stops", src: "for i in 1 2; do\n  echo $i\n  nosuch\ndone\necho after\n", wantOut: "1\n", wantErr: "test.sh:3: nosuch"},
 		{name: "syntax error", src: "if then fi\n", wantErr: "test.sh:1: syntax error"},
-		{name: "pipe to host filter", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
+		{name: "pipe to a text tool", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
 		{name: "host program refused", src: "curlx http://example\n", wantErr: "command not found"},
 		{name: "sh -c", src: "sh -c 'echo in; false' || echo caught\n", wantOut: "in\ncaught\n"},
 		{name: "sleep is instant", src: "sleep 30\necho woke\n", wantOut: "woke\n"},
@@ -91,7 +91,7 @@ func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
 }
 
 // TestRedirectsStayInTheEmulator: redirections to /proc or /sys reach the
-// emulated world, never the host's files, and host filters read the
+// emulated world, never the host's files, and the text tools read the
 // emulated files too.
 func TestRedirectsStayInTheEmulator(t *testing.T) {
 	before, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
@@ -255,6 +255,40 @@ func TestComplete(t *testing.T) {
 	} {
 		if got := do(line); !slices.Equal(got, want) {
 			t.Errorf("complete %q = %q, want %q", line, got, want)
+		}
+	}
+}
+
+// TestShArgs checks sh -c TEXT ARGV0 ARGS... (xargs sh -c relies on it).
+func TestShArgs(t *testing.T) {
+	out, _, err := builtintest.Script(t, "sh -c 'echo $0 $1-$2' zero one two\necho a b | xargs sh -c 'echo [$0] [$1]'\n")
+	if err != nil || out != "zero one-two\n[a] [b]\n" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}
+
+// TestJobs checks job control: jobs lists, kill %N ends a job (wait says
+// 143), a failed job is reported with its line in a script, and typed
+// lines announce a job with [N] PID and its end before the next prompt.
+func TestJobs(t *testing.T) {
+	out, stderr, err := builtintest.Script(t, "sleep 3 &\nsleep 1 &\njobs\nkill %1\nwait %1 || echo killed $?\nfalse &\nsleep 0.5\necho end\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want := "[1]-  Running                 sleep 3 &\n[2]+  Running                 sleep 1 &\nkilled 143\nend\n"
+	if out != want {
+		t.Errorf("stdout %q, want %q", out, want)
+	}
+	if !strings.Contains(stderr, "test.sh:6: background job [") || !strings.Contains(stderr, "Exit 1                  false") {
+		t.Errorf("the failed job is not reported: %q", stderr)
+	}
+	if strings.Contains(stderr, "Terminated") {
+		t.Errorf("a job the script killed is reported as failed: %q", stderr)
+	}
+	tr := builtintest.Transcript(t, "sleep 1 &\nsleep 2\necho next\n")
+	for _, w := range []string{"[1] 4001\n", "[1]+  Done                    sleep 1\n"} {
+		if !strings.Contains(tr, w) {
+			t.Errorf("transcript lacks %q:\n%s", w, tr)
 		}
 	}
 }
