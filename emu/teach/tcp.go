@@ -34,6 +34,8 @@ type tcpConn struct {
 	ackPending bool
 	dirs       map[netip.AddrPort]*tcpDir // by sender
 	decided    map[segID]bool
+	// notes say more of a segment than its flags (a refusal).
+	notes map[segID]string
 	// refused: a SYN got no SYN-ACK yet, so an RST refuses it.
 	synOnly bool
 }
@@ -68,7 +70,7 @@ func (t *tcpStory) conn(f flowKey) *tcpConn {
 	k := keyOf(f)
 	c := t.conns[k]
 	if c == nil {
-		c = &tcpConn{dirs: map[netip.AddrPort]*tcpDir{}, decided: map[segID]bool{}}
+		c = &tcpConn{dirs: map[netip.AddrPort]*tcpDir{}, decided: map[segID]bool{}, notes: map[segID]string{}}
 		t.conns[k] = c
 	}
 	return c
@@ -99,19 +101,24 @@ func (t *tcpStory) told(s *segment) bool {
 }
 
 // verdict decides whether segment s is told, and returns the lines owed
-// before it (the summaries of what was not told).
-func (t *tcpStory) verdict(s *segment) (tell bool, owed []string) {
+// before it (the summaries of what was not told) and, when it says more
+// than its flags, what to say of it in place of tcpNote.
+func (t *tcpStory) verdict(s *segment) (tell bool, owed []string, note string) {
 	c := t.conn(s.flow)
 	id := idOf(s)
 	if tell, ok := c.decided[id]; ok {
-		return tell, nil
+		return tell, nil, c.notes[id]
 	}
 	if len(c.decided) > 1024 {
-		c.decided = map[segID]bool{}
+		c.decided, c.notes = map[segID]bool{}, map[segID]string{}
+	}
+	if s.rst && c.synOnly && s.flow.dst == c.client {
+		note = fmt.Sprintf(" (connection refused: nothing listens on %s)", s.flow.src)
+		c.notes[id] = note
 	}
 	tell, owed = c.decide(s)
 	c.decided[id] = tell
-	return tell, owed
+	return tell, owed, note
 }
 
 func (c *tcpConn) decide(s *segment) (bool, []string) {

@@ -39,7 +39,7 @@ func TestTCPStory(t *testing.T) {
 	var st tcpStory
 	for i, x := range steps {
 		for hop := 0; hop < 3; hop++ {
-			tell, owed := st.verdict(x.s)
+			tell, owed, _ := st.verdict(x.s)
 			if tell != x.tell {
 				t.Errorf("step %d hop %d: told %v, want %v", i, hop, tell, x.tell)
 			}
@@ -71,5 +71,18 @@ func TestTCPOwedAtTheEnd(t *testing.T) {
 	o := st.owed()
 	if len(o) != 1 || !strings.Contains(o[0].text, "4 more data segments (400 bytes)") {
 		t.Errorf("owed = %v, want 4 more data segments (400 bytes)", o)
+	}
+}
+
+// TestTCPRefused: an RST that answers a SYN says the port is closed.
+func TestTCPRefused(t *testing.T) {
+	c, s := netip.MustParseAddrPort("10.0.0.1:40000"), netip.MustParseAddrPort("10.0.0.2:81")
+	var st tcpStory
+	st.verdict(&segment{flow: flowKey{c, s}, syn: true})
+	for hop := 0; hop < 2; hop++ {
+		_, _, note := st.verdict(&segment{flow: flowKey{s, c}, rst: true, ack: true, ackNum: 1})
+		if note != " (connection refused: nothing listens on 10.0.0.2:81)" {
+			t.Errorf("hop %d: note %q", hop, note)
+		}
 	}
 }

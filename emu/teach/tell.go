@@ -152,12 +152,15 @@ func (s *story) tellFrame(at, frame *trace.Event, arrow string) frameInfo {
 	}
 	subject := Subject(at)
 	if fi.seg != nil {
-		tell, owed := s.tcp.verdict(fi.seg)
+		tell, owed, note := s.tcp.verdict(fi.seg)
 		for _, l := range owed {
 			s.line("tcp", subject, l)
 		}
 		if !tell {
 			return fi
+		}
+		if note != "" {
+			fi.text = strings.TrimSuffix(fi.text, tcpNote(fi.seg)) + note
 		}
 	}
 	if fi.arpAsk && arrow == "→" {
