@@ -28,11 +28,15 @@ import (
 //     a bridge's decision to forward or flood comes before the frame's
 //     arrival at each port's other end. The two are matched by wire and by
 //     the frame's hash, first come first matched (a wire keeps its order).
-//   - An event's depth counts the frames between it and the batch's start:
-//     its lane predecessor's depth, or one more than a linked frame's.
+//   - An event's origin is the lane whose doing it follows from: a linked
+//     frame's origin, else its lane predecessor's, else its own lane. Its
+//     depth counts the frames between it and the batch's start: its lane
+//     predecessor's depth, or one more than a linked frame's.
 //   - Among the events whose predecessors are printed, the next is the one
-//     of least depth, then of lane name, then of arrival in its lane: a
-//     flood is told port by port, then what each namespace did with it.
+//     of least origin, then depth, then lane name, then arrival in its
+//     lane: two exchanges that a race started together are told one after
+//     the other; a flood is told port by port, then what each namespace
+//     did with it.
 //
 // A namespace that does two things at once (a program sending while a
 // frame is delivered) can still race within its lane; nsemu's scenarios
@@ -51,9 +55,10 @@ type rec struct {
 	sent  *rec
 	quiet bool
 	// prev is the lane predecessor; links the frames that lead here.
-	prev  *rec
-	links []*rec
-	depth int
+	prev   *rec
+	links  []*rec
+	depth  int
+	origin string
 	// succ and waits drive the ordering.
 	succ  []*rec
 	waits int
@@ -92,11 +97,15 @@ func order(batch []*rec) []*rec {
 	}
 	linkFrames(batch, bySeq)
 	for _, r := range batch {
+		r.origin = r.lane
 		if r.prev != nil {
-			r.depth = r.prev.depth
+			r.depth, r.origin = r.prev.depth, r.prev.origin
 		}
-		for _, l := range r.links {
+		for i, l := range r.links {
 			r.depth = max(r.depth, l.depth+1)
+			if i == 0 || l.origin < r.origin {
+				r.origin = l.origin
+			}
 		}
 	}
 	return kahn(batch)
@@ -196,7 +205,8 @@ func take(q map[string][]*rec, k string, h uint64, hashOf func(*rec) uint64) *re
 	return nil
 }
 
-// kahn sorts the batch topologically, least (depth, lane, arrival) first.
+// kahn sorts the batch topologically, least (origin, depth, lane,
+// arrival) first.
 func kahn(batch []*rec) []*rec {
 	for _, r := range batch {
 		r.succ, r.waits = r.succ[:0], 0
@@ -231,12 +241,15 @@ func kahn(batch []*rec) []*rec {
 	return out
 }
 
-// recHeap orders ready events by depth, lane, then arrival.
+// recHeap orders ready events by origin, depth, lane, then arrival.
 type recHeap []*rec
 
 func (h recHeap) Len() int { return len(h) }
 func (h recHeap) Less(i, j int) bool {
 	a, b := h[i], h[j]
+	if a.origin != b.origin {
+		return a.origin < b.origin
+	}
 	if a.depth != b.depth {
 		return a.depth < b.depth
 	}
