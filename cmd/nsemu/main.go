@@ -130,7 +130,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	stats := fs.Bool("stats", false, "print wall-clock and emulated time at the end")
 	pcap := fs.String("pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark; - streams it to standard output, and the transcript goes to standard error)")
 	only := fs.StringSlice("capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
-	explain := fs.String("explain", "", "narrate events, one line each: `CATS` of arp,cam,route,nat,drop (all when given alone)")
+	explain := fs.String("explain", "", "tell every frame at every hop and the reason wherever a packet is lost, one line each, in the same order on every run: `CATS` of arp,icmp,tcp,udp,dns,cam,route,nat,drop (all when given alone)")
 	fs.Lookup("explain").NoOptDefVal = "all"
 	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	hostDirs := hostDirFlag(fs)
