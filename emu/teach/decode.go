@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
@@ -67,6 +68,17 @@ type decoder struct {
 	pay    gopacket.Payload
 	parser *gopacket.DecodingLayerParser
 	found  []gopacket.LayerType
+}
+
+// decoders are reused by decodeFrame: a decoder's layers are large.
+var decoders = sync.Pool{New: func() any { return newDecoder() }}
+
+// decodeFrame decodes one frame with a pooled decoder; it is safe for
+// concurrent use (Explain's callers run on many goroutines).
+func decodeFrame(frame []byte) frameInfo {
+	d := decoders.Get().(*decoder)
+	defer decoders.Put(d)
+	return d.decode(frame)
 }
 
 func newDecoder() *decoder {

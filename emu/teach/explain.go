@@ -117,14 +117,22 @@ func NewWorldNarrator(world *emu.World, w io.Writer, cats map[string]bool) *Narr
 	return n
 }
 
-// run writes the batches until Close.
+// run writes the batches until Close. A world that never goes idle (a
+// transfer still running) does not keep it from closing: Close writes
+// what is left.
 func (n *Narrator) run() {
 	defer close(n.done)
 	for range n.wake {
-		for !n.tryBatch() {
+		for !n.tryBatch() && !n.isClosed() {
 			time.Sleep(idleTick)
 		}
 	}
+}
+
+func (n *Narrator) isClosed() bool {
+	n.qmu.Lock()
+	defer n.qmu.Unlock()
+	return n.closed
 }
 
 // tryBatch writes the queued events as a batch if the world is idle (or
@@ -311,7 +319,7 @@ func Explain(e *trace.Event) (cat, text string) {
 		if e.Bridged {
 			return "", ""
 		}
-		fi := newDecoder().decode(e.Frame)
+		fi := decodeFrame(e.Frame)
 		if fi.cat == "" {
 			return "", ""
 		}

@@ -297,7 +297,7 @@ func (s *Stepper) explain(e *trace.Event) string {
 	switch e.Kind {
 	case trace.FrameSent, trace.FrameReceived:
 		if e.Frame != nil && e.Sync {
-			fi := newDecoder().decode(e.Frame)
+			fi := decodeFrame(e.Frame)
 			s.amu.Lock()
 			s.frames.put(e.Seq, fi.text)
 			s.amu.Unlock()
