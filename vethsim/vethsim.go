@@ -356,13 +356,17 @@ func (e *End) arrive(pkt *stack.PacketBuffer, n uint64) {
 	reason := "not attached"
 	if q := e.rxq.Load(); q != nil {
 		AddBusy(e.busy, 1)
+		// Counted before the Put: once queued, the frame may be delivered
+		// (and answered) before this goroutine runs on, and the counters
+		// must not say less than what was delivered.
+		e.c.rxPackets.Add(1)
+		e.c.rxBytes.Add(n)
 		err := q.Put(pkt)
 		if err == nil {
-			// pkt belongs to the receive loop now: do not touch it.
-			e.c.rxPackets.Add(1)
-			e.c.rxBytes.Add(n)
-			return
+			return // pkt belongs to the receive loop now: do not touch it.
 		}
+		e.c.rxPackets.Add(^uint64(0))
+		e.c.rxBytes.Add(^(n - 1))
 		AddBusy(e.busy, -1)
 		if err == ErrQueueFull {
 			reason = "receive queue full"
