@@ -486,6 +486,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// erased when it draws its line.
 	st.PromptKeys = func(prompt string) (string, error) {
 		lr.SetPrompt(prompt)
+		defer lr.SetPrompt("") // the command's output must not redraw it
 		return lr.Readline()
 	}
 	st.SetEnabled(false)
