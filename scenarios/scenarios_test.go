@@ -112,7 +112,7 @@ var (
 )
 
 // kernelTools are what the kernel run needs.
-var kernelTools = []string{"unshare", "bash", "ip", "iptables", "ping", "sysctl", "bridge", "route", "mount"}
+var kernelTools = []string{"unshare", "bash", "ip", "iptables", "ping", "sysctl", "bridge", "route", "mount", "tc"}
 
 func skipOrFail(t *testing.T, why string) {
 	t.Helper()

@@ -55,8 +55,8 @@ type session struct {
 
 // stats is the tally the summary prints.
 type stats struct {
-	sent, received, errs int
-	rtts                 []time.Duration
+	sent, received, errs, dups int
+	rtts                       []time.Duration
 	// pipe is the most probes ever outstanding when one was answered
 	// (iputils' "pipe N", printed when above 1).
 	pipe int
@@ -169,9 +169,14 @@ func (s *session) take(reply stack.PingReply) {
 	if d := s.sent - int(reply.Seq) + 1; d > s.pipe && d <= s.sent {
 		s.pipe = d
 	}
-	if reply.Error != "" {
+	switch {
+	case reply.Error != "":
 		s.errs++
-	} else {
+	case reply.Dup:
+		// iputils counts a duplicate apart, and its time in the rtt line.
+		s.dups++
+		s.rtts = append(s.rtts, reply.RTT)
+	default:
 		s.received++
 		s.rtts = append(s.rtts, reply.RTT)
 	}
