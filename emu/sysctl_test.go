@@ -112,3 +112,19 @@ func TestBridgeNetfilterRace(t *testing.T) {
 		}
 	}
 }
+
+// TestHold checks that held work keeps the world from looking idle (so
+// Warp does not jump the clock past it).
+func TestHold(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	release := w.Hold()
+	if w.Idle() {
+		t.Fatal("the world is idle while work is held")
+	}
+	release()
+	release()
+	if !w.Idle() {
+		t.Fatal("the world is not idle once the work is released (twice)")
+	}
+}

@@ -237,6 +237,16 @@ func (w *World) Idle() bool {
 	return w.busy.Load() == 0 && w.clock.Running() == 0
 }
 
+// Hold counts work in progress that Warp must wait for, besides frames in
+// flight and timers: a command blocked writing its output into a pipe
+// whose reader has not caught up. Call the returned function when it is
+// done.
+func (w *World) Hold() (release func()) {
+	w.busy.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { w.busy.Add(-1) }) }
+}
+
 // warpTick is how often the warp loop looks at the world; warpQuiet is how
 // many quiet looks in a row make it jump.
 const (
