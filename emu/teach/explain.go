@@ -91,15 +91,15 @@ const (
 	idleLooks = 3
 	idleTick  = 200 * time.Microsecond
 	// flushWait bounds how long Flush waits for the world to be idle;
-	// it looks every flushPoll. The wait is wall time that passes for the
-	// program that prints, so it is short.
-	flushWait = 2 * time.Millisecond
+	// it looks every flushPoll. The world is busy then with what the
+	// program's output may follow from (a flood's last branch on a loaded
+	// machine): the wait ends as soon as it is done.
+	flushWait = 50 * time.Millisecond
 	flushPoll = 20 * time.Microsecond
-	// idleGap of emulated time between two events cuts a batch: the
-	// world stood still in between (see splitAtGaps). Frames cross the
-	// world in microseconds; a program's or protocol's timers wait 200 ms
-	// and more.
-	idleGap = 50 * time.Millisecond
+	// idleGap is the jump of the emulated clock between two events that
+	// cuts a batch (see splitAtGaps): a program's or protocol's timers
+	// wait 200 ms and more.
+	idleGap = time.Millisecond
 )
 
 // NewNarrator narrates the given categories to w.
@@ -188,6 +188,11 @@ func (n *Narrator) Flush() {
 	batch := n.queue
 	n.queue = nil
 	n.qmu.Unlock()
+	if len(batch) > 0 && n.world != nil {
+		// The clock must not jump ahead while the lines are written: the
+		// program about to print waits for them.
+		defer n.world.Hold()()
+	}
 	for _, part := range splitAtGaps(batch) {
 		for _, l := range n.story.tell(order(part)) {
 			io.WriteString(n.w, l)
@@ -196,14 +201,17 @@ func (n *Narrator) Flush() {
 }
 
 // splitAtGaps cuts a batch (in arrival order) where the emulated clock
-// stood idle between two events: an exchange that a timer started (a
-// ping's next probe) after the world went quiet is a batch of its own,
-// whether or not the narrator saw the quiet moment.
+// jumped ahead between two events (emu.World.Warp, while the world was
+// idle): an exchange that a timer started after the world went quiet (a
+// ping's next probe) is a batch of its own, whether or not the narrator saw
+// the quiet moment. A gap the wall clock took too (a goroutine that a
+// loaded machine did not run for a while) is no cut: frames were in flight.
 func splitAtGaps(batch []*rec) [][]*rec {
 	var parts [][]*rec
 	start := 0
 	for i := 1; i < len(batch); i++ {
-		if batch[i].e.Time.Sub(batch[i-1].e.Time) >= idleGap {
+		a, b := batch[i-1], batch[i]
+		if b.e.Time.Sub(a.e.Time)-b.wall.Sub(a.wall) >= idleGap {
 			parts = append(parts, batch[start:i])
 			start = i
 		}
@@ -249,7 +257,7 @@ func (n *Narrator) Emit(e *trace.Event) {
 	if !n.keeps(e) {
 		return
 	}
-	r := &rec{e: clip(e)}
+	r := &rec{e: clip(e), wall: time.Now()}
 	if e.Frame != nil {
 		r.hash = trace.HashFrame(e.Len, e.Frame)
 	}

@@ -3,6 +3,7 @@ package teach
 import (
 	"container/heap"
 	"slices"
+	"time"
 
 	"github.com/nsemu/nsemu/emu/trace"
 )
@@ -46,7 +47,8 @@ import (
 // rec is one event the narrator keeps, and its place in the order.
 type rec struct {
 	e    *trace.Event
-	idx  int // arrival in the batch
+	wall time.Time // when it arrived, on the wall clock
+	idx  int       // arrival in the batch
 	lane string
 	// hash is trace.HashFrame of a frame event's bytes (0 otherwise).
 	hash uint64

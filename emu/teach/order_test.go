@@ -127,11 +127,15 @@ func fixCauses(evs []*trace.Event) {
 	}
 }
 
+// TestSplitAtGaps: a batch is cut where the emulated clock jumped (it ran
+// ahead of the wall clock), not where both clocks ran (a goroutine waiting
+// for a core).
 func TestSplitAtGaps(t *testing.T) {
-	at := func(ms int) *rec {
-		return &rec{e: &trace.Event{Time: time.Unix(0, 0).Add(time.Duration(ms) * time.Millisecond)}}
+	at := func(virtual, wall int) *rec {
+		ms := func(n int) time.Time { return time.Unix(0, 0).Add(time.Duration(n) * time.Millisecond) }
+		return &rec{e: &trace.Event{Time: ms(virtual)}, wall: ms(wall)}
 	}
-	batch := []*rec{at(0), at(1), at(2), at(1000), at(1001), at(2001)}
+	batch := []*rec{at(0, 0), at(1, 1), at(80, 80), at(1080, 81), at(1081, 82), at(2081, 83)}
 	parts := splitAtGaps(batch)
 	if len(parts) != 3 || len(parts[0]) != 3 || len(parts[1]) != 2 || len(parts[2]) != 1 {
 		t.Errorf("splitAtGaps cut %v, want 3+2+1", parts)
