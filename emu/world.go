@@ -315,7 +315,7 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	loLink := qdisc.NewEgress(loopback.New())
-	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink})
+	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink, Busy: &w.busy})
 	if err != nil {
 		return nil, err
 	}
@@ -323,6 +323,8 @@ func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	lo := &Device{Kind: KindLoopback, ns: n, index: 1}
 	lo.name = "lo"
 	n.devs["lo"] = lo
+	n.initConfLocked(lo)
+	st.SetOnChange(n.stackChanged)
 	return n, nil
 }
 

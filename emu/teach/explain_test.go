@@ -74,6 +74,8 @@ var (
 	// times; probes that land before or after a program's timer by
 	// microseconds): not part of the story a script tells.
 	timerLine = regexp.MustCompile(`refresh|PROBE|not confirmed for a while`)
+	// fdbLine is a line of bridge fdb show, in the order of random MACs.
+	fdbLine = regexp.MustCompile(`^([0-9a-f]{2}:){5}[0-9a-f]{2} dev `)
 )
 
 // normalise names MACs MAC1, MAC2... in order of appearance (the broadcast
@@ -83,7 +85,7 @@ func normalise(s string) string {
 	names := map[string]string{"ff:ff:ff:ff:ff:ff": "ff:ff:ff:ff:ff:ff"}
 	var out []string
 	for _, l := range strings.Split(s, "\n") {
-		if timerLine.MatchString(l) || strings.Contains(l, " master vbridge ") {
+		if timerLine.MatchString(l) || fdbLine.MatchString(l) {
 			continue
 		}
 		l = macRE.ReplaceAllStringFunc(l, func(m string) string {

@@ -49,6 +49,9 @@ func TestPing(t *testing.T) {
 		{name: "no neighbour, short wait", pre: "ip link set lo up", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{
 			`\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n`,
 		}},
+		{name: "no reply", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n`}},
+		// iputils' time ends at the last probe sent, not at its timeout.
+		{name: "one probe, no reply", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{`1 packets transmitted, 0 received, 100% packet loss, time 0ms\n`}},
 		{name: "combined flags keep the earlier ones", args: "-c 2 -qn 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics ---\n2 packets transmitted, 2 received`}},
 		{name: "quiet", args: "-q -c 2 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics`}},
 		{name: "default four in scripts", args: "10.0.0.2", status: 0, want: []string{`4 packets transmitted, 4 received`}},

@@ -30,6 +30,8 @@ func run(c *shell.Cmd) int {
 	if err := s.probes(); err != nil {
 		return c.Exit(err)
 	}
+	// iputils' "time" runs from the first probe to the last one sent: a
+	// single probe's summary says 0ms, answered or not.
 	printSummary(c.Stdout, r.Dst, &s.stats, s.lastSent.Sub(s.start))
 	if s.received == 0 {
 		return 1
@@ -40,14 +42,12 @@ func run(c *shell.Cmd) int {
 // session is one run of ping: its socket, the emulator clock it waits
 // on, and the tally.
 type session struct {
-	c     *shell.Cmd
-	r     Request
-	dst   netip.Addr
-	p     *stack.Pinger
-	clock tcpip.Clock
-	start tcpip.MonotonicTime
-	// lastSent is when the last probe left: the summary's time, as in
-	// iputils.
+	c        *shell.Cmd
+	r        Request
+	dst      netip.Addr
+	p        *stack.Pinger
+	clock    tcpip.Clock
+	start    tcpip.MonotonicTime
 	lastSent tcpip.MonotonicTime
 	stopWarp func()
 	stats
