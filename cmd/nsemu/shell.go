@@ -89,6 +89,14 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		lr.SetPrompt("")
 		return lr.Readline()
 	}, nil)
+	// The line editor shows the key prompt: one printed before it would be
+	// erased when it draws its line; cleared once a key is read, so that
+	// the command's output does not redraw it.
+	st.PromptKeys = func(prompt string) (string, error) {
+		lr.SetPrompt(prompt)
+		defer lr.SetPrompt("")
+		return lr.Readline()
+	}
 	st.SetEnabled(false)
 	detach := w.Bus().Attach(st)
 	defer detach()
