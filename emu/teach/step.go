@@ -36,6 +36,16 @@ type Stepper struct {
 	keys   func() (string, error)
 	cancel context.CancelFunc
 
+	// OnPause, when set, is told of every pause before the first key is
+	// read: the web view shows it. It runs with the clock paused, holding
+	// mu, on the goroutine that paused (a bridge's or an end's): it must
+	// not wait for the world. Set it before attaching the stepper.
+	OnPause func(Pause)
+	// Prompt replaces the key prompt printed at a pause (the web view's
+	// keys come from the page, not from the terminal). Set it before
+	// attaching the stepper.
+	Prompt string
+
 	mode    atomic.Int32
 	enabled atomic.Bool
 
@@ -53,6 +63,26 @@ type Stepper struct {
 	amu     sync.Mutex // guards pending
 	pending []string   // async events seen since the last pause
 }
+
+// Pause is what the step-through shows when it pauses.
+type Pause struct {
+	// What is the event (or the script line) the world is paused at, in
+	// the narrated line's words: "ns1 veth-1     → ARP who-has …".
+	What string
+	// Also are the events from inside gVisor (neighbour changes, route
+	// and NAT decisions) narrated since the last pause.
+	Also []string
+	// Tables are the tables the event touches (a bridge's CAM, a
+	// namespace's neighbours or routes), one line each.
+	Tables []string
+}
+
+// Step modes, as Mode names them.
+const (
+	ModeOff   = "off"   // not stepping: the world runs
+	ModeEvent = "event" // pausing before the next event
+	ModeLine  = "line"  // pausing before the next script command
+)
 
 // NewStepper steps w, printing to out and reading keys with next (one line
 // per key; io.EOF means "run to the end"). cancel stops the script on q.
@@ -82,6 +112,28 @@ func (s *Stepper) SetEnabled(on bool) {
 	if on {
 		s.mode.Store(modeEvent)
 	}
+}
+
+// PauseAtNextLine turns stepping on so that it pauses before the next
+// script command (the web view starts a script paused this way).
+func (s *Stepper) PauseAtNextLine() {
+	s.mode.Store(modeLine)
+	s.enabled.Store(true)
+}
+
+// Mode says what the stepper will pause at next: ModeEvent, ModeLine or
+// ModeOff.
+func (s *Stepper) Mode() string {
+	if !s.enabled.Load() {
+		return ModeOff
+	}
+	switch s.mode.Load() {
+	case modeEvent:
+		return ModeEvent
+	case modeLine:
+		return ModeLine
+	}
+	return ModeOff
 }
 
 // Enabled reports whether stepping is on.
@@ -142,8 +194,15 @@ func (s *Stepper) pause(what string, tables []string) {
 	for _, t := range tables {
 		fmt.Fprintf(s.out, "    %s\n", t)
 	}
+	if s.OnPause != nil {
+		s.OnPause(Pause{What: what, Also: pending, Tables: tables})
+	}
+	prompt := s.Prompt
+	if prompt == "" {
+		prompt = "[Enter] next event · [s] next line · [c] continue · [t] tables · [q] quit > "
+	}
 	for {
-		fmt.Fprintf(s.out, "[Enter] next event · [s] next line · [c] continue · [t] tables · [q] quit > ")
+		fmt.Fprint(s.out, prompt)
 		key, err := s.keys()
 		if err != nil {
 			fmt.Fprintln(s.out)
