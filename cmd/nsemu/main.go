@@ -29,6 +29,7 @@ import (
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/emu/teach"
 	"github.com/nsemu/nsemu/emu/vfs"
+	"github.com/nsemu/nsemu/emu/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -38,7 +39,7 @@ const usage = `nsemu — a userspace network emulator for container-networking t
 
 Usage:
   nsemu run [flags] SCRIPT [ARGS...]   run a scenario script in a fresh emulated world
-  nsemu shell                          type the same commands interactively
+  nsemu shell [--web [ADDR]]           type the same commands interactively
   nsemu help [COMMAND]                 list the built-in commands, or show one
   nsemu version                        print the version
 
@@ -112,16 +113,21 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	step := fs.Bool("step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	hostDirs := hostDirFlag(fs)
 	keep := fs.Bool("keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
+	webAddr := webFlag(fs, "; the script waits, paused before its first command, for the page's buttons")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(webArgs(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return 2
+	}
+	if *webAddr != "" && *step {
+		fmt.Fprintf(stderr, "nsemu run: --step and --web: the page has the step buttons; give one of them\n")
 		return 2
 	}
 	if fs.NArg() < 1 {
@@ -197,6 +203,19 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		sh.OnCommand = st.BeforeCommand
 		sh.Stepper = st
 	}
+	if *webAddr != "" {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		// Deferred after w.Close, so it runs first: a pause waiting for
+		// the page is released before the world goes.
+		srv, err := startWeb(w, sh, *webAddr, filepath.Base(path), cancel, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+			return 2
+		}
+		defer srv.Close()
+	}
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
 	if *keep && err == nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "nsemu: %s done; the world keeps running until Ctrl-C\n", filepath.Base(path))
@@ -214,6 +233,72 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// webFlag adds --web[=ADDR] to a command's flags.
+func webFlag(fs *flag.FlagSet, more string) *string {
+	addr := fs.String("web", "", "serve a live view of the network in a browser on `ADDR` (PORT or HOST:PORT; loopback and a free port when given alone)"+more)
+	fs.Lookup("web").NoOptDefVal = web.DefaultAddr
+	return addr
+}
+
+// webArgs rewrites "--web ADDR" as "--web=ADDR" among the flags: --web's
+// address is optional, and pflag takes an optional value only after "=".
+// The next word is the address when it looks like one (PORT, HOST:PORT,
+// :PORT) and is not a file.
+func webArgs(fs *flag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			return append(out, args[i:]...)
+		}
+		next := ""
+		if i+1 < len(args) {
+			next = args[i+1]
+		}
+		switch {
+		case a == "--web" && next != "" && web.LooksLikeAddr(next) && !exists(next):
+			out = append(out, "--web="+next)
+			i++
+		case takesValue(fs, a) && next != "":
+			out = append(out, a, next)
+			i++
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// takesValue reports whether a flag word without "=" consumes the next
+// word as its value.
+func takesValue(fs *flag.FlagSet, a string) bool {
+	if !strings.HasPrefix(a, "--") || strings.Contains(a, "=") {
+		return false
+	}
+	f := fs.Lookup(a[2:])
+	return f != nil && f.NoOptDefVal == "" && f.Value.Type() != "bool"
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+// startWeb serves the web view of w and gives the script a stepper
+// driven by the page, paused before the first command so that nothing
+// happens before the learner looks. cancel stops the script.
+func startWeb(w *emu.World, sh *shell.Shell, addr, title string, cancel context.CancelFunc, stderr io.Writer) (*web.Server, error) {
+	srv, err := web.Start(w, web.Options{Addr: addr, Title: title})
+	if err != nil {
+		return nil, err
+	}
+	st := srv.Stepper(cancel)
+	sh.OnCommand = st.BeforeCommand
+	sh.Stepper = st
+	fmt.Fprintf(stderr, "nsemu: web view at %s\nnsemu: %s waits, paused before its first command: press Next event, Next line or Continue on the page\n", srv.URL(), title)
+	return srv, nil
 }
 
 // hostDirFlag adds --host-dir to a command's flags.
@@ -273,15 +358,20 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nsemu shell", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	hostDirs := hostDirFlag(fs)
+	webAddr := webFlag(fs, "; its buttons step (`step on` pauses at the next event)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: nsemu shell\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
+		fmt.Fprintf(stderr, "Usage: nsemu shell [--web [ADDR]]\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(webArgs(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "nsemu shell: unexpected argument %q (to run a script: nsemu run SCRIPT)\n", fs.Arg(0))
 		return 2
 	}
 	w := emu.New(emu.Options{})
@@ -291,6 +381,17 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	sh := shell.New(w, stdin, stdout, stderr)
+	var srv *web.Server
+	if *webAddr != "" {
+		var err error
+		if srv, err = web.Start(w, web.Options{Addr: *webAddr, Title: "shell"}); err != nil {
+			fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+			return 2
+		}
+		// Deferred after w.Close, so it runs first.
+		defer srv.Close()
+		fmt.Fprintf(stderr, "nsemu: web view at %s\n", srv.URL())
+	}
 
 	var lr shell.LineReader
 	if f, ok := stdin.(*os.File); ok && readline.DefaultIsTerminal() && f == os.Stdin {
@@ -315,10 +416,20 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// `step on` turns on the step-through; keys come from the same line
 	// reader (a command is running, so the shell is not reading).
-	st := teach.NewStepper(w, sh.Stdout, func() (string, error) {
+	keys := func() (string, error) {
 		lr.SetPrompt("")
 		return lr.Readline()
-	}, nil)
+	}
+	if srv != nil {
+		// With the web view, its buttons step: the terminal shows the
+		// pauses, the page takes the keys.
+		keys = srv.Keys()
+	}
+	st := teach.NewStepper(w, sh.Stdout, keys, nil)
+	if srv != nil {
+		st.Prompt = "(paused: press Next event, Next line or Continue on the web page)\n"
+		srv.UseStepper(st)
+	}
 	st.SetEnabled(false)
 	detach := w.Bus().Attach(st)
 	defer detach()

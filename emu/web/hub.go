@@ -1,0 +1,214 @@
+package web
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/trace"
+)
+
+// Bounds of what the view keeps. Past them it drops and counts, as a NIC
+// does: the data path never waits for the view.
+const (
+	// maxQueued is how many events the sink holds for its goroutine.
+	maxQueued = 16384
+	// maxHistory is how many timeline records a newly opened page gets.
+	maxHistory = 2000
+	// maxClientQueue is how many records a page's stream holds before it
+	// drops (a page that does not read).
+	maxClientQueue = 8192
+)
+
+// queued is an event copied off the data path, with its sequence number.
+type queued struct {
+	seq int64
+	ev  *trace.Event
+}
+
+// hub is the web view's trace.Sink. Emit copies the event into a bounded
+// queue (it runs on the data path, perhaps inside gVisor with its locks
+// held, so it takes one leaf lock for a moment and never waits); a
+// goroutine of its own turns events into records, keeps frames and the
+// capture (store), and hands records to the pages' streams.
+type hub struct {
+	w     *emu.World
+	start time.Time // emulated time the view started: records' t are from it
+	store *store
+
+	seq     atomic.Int64 // events seen, dropped ones included
+	dropped atomic.Int64 // events dropped because the queue was full
+
+	// qmu guards queue and closed; it is a leaf (Emit holds it alone).
+	qmu    sync.Mutex
+	queue  []queued
+	closed bool
+	wake   chan struct{}
+	done   chan struct{}
+	detach func()
+
+	// cmu guards clients and history. It is taken by the goroutine and
+	// by the streams, never by Emit. A client's mu is ordered below it.
+	cmu     sync.Mutex
+	clients map[*client]struct{}
+	history []record
+}
+
+func newHub(w *emu.World) *hub {
+	h := &hub{
+		w: w, start: w.Clock().Now(), store: newStore(),
+		wake: make(chan struct{}, 1), done: make(chan struct{}),
+		clients: map[*client]struct{}{},
+	}
+	go h.run()
+	h.detach = w.Bus().Attach(h)
+	return h
+}
+
+// WantsFrames implements trace.FrameSink: the view narrates ARP, decodes
+// frames and keeps the capture, so it needs their bytes.
+func (h *hub) WantsFrames() bool { return true }
+
+// Emit implements trace.Sink. It copies e, or counts it dropped when the
+// queue is full; it never blocks.
+func (h *hub) Emit(e *trace.Event) {
+	seq := h.seq.Add(1)
+	h.qmu.Lock()
+	if h.closed || len(h.queue) >= maxQueued {
+		h.qmu.Unlock()
+		h.dropped.Add(1)
+		return
+	}
+	h.queue = append(h.queue, queued{seq: seq, ev: e.Clone()})
+	// Under qmu: close closes wake under it too.
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+	h.qmu.Unlock()
+}
+
+// close detaches the sink and stops its goroutine once it has handled
+// what is queued.
+func (h *hub) close() {
+	h.detach()
+	h.qmu.Lock()
+	if h.closed {
+		h.qmu.Unlock()
+		return
+	}
+	h.closed = true
+	close(h.wake)
+	h.qmu.Unlock()
+	<-h.done
+}
+
+func (h *hub) run() {
+	defer close(h.done)
+	for range h.wake {
+		for {
+			h.qmu.Lock()
+			batch := h.queue
+			h.queue = nil
+			h.qmu.Unlock()
+			if len(batch) == 0 {
+				break
+			}
+			for _, q := range batch {
+				h.handle(q)
+			}
+		}
+	}
+}
+
+// handle turns one event into a record, keeps what the view keeps, and
+// passes the record on.
+func (h *hub) handle(q queued) {
+	r := makeRecord(q.seq, q.ev, h.start)
+	h.store.add(q.ev, r)
+	if !r.wanted() {
+		return
+	}
+	h.cmu.Lock()
+	defer h.cmu.Unlock()
+	if r.Cat != "" {
+		if len(h.history) >= maxHistory {
+			h.history = append(h.history[:0:0], h.history[maxHistory/4:]...)
+		}
+		h.history = append(h.history, r)
+	}
+	for c := range h.clients {
+		c.push(r)
+	}
+}
+
+// subscribe registers a page's stream and returns it with the timeline so
+// far.
+func (h *hub) subscribe() (*client, []record) {
+	c := &client{wake: make(chan struct{}, 1)}
+	h.cmu.Lock()
+	defer h.cmu.Unlock()
+	h.clients[c] = struct{}{}
+	return c, append(make([]record, 0, len(h.history)), h.history...)
+}
+
+// unsubscribe forgets a page's stream (the tab was closed).
+func (h *hub) unsubscribe(c *client) {
+	h.cmu.Lock()
+	delete(h.clients, c)
+	h.cmu.Unlock()
+}
+
+func (h *hub) clientCount() int {
+	h.cmu.Lock()
+	defer h.cmu.Unlock()
+	return len(h.clients)
+}
+
+// notify tells every stream that something other than records changed
+// (the topology, the stepper): each looks at the current state when it
+// wakes.
+func (h *hub) notify() {
+	h.cmu.Lock()
+	defer h.cmu.Unlock()
+	for c := range h.clients {
+		c.signal()
+	}
+}
+
+// client is one page's stream: records waiting to be sent, bounded.
+type client struct {
+	// mu guards recs and dropped.
+	mu      sync.Mutex
+	recs    []record
+	dropped int64
+	wake    chan struct{}
+}
+
+func (c *client) push(r record) {
+	c.mu.Lock()
+	if len(c.recs) >= maxClientQueue {
+		c.dropped++
+	} else {
+		c.recs = append(c.recs, r)
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *client) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the records waiting and how many were dropped in all.
+func (c *client) take() ([]record, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	recs := c.recs
+	c.recs = nil
+	return recs, c.dropped
+}
