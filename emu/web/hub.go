@@ -12,13 +12,18 @@ import (
 // Bounds of what the view keeps. Past them it drops and counts, as a NIC
 // does: the data path never waits for the view.
 const (
-	// maxQueued is how many events the sink holds for its goroutine.
-	maxQueued = 16384
+	// maxQueued is how many events the sink holds for its goroutine (one
+	// broadcast among 10 000 namespaces makes 40 000).
+	maxQueued = 65536
 	// maxHistory is how many timeline records a newly opened page gets.
 	maxHistory = 2000
 	// maxClientQueue is how many records a page's stream holds before it
 	// drops (a page that does not read).
-	maxClientQueue = 8192
+	maxClientQueue = 16384
+	// maxAnimated is how many frames that only animate a page's stream
+	// holds at once: past it, they are counted, not sent (the page draws
+	// a sample of a busy link, not every segment of a transfer).
+	maxAnimated = 150
 )
 
 // queued is an event copied off the data path, with its sequence number.
@@ -39,6 +44,7 @@ type hub struct {
 
 	seq     atomic.Int64 // events seen, dropped ones included
 	dropped atomic.Int64 // events dropped because the queue was full
+	handled atomic.Int64 // events the goroutine has handled
 
 	// qmu guards queue and closed; it is a leaf (Emit holds it alone).
 	qmu    sync.Mutex
@@ -117,6 +123,7 @@ func (h *hub) run() {
 			}
 			for _, q := range batch {
 				h.handle(q)
+				h.handled.Add(1)
 			}
 		}
 	}
@@ -141,6 +148,11 @@ func (h *hub) handle(q queued) {
 	for c := range h.clients {
 		c.push(r)
 	}
+}
+
+// idle reports whether every event seen so far is handled or dropped.
+func (h *hub) idle() bool {
+	return h.handled.Load()+h.dropped.Load() == h.seq.Load()
 }
 
 // subscribe registers a page's stream and returns it with the timeline so
@@ -179,19 +191,27 @@ func (h *hub) notify() {
 
 // client is one page's stream: records waiting to be sent, bounded.
 type client struct {
-	// mu guards recs and dropped.
-	mu      sync.Mutex
-	recs    []record
-	dropped int64
-	wake    chan struct{}
+	// mu guards the fields below.
+	mu          sync.Mutex
+	recs        []record
+	anim        int   // records in recs that only animate
+	dropped     int64 // records dropped: the queue was full
+	notAnimated int64 // animation records left out: enough were queued
+	wake        chan struct{}
 }
 
 func (c *client) push(r record) {
 	c.mu.Lock()
-	if len(c.recs) >= maxClientQueue {
+	switch {
+	case r.Cat == "" && c.anim >= maxAnimated:
+		c.notAnimated++
+	case len(c.recs) >= maxClientQueue:
 		c.dropped++
-	} else {
+	default:
 		c.recs = append(c.recs, r)
+		if r.Cat == "" {
+			c.anim++
+		}
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -204,11 +224,12 @@ func (c *client) signal() {
 	}
 }
 
-// take returns the records waiting and how many were dropped in all.
-func (c *client) take() ([]record, int64) {
+// take returns the records waiting, and how many were dropped and left
+// unanimated in all.
+func (c *client) take() (recs []record, dropped, notAnimated int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	recs := c.recs
-	c.recs = nil
-	return recs, c.dropped
+	recs = c.recs
+	c.recs, c.anim = nil, 0
+	return recs, c.dropped, c.notAnimated
 }

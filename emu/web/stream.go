@@ -8,13 +8,11 @@ import (
 	"time"
 )
 
-// Stream pacing: records go out in batches at most every batchEvery, and
-// a batch carries at most maxAnimated frames that only animate (the page
-// draws a sample of a busy link, not every segment of a transfer).
+// Stream pacing: records go out in batches at most every batchEvery (a
+// batch carries at most maxAnimated frames that only animate).
 const (
-	batchEvery  = 40 * time.Millisecond
-	statsEvery  = time.Second
-	maxAnimated = 150
+	batchEvery = 40 * time.Millisecond
+	statsEvery = time.Second
 )
 
 // hello is the first message of a stream: the timeline so far and the
@@ -32,7 +30,7 @@ type stats struct {
 	Dropped int64 `json:"dropped"`
 	// PageDropped records: this page's stream fell behind.
 	PageDropped int64 `json:"pageDropped"`
-	// NotAnimated frames: sampled out of busy batches.
+	// NotAnimated frames: sampled out of busy moments.
 	NotAnimated int64 `json:"notAnimated"`
 	// Evicted frames can no longer be opened.
 	Evicted int64 `json:"evicted"`
@@ -116,10 +114,10 @@ type streamState struct {
 // flushStream sends what changed since the last batch: records, the
 // topology's version, the stepper.
 func (s *Server) flushStream(out *sse, c *client, st *streamState) {
-	recs, dropped := c.take()
-	st.pageDropped = dropped
+	recs, dropped, notAnimated := c.take()
+	st.pageDropped, st.notAnimated = dropped, notAnimated
 	if len(recs) > 0 {
-		out.send("records", s.sample(recs, st))
+		out.send("records", recs)
 	}
 	if v := s.topo.Version(); v != st.topo {
 		st.topo = v
@@ -130,24 +128,6 @@ func (s *Server) flushStream(out *sse, c *client, st *streamState) {
 		st.step, st.stepJSON = step, b
 		out.send("step", step)
 	}
-}
-
-// sample keeps every timeline record and at most maxAnimated frames that
-// only animate.
-func (s *Server) sample(recs []record, st *streamState) []record {
-	out := recs[:0]
-	anim := 0
-	for _, r := range recs {
-		if r.Cat == "" {
-			anim++
-			if anim > maxAnimated {
-				st.notAnimated++
-				continue
-			}
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 func (s *Server) stats(st *streamState) stats {

@@ -59,11 +59,11 @@ iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -o v3-h -j MASQUERADE
 `
 
 // view starts a view of a fresh world, closed (before the world) when
-// the test ends.
-func view(t *testing.T) (*emu.World, *Server) {
+// the test ends. The page's title is the test's name, or title.
+func view(t *testing.T, title ...string) (*emu.World, *Server) {
 	t.Helper()
 	w := builtintest.World(t)
-	srv, err := Start(w, Options{Title: "test"})
+	srv, err := Start(w, Options{Title: strings.Join(append(title, "test")[:1], "")})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}

@@ -86,11 +86,13 @@ function setStats(s) {
   $('stats').textContent = parts.length ? parts.join(' · ') : 'nothing dropped';
 }
 
+// step posts a button. The new state comes on the stream (the answer may
+// be older than what the stream already said).
 async function step(action) {
   const res = await fetch('/api/step', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action }),
   });
-  if (res.ok) setStep(await res.json());
+  if (!res.ok) $('status').textContent = await res.text();
 }
 
 for (const b of ['pause', 'next', 'line', 'continue']) $('btn-' + b).addEventListener('click', () => step(b));
@@ -108,6 +110,7 @@ function connect() {
   es.addEventListener('hello', (e) => {
     const h = JSON.parse(e.data);
     state.connected = true;
+    state.hellos = (state.hellos || 0) + 1;
     timeline.clear();
     timeline.add(h.history || []);
     setStep(h.step);

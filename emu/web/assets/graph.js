@@ -49,6 +49,7 @@ const STYLE = [
     'width': 2.5, 'line-color': '#6b7b8c', 'curve-style': 'straight', 'target-arrow-shape': 'none',
   } },
   { selector: 'edge[type="port"]', style: { 'width': 2, 'line-color': '#c0702a' } },
+  { selector: 'edge[type="owns"]', style: { 'width': 2, 'line-color': '#7d97bb', 'line-style': 'dashed' } },
   { selector: 'node.pkt', style: {
     'width': 13, 'height': 13, 'shape': 'ellipse', 'background-color': 'data(color)', 'label': 'data(label)',
     'font-size': 10, 'text-valign': 'top', 'text-margin-y': -2, 'z-index': 999, 'border-width': 0,
@@ -71,6 +72,7 @@ export class Graph {
     this.inflight = 0;
     this.maxInflight = 60;
     this.notDrawn = 0;
+    this.drawn = 0;
     this.recent = new Map();
     this.seq = 0;
     this.laidOut = false;
@@ -163,6 +165,7 @@ export class Graph {
         if (d.kind !== 'bridge') continue;
         const label = devLabel(d) + '\n' + (ports.get(d.id) || 0) + ' ports';
         els.push({ group: 'nodes', data: { id: d.id, type: 'bridge', name: d.name, ns: ns.id, state: d.state, label } });
+        els.push({ group: 'edges', data: { id: 'owns:' + d.id, source: ns.id, target: d.id, type: 'owns' } });
       }
     }
     const seen = new Set();
@@ -243,6 +246,7 @@ export class Graph {
       data: { id: 'pkt' + (++this.seq), type: 'pkt', color, label: '', seq: r.seq }, position: pos[0] });
     this.recent.set(key, { t: now, n: 1, dot });
     this.inflight++;
+    this.drawn++;
     const hop = this.inflight > 20 ? 220 : 420;
     let chain = Promise.resolve();
     for (const p of pos.slice(1)) {

@@ -117,9 +117,8 @@ function placeMiddle(bridges, others, right, top, rows, pos, x0) {
 }
 
 // layoutCompact places the nodes of the compact view (one per namespace,
-// one per bridge) in columns by distance from the root, each column
-// wrapped into a grid of at most WRAP rows.
-const WRAP = 60;
+// one per bridge) in columns by distance from the root, a big column
+// wrapped into a grid about as wide as it is high.
 export function layoutCompact(nodes, edges) {
   const adj = new Map(nodes.map((n) => [n.id, []]));
   for (const e of edges) {
@@ -146,10 +145,11 @@ export function layoutCompact(nodes, edges) {
   let x = 0;
   columns.forEach((col) => {
     if (!col) return;
-    const sub = Math.ceil(col.length / WRAP);
-    const rows = Math.min(col.length, WRAP);
+    const wrap = Math.max(60, Math.ceil(2 * Math.sqrt(col.length)));
+    const sub = Math.ceil(col.length / wrap);
+    const rows = Math.min(col.length, wrap);
     col.forEach((id, i) => {
-      pos.set(id, { x: x + Math.floor(i / WRAP) * 150, y: (i % WRAP - (rows - 1) / 2) * 30 });
+      pos.set(id, { x: x + Math.floor(i / wrap) * 150, y: (i % wrap - (rows - 1) / 2) * 30 });
     });
     x += sub * 150 + 260;
   });

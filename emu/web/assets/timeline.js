@@ -25,8 +25,10 @@ export class Timeline {
   add(recs) {
     const stick = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
     const frag = document.createDocumentFragment();
+    // Lines past MAX_LINES would be removed at once: do not make them.
+    let skip = recs.filter((r) => r.cat).length - MAX_LINES;
     for (const r of recs) {
-      if (!r.cat) continue;
+      if (!r.cat || skip-- > 0) continue;
       frag.appendChild(this.line(r));
       this.recs.set(r.seq, r);
     }
