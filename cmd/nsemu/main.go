@@ -193,28 +193,18 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if narrator != nil {
 		sh.BeforeOutput(narrator.Flush)
 	}
-	if *step {
+	if *step || *webAddr != "" {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
-		st := teach.NewStepper(w, stdout, teach.LineKeys(keys), cancel)
-		detach := w.Bus().Attach(st)
-		defer detach()
-		sh.OnCommand = st.BeforeCommand
-		sh.Stepper = st
-	}
-	if *webAddr != "" {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		// Deferred after w.Close, so it runs first: a pause waiting for
-		// the page is released before the world goes.
-		srv, err := startWeb(w, sh, *webAddr, filepath.Base(path), cancel, stderr)
+		stopStepping, err := startStepping(w, sh, keys, *webAddr, filepath.Base(path), cancel, stdout, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 			return 2
 		}
-		defer srv.Close()
+		// Deferred after w.Close, so it runs first: a pause waiting for
+		// a key is released before the world goes.
+		defer stopStepping()
 	}
 	err = sh.RunScript(ctx, filepath.Base(path), f, fs.Args()[1:])
 	if *keep && err == nil && ctx.Err() == nil {
@@ -224,15 +214,38 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *stats {
 		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		var se *shell.ScriptError
-		if errors.As(err, &se) && se.Status != 0 {
-			return se.Status
-		}
-		return 1
+	return exitStatus(err, stderr)
+}
+
+// exitStatus is nsemu run's status for a script's outcome: 0, or the
+// failing step's status (1 when it has none), with the error on stderr.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
 	}
-	return 0
+	fmt.Fprintln(stderr, err)
+	var se *shell.ScriptError
+	if errors.As(err, &se) && se.Status != 0 {
+		return se.Status
+	}
+	return 1
+}
+
+// startStepping gives the script a stepper, with keys from keys (--step)
+// or from the web page (--web ADDR). The function it returns undoes it.
+func startStepping(w *emu.World, sh *shell.Shell, keys io.Reader, webAddr, title string, cancel context.CancelFunc, stdout, stderr io.Writer) (func(), error) {
+	if webAddr == "" {
+		st := teach.NewStepper(w, stdout, teach.LineKeys(keys), cancel)
+		detach := w.Bus().Attach(st)
+		sh.OnCommand = st.BeforeCommand
+		sh.Stepper = st
+		return detach, nil
+	}
+	srv, err := startWeb(w, sh, webAddr, title, cancel, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = srv.Close() }, nil
 }
 
 // webFlag adds --web[=ADDR] to a command's flags.

@@ -197,6 +197,11 @@ func (s *Stepper) pause(what string, tables []string) {
 	if s.OnPause != nil {
 		s.OnPause(Pause{What: what, Also: pending, Tables: tables})
 	}
+	s.waitKeyLocked()
+}
+
+// waitKeyLocked reads keys until one ends the pause. s.mu must be held.
+func (s *Stepper) waitKeyLocked() {
 	prompt := s.Prompt
 	if prompt == "" {
 		prompt = "[Enter] next event · [s] next line · [c] continue · [t] tables · [q] quit > "

@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -613,6 +616,53 @@ func TestCaptureDownload(t *testing.T) {
 	for _, tap := range []string{"ns1/v1", "host/v1-br", "host/v2-br", "ns2/v2"} {
 		if !taps[tap] {
 			t.Errorf("no interface %s in the capture (have %v)", tap, taps)
+		}
+	}
+}
+
+// TestVendoredFiles: the embedded library is the one vendor/README.md
+// names (a changed file must change its checksum there too).
+func TestVendoredFiles(t *testing.T) {
+	lib, err := assets.ReadFile("assets/vendor/cytoscape.esm.min.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := assets.ReadFile("assets/vendor/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256(lib))
+	if !bytes.Contains(readme, []byte(sum)) {
+		t.Errorf("assets/vendor/README.md does not name the sha256 of cytoscape.esm.min.mjs, %s", sum)
+	}
+}
+
+// TestAssetsOffline: everything the page loads is embedded; nothing comes
+// from another site.
+func TestAssetsOffline(t *testing.T) {
+	page, _ := assets.ReadFile("assets/index.html")
+	refs := regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(string(page), -1)
+	js, _ := fs.Glob(assets, "assets/*.js")
+	for _, f := range js {
+		b, _ := assets.ReadFile(f)
+		for _, m := range regexp.MustCompile(`from '\./([^']+)'`).FindAllStringSubmatch(string(b), -1) {
+			refs = append(refs, []string{"", "/assets/" + m[1]})
+		}
+	}
+	if len(refs) < 5 {
+		t.Fatalf("found only %d references", len(refs))
+	}
+	for _, r := range refs {
+		ref := r[1]
+		switch {
+		case ref == "data:,":
+		case strings.HasPrefix(ref, "/assets/"):
+			if _, err := assets.ReadFile("assets/" + strings.TrimPrefix(ref, "/assets/")); err != nil {
+				t.Errorf("%s is not embedded", ref)
+			}
+		case ref == "/capture.pcapng":
+		default:
+			t.Errorf("the page loads %q, from outside", ref)
 		}
 	}
 }
