@@ -20,38 +20,6 @@ import (
 	"github.com/nsemu/nsemu/emu/emutest"
 )
 
-// manyOnABridge builds n namespaces ns0… on the host's br0, each with an
-// eth0 at 10.x.y.z/8.
-func manyOnABridge(t testing.TB, w *emu.World, n int) []*emu.Namespace {
-	t.Helper()
-	host := w.Host()
-	if _, err := host.AddBridge("br0"); err != nil {
-		t.Fatal(err)
-	}
-	if err := host.SetLinkUp("br0", true); err != nil {
-		t.Fatal(err)
-	}
-	nss := make([]*emu.Namespace, n)
-	for i := range n {
-		ns, err := w.AddNamespace(fmt.Sprintf("ns%d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		nss[i] = ns
-		port := fmt.Sprintf("v%d", i)
-		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-		for _, err := range []error{
-			firstErr(host.AddVeth(port, "eth0", ns)), host.SetMaster(port, "br0"), host.SetLinkUp(port, true),
-			ns.AddAddr("eth0", netip.PrefixFrom(a, 8)), ns.SetLinkUp("eth0", true),
-		} {
-			if err != nil {
-				t.Fatalf("namespace %d: %v", i, err)
-			}
-		}
-	}
-	return nss
-}
-
 // pingLast pings the last namespace from the first.
 func pingLast(t *testing.T, ctx context.Context, nss []*emu.Namespace, what string) {
 	n := len(nss)
@@ -64,8 +32,6 @@ func pingLast(t *testing.T, ctx context.Context, nss []*emu.Namespace, what stri
 	}
 	t.Logf("ping ns0 → ns%d (%s): rtt %v", n-1, what, r.RTT)
 }
-
-func firstErr(_, _ *emu.Device, err error) error { return err }
 
 // TestBrowserManyNamespaces: 10 000 namespaces on one bridge still draw
 // (compactly), respond, and a broadcast to every port is sampled, not

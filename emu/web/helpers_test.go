@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"net/netip"
 	"testing"
 
 	"github.com/google/gopacket/pcapgo"
@@ -38,3 +40,37 @@ func readPcapng(t *testing.T, b []byte) (int, map[string]bool) {
 		}
 	}
 }
+
+// manyOnABridge builds n namespaces ns0… on the host's br0, each with an
+// eth0 at 10.x.y.z/8.
+func manyOnABridge(t testing.TB, w *emu.World, n int) []*emu.Namespace {
+	t.Helper()
+	host := w.Host()
+	if _, err := host.AddBridge("br0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := host.SetLinkUp("br0", true); err != nil {
+		t.Fatal(err)
+	}
+	nss := make([]*emu.Namespace, n)
+	for i := range n {
+		ns, err := w.AddNamespace(fmt.Sprintf("ns%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nss[i] = ns
+		port := fmt.Sprintf("v%d", i)
+		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		for _, err := range []error{
+			firstErr(host.AddVeth(port, "eth0", ns)), host.SetMaster(port, "br0"), host.SetLinkUp(port, true),
+			ns.AddAddr("eth0", netip.PrefixFrom(a, 8)), ns.SetLinkUp("eth0", true),
+		} {
+			if err != nil {
+				t.Fatalf("namespace %d: %v", i, err)
+			}
+		}
+	}
+	return nss
+}
+
+func firstErr(_, _ *emu.Device, err error) error { return err }
