@@ -213,8 +213,8 @@ func (s *stream) records(t *testing.T, what string, cond func(record) bool) []re
 		if err := json.Unmarshal(m.data, &rs); err != nil {
 			t.Fatalf("records: %v\n%s", err, m.data)
 		}
-		all = append(all, rs...)
 		for _, r := range rs {
+			all = append(all, r)
 			if cond(r) {
 				return true
 			}
@@ -329,11 +329,18 @@ func TestStreamSaysWhatExplainSays(t *testing.T) {
 	n := teach.NewNarrator(&narrated, map[string]bool{"arp": true, "cam": true, "route": true, "nat": true, "drop": true})
 	detach := w.Bus().Attach(n)
 	builtintest.MustRun(t, w, nil, "ip netns exec ns1 ping -c 1 10.0.0.2")
+	// Frames still in flight when ping returns (the bridge's own copy of
+	// the broadcast) must reach both.
+	emutest.WaitFor(t, "the world to go idle", w.Idle)
 	detach()
 	n.Close()
 	want := strings.Split(strings.TrimSuffix(narrated.String(), "\n"), "\n")
-	recs := st.records(t, "the last narrated line", func(r record) bool {
-		return r.Subject != "" && fmt.Sprintf("%-14s %s", r.Subject, r.Text) == want[len(want)-1]
+	seen := 0
+	recs := st.records(t, "as many narrated lines as --explain printed", func(r record) bool {
+		if r.Cat != "" && r.Cat != "frame" {
+			seen++
+		}
+		return seen == len(want)
 	})
 	var got []string
 	var request, flooded, atPort bool

@@ -104,8 +104,9 @@ async function main() {
   await waitFor(page, 'the broadcast reaching ns2 and ns3', (want) => want.every((subject) =>
     [...document.querySelectorAll('#timeline .ev')].some((e) => e.querySelector('.s').textContent === subject &&
       e.querySelector('.x').textContent.startsWith('← ARP who-has 192.168.28.2'))), ['ns2 veth-2', 'ns3 veth-3']);
-  const drawn = await page.evaluate(() => window.nsemu.graph.drawn);
-  if (drawn < 5) fail('only ' + drawn + ' frames were drawn moving');
+  // The request to veth-1-br, the flood to veth-2 and veth-3, the reply to
+  // veth-2-br and to veth-1: five frames drawn moving.
+  const drawn = await waitFor(page, 'five frames drawn moving', () => window.nsemu.graph.drawn >= 5 && window.nsemu.graph.drawn);
 
   // Click the bridge: its CAM has the entry the ping made for ns1's MAC.
   const mac1 = await page.evaluate(() => window.nsemu.graph.devs.get('netns/ns1/veth-1').mac);
