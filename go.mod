@@ -3,8 +3,10 @@ module github.com/nsemu/nsemu
 go 1.26.8
 
 require (
+	github.com/benhoyt/goawk v1.29.1
 	github.com/chzyer/readline v1.5.1
 	github.com/google/gopacket v1.1.19
+	github.com/songgao/water v0.0.0-20200317203138-2b4b6d7c09d8
 	github.com/spf13/afero v1.15.0
 	github.com/spf13/pflag v1.1.0
 	go.uber.org/goleak v1.3.0

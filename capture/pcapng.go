@@ -57,6 +57,8 @@ type Writer struct {
 	n      uint32
 	err    error
 	closed bool
+	// each: every frame is flushed as it is written (StreamEach).
+	each bool
 }
 
 // NewWriter starts a pcapng section on w. If w is an io.Closer, Close closes
@@ -193,7 +195,22 @@ func (pw *Writer) WritePacket(iface string, ts time.Time, dir Direction, frame [
 		pw.err = err
 		return err
 	}
+	if pw.each {
+		if err := pw.w.Flush(); err != nil {
+			pw.err = err
+			return err
+		}
+	}
 	return nil
+}
+
+// StreamEach makes every frame go out as it is written, for a reader that
+// follows the file live (nsemu run --pcap - | wireshark -k -i -).
+func (pw *Writer) StreamEach() {
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	pw.each = true
+	pw.err = pw.w.Flush()
 }
 
 // Flush writes buffered blocks out; the file is then a valid pcapng file.

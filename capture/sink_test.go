@@ -17,6 +17,7 @@ import (
 
 	"github.com/nsemu/nsemu/capture"
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/trace"
 )
 
 // world builds ns1 and ns2 (10.0.0.1, .2) on a host bridge br0, with a
@@ -36,7 +37,7 @@ func world(tb testing.TB, pcap string) (*emu.World, *emu.Namespace, *emu.Namespa
 		}
 		sink := capture.NewSink(pw, nil)
 		detach := w.Bus().Attach(sink)
-		closeCap = func() error { detach(); return pw.Close() }
+		closeCap = func() error { detach(); sink.Close(); return pw.Close() }
 	}
 	chk := func(err error) {
 		tb.Helper()
@@ -223,5 +224,36 @@ func BenchmarkCaptureOverhead(b *testing.B) {
 			c.Close()
 			b.ReportMetric(float64(n)*8/el.Seconds()/1e9, "Gbit/s")
 		})
+	}
+}
+
+// slowWriter blocks every write until released.
+type slowWriter struct{ release chan struct{} }
+
+func (s slowWriter) Write(p []byte) (int, error) { <-s.release; return len(p), nil }
+
+// TestSinkOffTheDataPath checks that Emit never waits for the file: with a
+// writer that blocks, frames queue up to MaxQueued and then are dropped
+// and counted; Close writes what is queued.
+func TestSinkOffTheDataPath(t *testing.T) {
+	release := make(chan struct{})
+	// The header waits in the Writer's buffer: nothing blocks yet.
+	pw, err := capture.NewWriter(slowWriter{release}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := capture.NewSink(pw, nil)
+	frame := make([]byte, 1500)
+	n := 2*capture.MaxQueued/len(frame) + 10
+	for i := 0; i < n; i++ {
+		sink.Emit(&trace.Event{Kind: trace.FrameSent, NS: "a", Dev: "eth0", Frame: frame})
+	}
+	if d := sink.Dropped(); d == 0 || d >= uint64(n) {
+		t.Fatalf("dropped %d of %d frames with a blocked writer, want some", d, n)
+	}
+	close(release)
+	sink.Close()
+	if err := sink.Err(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -209,7 +209,7 @@ func (n *Namespace) setUpLocked(d *Device, up bool) error {
 		}
 	}
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		d.end.SetUp(up)
 	case KindBridge:
 		d.br.SetUp(up)
@@ -352,7 +352,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 		}
 	}
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		_ = d.end.SetName(name)
 	case KindBridge:
 		_ = d.br.SetName(name)
@@ -375,7 +375,7 @@ func (n *Namespace) SetMAC(name string, mac net.HardwareAddr) error {
 		return fmt.Errorf("RTNETLINK answers: Cannot assign requested address")
 	}
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		if err := d.end.SetMAC(mac); err != nil {
 			return err
 		}
@@ -404,7 +404,7 @@ func (n *Namespace) SetMTU(name string, mtu uint32) error {
 		return ErrInvalid
 	}
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		d.end.SetMTU(mtu)
 	case KindBridge:
 		d.br.Self().SetMTU(mtu)
@@ -427,7 +427,7 @@ func (n *Namespace) DelLink(name string) error {
 		return err
 	}
 	switch d.Kind {
-	case KindLoopback:
+	case KindLoopback, KindEther:
 		return ErrNotSupp
 	case KindVeth:
 		n.w.deleteVethLocked(d)
@@ -481,8 +481,6 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 	n.remove(d.name)
 }
 
-// destroy deletes every device and the stack (namespace deletion, or the
-// world closing).
 // dying reports whether n is being destroyed.
 func (n *Namespace) dying() bool {
 	n.mu.Lock()
@@ -490,6 +488,8 @@ func (n *Namespace) dying() bool {
 	return n.dead
 }
 
+// destroy deletes every device and the stack (namespace deletion, or the
+// world closing).
 func (n *Namespace) destroy() {
 	n.runDestroyHooks()
 	n.w.topo.Lock()
@@ -510,7 +510,7 @@ func (n *Namespace) destroy() {
 			continue
 		}
 		switch d.Kind {
-		case KindVeth:
+		case KindVeth, KindEther:
 			n.w.deleteVethLocked(d)
 		case KindBridge:
 			n.deleteBridgeLocked(d)

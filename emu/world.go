@@ -62,6 +62,9 @@ type Options struct {
 	// GSO lets TCP segments up to 64 KB cross veth pairs whole when no
 	// observer needs real frames. On by default; set NoGSO to turn it off.
 	NoGSO bool
+	// Realtime keeps the clock on wall time: Warp does nothing, so a
+	// 5-second sleep takes 5 seconds (nsemu shell; nsemu run --realtime).
+	Realtime bool
 }
 
 // World is an emulated set of network namespaces.
@@ -69,9 +72,16 @@ type World struct {
 	clock *clock.Clock
 	bus   *trace.Bus
 	gso   bool
+	// realtime: Warp does nothing (Options.Realtime, SetRealtime).
+	realtime atomic.Bool
 
 	// busy counts frames in flight (queued or being delivered).
 	busy atomic.Int64
+	// exposer publishes ports on the real machine (expose.go).
+	exposer atomic.Pointer[exposerBox]
+	// resolvConf is the machine's /etc/resolv.conf, nil when it has none
+	// (resolvconf.go).
+	resolvConf atomic.Pointer[string]
 	// warp state: see Warp. warpMu stands apart from the locks below: it
 	// is held only to start or stop the warp goroutine, and Close and
 	// Warp's stop function wait for that goroutine while holding it, which
@@ -121,6 +131,7 @@ func New(opts Options) *World {
 		c = clock.New()
 	}
 	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2}
+	w.realtime.Store(opts.Realtime)
 	h, err := w.newNamespace(HostName, true)
 	if err != nil {
 		panic(fmt.Sprintf("emu: making the host namespace: %v", err))
@@ -141,6 +152,13 @@ func (w *World) Attach(key any, make func() any) any {
 	v, _ := w.attached.LoadOrStore(key, make())
 	return v
 }
+
+// SetRealtime turns real time on or off (see Options.Realtime); it
+// affects the waits that start afterwards.
+func (w *World) SetRealtime(on bool) { w.realtime.Store(on) }
+
+// Realtime reports whether the world runs in real time.
+func (w *World) Realtime() bool { return w.realtime.Load() }
 
 // Clock returns the world's clock.
 func (w *World) Clock() *clock.Clock { return w.clock }
@@ -197,7 +215,12 @@ const (
 // in flight and no timer runs, virtual time moves at once to the next timer
 // (an ARP retry, a ping timeout, a sleep's end). A step that only waits then
 // costs no wall time. Call the returned function to stop; calls nest.
+//
+// In real time (Options.Realtime, SetRealtime) it does nothing.
 func (w *World) Warp() (stop func()) {
+	if w.realtime.Load() {
+		return func() {}
+	}
 	w.warpMu.Lock()
 	defer w.warpMu.Unlock()
 	w.warpRefs++
@@ -344,10 +367,13 @@ const (
 	KindLoopback Kind = iota
 	KindVeth
 	KindBridge
+	// KindEther is a physical-like Ethernet device ("eth0") whose wire
+	// leads out of the namespace's world: an uplink (AddEther).
+	KindEther
 )
 
 func (k Kind) String() string {
-	return [...]string{"loopback", "veth", "bridge"}[k]
+	return [...]string{"loopback", "veth", "bridge", "ether"}[k]
 }
 
 // Device is a network device in a namespace. Its name, namespace, master
@@ -357,8 +383,9 @@ type Device struct {
 	name  string
 	index int
 	ns    *Namespace
-	// end is the veth end (KindVeth); peer the device of the other end
-	// (both are made and deleted together).
+	// end is the veth end (KindVeth, and KindEther's side of its wire);
+	// peer the device of the other end (both are made and deleted
+	// together; nil for KindEther, whose other end is no device).
 	end  *vethsim.End
 	peer *Device
 	// br is the bridge (KindBridge).
@@ -383,7 +410,8 @@ func (d *Device) Master() *Device { return d.master }
 // IsUp reports the administrative state.
 func (d *Device) IsUp() bool { return d.up }
 
-// End returns the veth end of a veth device.
+// End returns the veth end of a veth device, or an Ethernet device's
+// side of its wire.
 func (d *Device) End() *vethsim.End { return d.end }
 
 // Bridge returns the bridge of a bridge device.
@@ -392,7 +420,7 @@ func (d *Device) Bridge() *l2switch.Bridge { return d.br }
 // PeerIndex returns the ifindex of a veth's peer (the N of "eth0@ifN"),
 // or 0.
 func (d *Device) PeerIndex() int {
-	if d.end == nil {
+	if d.Kind != KindVeth || d.end == nil {
 		return 0
 	}
 	return d.end.Peer().Index()
@@ -401,7 +429,7 @@ func (d *Device) PeerIndex() int {
 // MAC returns the device's hardware address.
 func (d *Device) MAC() net.HardwareAddr {
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		return d.end.MAC()
 	case KindBridge:
 		return d.br.MAC()
@@ -412,7 +440,7 @@ func (d *Device) MAC() net.HardwareAddr {
 // MTU returns the device's MTU.
 func (d *Device) MTU() uint32 {
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		return d.end.MTU()
 	case KindBridge:
 		return d.br.Self().MTU()
@@ -420,11 +448,12 @@ func (d *Device) MTU() uint32 {
 	return 65536
 }
 
-// Carrier reports whether the link has carrier: a veth whose peer is up, a
-// bridge with a forwarding port, lo when up.
+// Carrier reports whether the link has carrier: a veth whose peer is up, an
+// Ethernet device whose wire is live, a bridge with a forwarding port, lo
+// when up.
 func (d *Device) Carrier() bool {
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		return d.end.Peer().IsUp()
 	case KindBridge:
 		for _, p := range d.br.Ports() {
@@ -456,7 +485,7 @@ func (d *Device) OperState() string {
 // Counters returns the device's statistics; lo's come from its NIC.
 func (d *Device) Counters() vethsim.Counters {
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		return d.end.Counters()
 	case KindBridge:
 		return d.br.Self().Counters()
@@ -509,7 +538,7 @@ func (d *Device) isL3() bool { return d.master == nil }
 // link returns the link endpoint the device has in its stack.
 func (d *Device) link() stack.Link {
 	switch d.Kind {
-	case KindVeth:
+	case KindVeth, KindEther:
 		return d.end
 	case KindBridge:
 		return d.br.Self()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,14 +45,19 @@ func TestCLI(t *testing.T) {
 	}{
 		{name: "no args", code: 2, wantErr: "Usage:"},
 		{name: "help", args: []string{"--help"}, wantOut: "nsemu run [flags] SCRIPT"},
+		{name: "run --help on standard output", args: []string{"run", "--help"}, wantOut: "Usage: nsemu run [flags] SCRIPT"},
+		{name: "shell --help on standard output", args: []string{"shell", "--help"}, wantOut: "--init SCRIPT"},
+		{name: "shell --init", args: []string{"shell", "--init", "/nonexistent.sh"}, stdin: "echo still\n", wantOut: "still\n", wantErr: "--init"},
 		{name: "help builtin", args: []string{"help", "ping"}, wantOut: "ping [-c COUNT]"},
-		{name: "help unknown", args: []string{"help", "frob"}, code: 2, wantErr: `no built-in command "frob"`},
+		{name: "help unknown", args: []string{"help", "frob"}, code: 2, wantErr: `no help for "frob": not a built-in command`},
+		{name: "help not emulated", args: []string{"help", "ethtool"}, code: 2, wantErr: "ethtool: not emulated by nsemu"},
+		{name: "help lists the built-ins", args: []string{"help"}, wantOut: "iproute2:\n  bridge"},
 		{name: "version", args: []string{"version"}, wantOut: "nsemu "},
 		{name: "unknown command", args: []string{"frob"}, code: 2, wantErr: `unknown command "frob"`},
 		{name: "run ok with args", args: []string{"run"}, script: "echo hello $1\n", code: 0, wantOut: "hello world\n"},
 		{name: "run failing step", args: []string{"run"}, script: "echo one\nsleep x\necho two\n", code: 1, wantOut: "one\n", wantErr: "demo.sh:2: sleep x: sleep: invalid time interval"},
 		{name: "run negation", args: []string{"run"}, script: "! true\n", code: 1, wantErr: "demo.sh:1: ! true: succeeded"},
-		{name: "run command not found", args: []string{"run"}, script: "rm -rf /tmp/x\n", code: 127, wantErr: "demo.sh:1: rm -rf /tmp/x: nsemu: rm: command not found"},
+		{name: "run command not found", args: []string{"run"}, script: "frobnicate --now\n", code: 127, wantErr: "demo.sh:1: frobnicate --now: nsemu: frobnicate: command not found"},
 		{name: "run missing file", args: []string{"run", "/nonexistent/x.sh"}, code: 2, wantErr: "no such file"},
 		{name: "run no script", args: []string{"run"}, code: 2, wantErr: "Usage: nsemu run"},
 		{name: "run bad flag", args: []string{"run", "--frob"}, code: 2, wantErr: "unknown flag: --frob"},
@@ -220,5 +226,89 @@ func TestKeep(t *testing.T) {
 		}
 	case <-time.After(emutest.Deadline):
 		t.Fatal("SIGTERM did not end nsemu run --keep")
+	}
+}
+
+// TestShellRealTime checks that nsemu shell waits on wall-clock time (a
+// learner's sleep 1 takes a second) unless --fast, and that run does not
+// unless --realtime.
+func TestShellRealTime(t *testing.T) {
+	wall := func(args ...string) time.Duration {
+		start := time.Now()
+		stdin := ""
+		if args[0] == "shell" {
+			stdin = "sleep 0.4\n"
+		} else {
+			args = append(args, writeScript(t, "sleep 0.4\n"))
+		}
+		if code, _, errs := nsemu(t, stdin, args...); code != 0 {
+			t.Fatalf("nsemu %v: status %d: %s", args, code, errs)
+		}
+		return time.Since(start)
+	}
+	if d := wall("shell"); d < 400*time.Millisecond {
+		t.Errorf("nsemu shell: sleep 0.4 took %v of wall time", d)
+	}
+	if d := wall("run", "--realtime"); d < 400*time.Millisecond {
+		t.Errorf("nsemu run --realtime: sleep 0.4 took %v of wall time", d)
+	}
+}
+
+// TestPcapStdout streams the capture to standard output (--pcap -): a
+// valid pcapng stream with the frames, and the transcript on standard
+// error.
+func TestPcapStdout(t *testing.T) {
+	script := writeScript(t, "ip netns add a\nip netns add b\nip link add e type veth peer name e netns b\nip link set e netns a\nip -n a addr add 10.9.0.1/24 dev e\nip -n b addr add 10.9.0.2/24 dev e\nip -n a link set e up\nip -n b link set e up\nip netns exec a ping -c 1 10.9.0.2\n")
+	code, out, errs := nsemu(t, "", "run", "--pcap", "-", script)
+	if code != 0 {
+		t.Fatalf("status %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "1 packets transmitted, 1 received") {
+		t.Errorf("the transcript is not on standard error: %q", errs)
+	}
+	r, err := pcapgo.NewNgReader(strings.NewReader(out), pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatalf("standard output is not pcapng: %v", err)
+	}
+	n := 0
+	for {
+		if _, _, err := r.ReadPacketData(); err != nil {
+			break
+		}
+		n++
+	}
+	if n < 4 {
+		t.Errorf("%d frames on standard output, want ARP and ICMP both ways", n)
+	}
+}
+
+// TestCaptureUnknownTap names a tap point no device of the run has: the
+// run says so, listing the known ones, and fails.
+func TestCaptureUnknownTap(t *testing.T) {
+	script := writeScript(t, "ip netns add ns1\nip link add v type veth peer name e netns ns1\n")
+	pcap := filepath.Join(t.TempDir(), "x.pcapng")
+	code, _, errs := nsemu(t, "", "run", "--pcap", pcap, "--capture", "host/nosuch", script)
+	if code == 0 || !strings.Contains(errs, "no tap point host/nosuch") || !strings.Contains(errs, "ns1/e") {
+		t.Fatalf("status %d, stderr %q", code, errs)
+	}
+}
+
+// TestShellInit prepares a world with --init and types in it.
+func TestShellInit(t *testing.T) {
+	script := writeScript(t, "ip netns add prepared\nf() { echo from-init; }\n")
+	// Standard input is a pipe, as when lines are piped to nsemu shell.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		io.WriteString(pw, "ip netns list\nf\nfalse\necho after\n")
+		pw.Close()
+	}()
+	var outb, errb bytes.Buffer
+	code := run([]string{"shell", "--fast", "--init", script}, pr, &outb, &errb)
+	out, errs := outb.String(), errb.String()
+	if code != 0 || !strings.Contains(out, "prepared\n") || !strings.Contains(out, "from-init\n") || !strings.Contains(out, "after\n") {
+		t.Fatalf("status %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

@@ -4,4 +4,7 @@ package main
 
 import "syscall"
 
-const syscallTERM = syscall.SIGTERM
+const (
+	syscallTERM = syscall.SIGTERM
+	syscallHUP  = syscall.SIGHUP
+)

@@ -6,17 +6,21 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/findutils"
+	"github.com/nsemu/nsemu/emu/builtin/grep"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
+	"github.com/nsemu/nsemu/emu/builtin/sed"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
 	"github.com/nsemu/nsemu/emu/shell"
@@ -24,17 +28,21 @@ import (
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		awk.Builtins(),
 		brctl.Builtins(),
 		coreutils.Builtins(),
 		curl.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		findutils.Builtins(),
+		grep.Builtins(),
 		iproute2.Builtins(),
 		iptables.Builtins(),
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
 		ping.Builtins(),
+		sed.Builtins(),
 		sysctl.Builtins(),
 		tcpdump.Builtins(),
 	} {

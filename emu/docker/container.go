@@ -38,6 +38,11 @@ const (
 type PortBinding struct {
 	// HostIP is where the port is published; invalid means 0.0.0.0.
 	HostIP netip.Addr
+	// HostIPSet records that -p named a host address, 0.0.0.0 included.
+	// Inside the emulation -p 8080:80 and -p 0.0.0.0:8080:80 are the
+	// same; on the real machine (through an uplink) the first listens on
+	// 127.0.0.1 only, the second on every address.
+	HostIPSet bool
 	// HostPort 0 lets the engine pick one (32768–60999).
 	HostPort      uint16
 	ContainerPort uint16
@@ -93,6 +98,8 @@ type published struct {
 	rules []netRule
 	px    *proxy
 	key   portKey
+	// unexpose ends the port's offer on the real machine (World.Expose).
+	unexpose func()
 }
 
 type portKey struct {

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
 
@@ -13,8 +15,10 @@ import (
 // The embedded DNS server: on user-defined networks, every container's
 // namespace has a server at 127.0.0.11:53 that answers the names (and
 // short IDs) of the containers sharing a network with it. Docker forwards
-// other names to the host's resolvers; the emulated host has none, so they
-// get NXDOMAIN.
+// other names to the host's resolvers, from the container's namespace:
+// so does this one, to the name servers of the machine's resolv.conf but
+// the loopback ones (an uplink gives it 10.0.2.3). Without any, other
+// names get NXDOMAIN.
 
 // DNSAddr is the embedded DNS server's address.
 var DNSAddr = netip.MustParseAddrPort("127.0.0.11:53")
@@ -85,16 +89,23 @@ func (e *Engine) dnsLookup(sb *sandbox, name string) ([]netip.Addr, bool) {
 
 // dnsServer is one namespace's embedded DNS server.
 type dnsServer struct {
+	ns   *emu.Namespace
 	pc   net.PacketConn
 	done chan struct{}
+	// stop ends the forwarded queries; fwd counts their goroutines.
+	stop chan struct{}
+	fwd  sync.WaitGroup
 }
+
+// forwardTimeout is how long a forwarded query waits for each upstream.
+const forwardTimeout = 2 * time.Second
 
 func startDNS(ns *emu.Namespace, lookup func(string) ([]netip.Addr, bool)) (*dnsServer, error) {
 	pc, err := ns.ListenUDP(DNSAddr)
 	if err != nil {
 		return nil, daemonErr("embedded DNS server: %v", err)
 	}
-	d := &dnsServer{pc: pc, done: make(chan struct{})}
+	d := &dnsServer{ns: ns, pc: pc, done: make(chan struct{}), stop: make(chan struct{})}
 	go d.serve(lookup)
 	return d, nil
 }
@@ -102,6 +113,8 @@ func startDNS(ns *emu.Namespace, lookup func(string) ([]netip.Addr, bool)) (*dns
 func (d *dnsServer) close() {
 	d.pc.Close()
 	<-d.done
+	close(d.stop)
+	d.fwd.Wait()
 }
 
 func (d *dnsServer) serve(lookup func(string) ([]netip.Addr, bool)) {
@@ -112,10 +125,98 @@ func (d *dnsServer) serve(lookup func(string) ([]netip.Addr, bool)) {
 		if err != nil {
 			return
 		}
+		if ups := upstreams(d.ns.World()); len(ups) > 0 && !known(buf[:n], lookup) {
+			q := append([]byte(nil), buf[:n]...)
+			d.fwd.Add(1)
+			go d.forward(q, from, ups)
+			continue
+		}
 		if resp := answer(buf[:n], lookup); resp != nil {
 			d.pc.WriteTo(resp, from)
 		}
 	}
+}
+
+// upstreams are the name servers Docker forwards to: the machine's, but
+// the loopback ones.
+func upstreams(w *emu.World) []netip.AddrPort {
+	conf, ok := w.ResolvConf()
+	if !ok {
+		return nil
+	}
+	var out []netip.AddrPort
+	for _, line := range strings.Split(conf, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "nameserver" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f[1]); err == nil && a.Is4() && !a.IsLoopback() {
+			out = append(out, netip.AddrPortFrom(a, 53))
+		}
+	}
+	return out
+}
+
+// known reports whether q is a query the embedded server answers itself:
+// a container's name, or something that is not a query at all.
+func known(q []byte, lookup func(string) ([]netip.Addr, bool)) bool {
+	var p dnsmessage.Parser
+	h, err := p.Start(q)
+	if err != nil || h.Response {
+		return true
+	}
+	qq, err := p.Question()
+	if err != nil {
+		return true
+	}
+	_, ok := lookup(qq.Name.String())
+	return ok
+}
+
+// forward asks the upstreams, from the container's namespace, and relays
+// the first answer; none answering is SERVFAIL.
+func (d *dnsServer) forward(q []byte, to net.Addr, ups []netip.AddrPort) {
+	defer d.fwd.Done()
+	for _, up := range ups {
+		if resp := d.ask(q, up); resp != nil {
+			d.pc.WriteTo(resp, to)
+			return
+		}
+	}
+	if len(q) >= 12 {
+		fail := append([]byte(nil), q...)
+		fail[2] |= 0x80    // a response
+		fail[3] = 0x80 | 2 // recursion available, SERVFAIL
+		d.pc.WriteTo(fail, to)
+	}
+}
+
+// ask sends q to one upstream and waits for its answer.
+func (d *dnsServer) ask(q []byte, up netip.AddrPort) []byte {
+	c, err := d.ns.DialUDP(up)
+	if err != nil {
+		return nil
+	}
+	defer c.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-d.stop:
+			c.Close()
+		case <-done:
+		}
+	}()
+	c.SetDeadline(time.Now().Add(forwardTimeout))
+	if _, err := c.Write(q); err != nil {
+		return nil
+	}
+	buf := make([]byte, 65535)
+	n, err := c.Read(buf)
+	if err != nil || n < 12 || buf[0] != q[0] || buf[1] != q[1] {
+		return nil
+	}
+	return buf[:n]
 }
 
 // answer builds the reply to one query; nil for what is not a query.

@@ -632,3 +632,14 @@ func TestSecondEngine(t *testing.T) {
 		t.Fatal("a container survived its engine's namespace")
 	}
 }
+
+// TestParsePortHostIPSet: -p 0.0.0.0:8080:80 is -p 8080:80 inside the
+// emulation, but it asks an uplink for every real address.
+func TestParsePortHostIPSet(t *testing.T) {
+	for spec, set := range map[string]bool{"8080:80": false, "0.0.0.0:8080:80": true, "127.0.0.1:8080:80": true, "80": false} {
+		b, err := ParsePort(spec)
+		if err != nil || b.HostIPSet != set || (spec == "0.0.0.0:8080:80" && b.HostIP.IsValid()) {
+			t.Errorf("ParsePort(%q) = %+v, %v; want HostIPSet %v", spec, b, err, set)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package docker
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/nsemu/nsemu/emu"
@@ -42,11 +43,37 @@ func Files(ns *emu.Namespace) (ContainerFiles, bool) {
 	if user {
 		f.ResolvConf = "nameserver 127.0.0.11\noptions ndots:0\n"
 	} else {
-		// Docker copies the host's, whose only resolver (systemd-resolved's
-		// 127.0.0.53) a container cannot reach: it falls back to Google's.
-		f.ResolvConf = "nameserver 8.8.8.8\nnameserver 8.8.4.4\n"
+		f.ResolvConf = bridgeResolvConf(e.ns.World())
 	}
 	return f, true
+}
+
+// bridgeResolvConf is the resolv.conf of a container on the default
+// bridge: Docker copies the machine's without its loopback name servers,
+// which a container cannot reach; with none left (systemd-resolved's
+// 127.0.0.53 alone, or no file) it falls back to Google's.
+func bridgeResolvConf(w *emu.World) string {
+	const fallback = "nameserver 8.8.8.8\nnameserver 8.8.4.4\n"
+	host, ok := w.ResolvConf()
+	if !ok {
+		return fallback
+	}
+	var b strings.Builder
+	servers := 0
+	for _, line := range strings.SplitAfter(host, "\n") {
+		fs := strings.Fields(line)
+		if len(fs) >= 2 && fs[0] == "nameserver" {
+			if a, err := netip.ParseAddr(fs[1]); err != nil || a.IsLoopback() {
+				continue
+			}
+			servers++
+		}
+		b.WriteString(line)
+	}
+	if servers == 0 {
+		return fallback
+	}
+	return b.String()
 }
 
 // Hostname returns the host name of the container whose namespace ns is;

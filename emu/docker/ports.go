@@ -59,6 +59,7 @@ func ParsePort(spec string) (PortBinding, error) {
 		if err != nil || !a.Is4() {
 			return b, fmt.Errorf("invalid IP address: %s", hostIP)
 		}
+		b.HostIPSet = true
 		if !a.IsUnspecified() {
 			b.HostIP = a
 		}
@@ -140,9 +141,37 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 			return daemonErr("driver failed programming external connectivity on endpoint %s (%s): %v", c.Name, ep.ID, err)
 		}
 	}
+	unexpose, err := e.ns.World().Expose(e.ns, exposure(c, b, listen))
+	if err != nil {
+		e.deleteRules(rules)
+		px.close()
+		return daemonErr("driver failed programming external connectivity on endpoint %s (%s): Error starting userland proxy: %v", c.Name, ep.ID, err)
+	}
 	e.ports[key] = c
-	c.published = append(c.published, &published{b: b, rules: rules, px: px, key: key})
+	c.published = append(c.published, &published{b: b, rules: rules, px: px, key: key, unexpose: unexpose})
 	return nil
+}
+
+// exposure is binding b of c, whose userland proxy listens on listen, as
+// it is to be offered on the real machine when the world has an uplink:
+// on 127.0.0.1 unless -p named an address.
+func exposure(c *Container, b PortBinding, listen netip.AddrPort) emu.Exposure {
+	x := emu.Exposure{Proto: b.Proto, Listen: listen, Port: b.HostPort}
+	if b.HostIPSet {
+		x.Real = netip.IPv4Unspecified()
+		if b.HostIP.IsValid() {
+			x.Real = b.HostIP
+		}
+	}
+	spec := fmt.Sprintf("%d:%d", b.HostPort, b.ContainerPort)
+	if b.HostIPSet {
+		spec = x.Real.String() + ":" + spec
+	}
+	if b.Proto != "tcp" {
+		spec += "/" + b.Proto
+	}
+	x.Owner = fmt.Sprintf("docker run -p %s (%s)", spec, c.Name)
+	return x
 }
 
 // unpublishLocked removes the container's published ports and stops their
@@ -150,6 +179,7 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 // be held.
 func (e *Engine) unpublishLocked(c *Container) {
 	for _, p := range c.published {
+		p.unexpose()
 		e.deleteRules(p.rules)
 		p.px.close()
 		if e.ports[p.key] == c {

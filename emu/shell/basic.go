@@ -11,6 +11,7 @@ func init() {
 	for _, name := range []string{"sh", "bash"} {
 		Register(&Builtin{
 			Name:  name,
+			Group: GroupInterpreter,
 			Usage: name + " -c 'COMMANDS'",
 			Help:  "Runs shell text in the current namespace (only -c is supported in scripts).",
 			Run:   runSh,
@@ -22,6 +23,23 @@ func init() {
 		Help:  "Says what a command name is: a shell builtin, a function, or a program of the emulated machine (in /usr/bin). The host's programs are never looked up.",
 		Run:   runType,
 	})
+	for _, b := range []*Builtin{
+		{Name: "nsemu-jobs", Usage: "jobs [-l] [-p]", Help: "Lists the background jobs, as bash does.", Run: func(c *Cmd) int { return c.Sh.jobsCmd(c) }},
+		{Name: "nsemu-fg", Usage: "fg [%N]", Help: "Waits for a background job in the foreground (Ctrl-C ends it).", Run: func(c *Cmd) int { return c.Sh.fgCmd(c) }},
+		{Name: "nsemu-bg", Usage: "bg [%N]", Help: "Jobs are never stopped in nsemu: they all run in the background already.", Run: func(c *Cmd) int { return c.Sh.bgCmd(c) }},
+		{Name: "nsemu-kill", Usage: "kill [-SIG] %N|PID...", Help: "Ends background jobs (%N, %+, %-, $! or the PID printed at their start). Every signal ends the job.", Run: func(c *Cmd) int { return c.Sh.killCmd(c) }},
+		{Name: waitCmd, Usage: "wait %N...", Help: "Waits for jobs.", Run: func(c *Cmd) int { return c.Sh.waitJobsCmd(c) }},
+	} {
+		b.Group = GroupInterpreter
+		Register(b)
+	}
+	Register(&Builtin{
+		Name:  "sudo",
+		Group: GroupInterpreter,
+		Usage: "sudo COMMAND [ARGS...]",
+		Help:  "Runs COMMAND: in nsemu everything already runs as root, so tutorials' sudo lines work as written.",
+		Run:   runSudo,
+	})
 	Register(&Builtin{
 		Name:  "nsemu-help",
 		Usage: "help [COMMAND]",
@@ -32,7 +50,7 @@ func init() {
 
 func runSh(c *Cmd) int {
 	if len(c.Args) >= 3 && c.Args[1] == "-c" {
-		return c.Sh.RunString(c.Ctx, c.NS, c.Args[2], c.Stdin, c.Stdout, c.Stderr)
+		return c.Sh.RunString(c.Ctx, c.NS, c.Args[2], c.Stdin, c.Stdout, c.Stderr, c.Args[3:]...)
 	}
 	if len(c.Args) == 1 && c.Sh.Interactive != nil {
 		return c.Sh.Interactive(c)
@@ -49,26 +67,4 @@ func ParseSeconds(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("invalid time interval %q", s)
 	}
 	return time.Duration(f * float64(time.Second)), nil
-}
-
-func runHelp(c *Cmd) int {
-	if len(c.Args) > 1 {
-		b, ok := Lookup(c.Args[1])
-		if !ok {
-			return c.Errorf("help: no help for %q: not a built-in command", c.Args[1])
-		}
-		c.Printf("%s\n\n%s\n", b.Usage, b.Help)
-		return 0
-	}
-	c.Printf("Built-in commands (they act on the emulated network):\n\n")
-	for _, b := range Builtins() {
-		if strings.HasPrefix(b.Name, "nsemu-") {
-			continue
-		}
-		c.Printf("  %-14s %s\n", b.Name, b.Usage)
-	}
-	c.Printf("\nShell built-ins: echo printf true false test [ read set export cd exit ...\n")
-	c.Printf("Host filters allowed in pipes: %s\n", strings.Join(HostFilters, " "))
-	c.Printf("Run `help COMMAND` for one command.\n")
-	return 0
 }

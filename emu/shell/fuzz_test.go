@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -41,6 +42,14 @@ func FuzzDispatch(f *testing.F) {
 		"arp -n",
 		"sleep 0.5",
 		"sh -c 'echo $((1/0))'",
+		// Escapes the containment suite tries (cmd/nsemu) too.
+		"awk BEGIN{system(\"id\")}",
+		"sed 1e\\ id /etc/hostname",
+		"sort -o /tmp/nsemu-fuzz-out /etc/hosts",
+		"cat /etc/shadow /etc/passwd",
+		"grep -r root /",
+		"xargs -a /etc/passwd echo",
+		"sh -c 'cat < /etc/passwd > /tmp/x'",
 	} {
 		f.Add(s)
 	}
@@ -51,6 +60,8 @@ func FuzzDispatch(f *testing.F) {
 		}
 		w := pair(t)
 		defer w.Close()
+		// Nothing of the real machine is shared but an empty directory.
+		builtintest.Share(t, w, t.TempDir())
 		ns1, _ := w.Namespace("ns1")
 		var out bytes.Buffer
 		sh := shell.New(w, nil, &out, &out)
@@ -59,6 +70,9 @@ func FuzzDispatch(f *testing.F) {
 		sh.Exec(ctx, ns1, args, strings.NewReader(""), &out, &out)
 		if strings.Contains(out.String(), "internal error") {
 			t.Fatalf("%q: %s", line, out.String())
+		}
+		if strings.Contains(out.String(), "uid=") || strings.Contains(out.String(), "root:x:0:0") {
+			t.Fatalf("%q reached the host: %s", line, out.String())
 		}
 		// The world still works.
 		if _, err := w.Namespace("ns1"); err != nil && args[0] != "ip" {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"sync/atomic"
 
@@ -73,6 +72,7 @@ func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
 		return 0
 	}
 	for {
+		s.ReportJobs(s.Stderr)
 		lr.SetPrompt(Prompt(s.ns()))
 		line, err := lr.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
@@ -118,78 +118,4 @@ func (s *Shell) runLineInterruptibly(ctx context.Context, line string) (interrup
 	signal.Stop(sig)
 	close(done)
 	return hit.Load()
-}
-
-// Completer completes command names, namespaces, devices and the ip/bridge
-// keywords for readline.
-type Completer struct {
-	Sh *Shell
-}
-
-var subcommands = map[string][]string{
-	"ip":       {"netns", "link", "addr", "address", "route", "neigh", "-o", "-s", "-br", "-4"},
-	"bridge":   {"link", "fdb"},
-	"brctl":    {"show", "showmacs", "addbr", "delbr", "addif", "delif"},
-	"iptables": {"-t", "-A", "-I", "-D", "-F", "-L", "-S", "-P", "-N", "-X", "-n", "-v", "nat", "filter", "MASQUERADE", "ACCEPT", "DROP"},
-	"sysctl":   {"-w", "-a", "net.ipv4.ip_forward"},
-	"docker":   {"run", "exec", "ps", "logs", "stop", "start", "restart", "kill", "rm", "inspect", "port", "network", "-d", "-it", "--rm", "--name", "--network", "-p", "nginx", "httpd", "busybox", "create", "connect", "disconnect", "ls"},
-}
-
-var keywords = map[string][]string{
-	"netns": {"add", "del", "list", "exec"},
-	"link":  {"add", "set", "del", "show", "type", "veth", "bridge", "peer", "name", "up", "down", "master", "nomaster", "netns", "address", "mtu", "dev"},
-	"addr":  {"add", "del", "flush", "show", "dev"},
-	"route": {"add", "del", "show", "get", "default", "via", "dev"},
-	"neigh": {"show", "add", "del", "flush", "dev"},
-	"fdb":   {"show", "br", "dev"},
-}
-
-// Do implements readline.AutoCompleter.
-func (c *Completer) Do(line []rune, pos int) ([][]rune, int) {
-	text := string(line[:pos])
-	words := strings.Fields(text)
-	partial := ""
-	if len(words) > 0 && !strings.HasSuffix(text, " ") {
-		partial = words[len(words)-1]
-		words = words[:len(words)-1]
-	}
-	var cands []string
-	if len(words) == 0 {
-		for _, b := range Builtins() {
-			if !strings.HasPrefix(b.Name, "nsemu-") {
-				cands = append(cands, b.Name)
-			}
-		}
-		cands = append(cands, "help", "exit", "echo")
-	} else {
-		cands = append(cands, subcommands[words[0]]...)
-		for _, w := range words {
-			cands = append(cands, keywords[w]...)
-		}
-		for _, n := range c.Sh.W.Namespaces() {
-			cands = append(cands, n.Name())
-		}
-		ns := c.Sh.ns()
-		// After `ip netns exec NS`, complete NS's devices.
-		for i := 0; i+2 < len(words); i++ {
-			if words[i] == "netns" && words[i+1] == "exec" {
-				if n, err := c.Sh.W.Namespace(words[i+2]); err == nil {
-					ns = n
-				}
-			}
-		}
-		for _, d := range ns.Links() {
-			cands = append(cands, d.Name())
-		}
-	}
-	sort.Strings(cands)
-	var out [][]rune
-	seen := map[string]bool{}
-	for _, cnd := range cands {
-		if strings.HasPrefix(cnd, partial) && !seen[cnd] {
-			seen[cnd] = true
-			out = append(out, []rune(cnd[len(partial):]+" "))
-		}
-	}
-	return out, len([]rune(partial))
 }

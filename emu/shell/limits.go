@@ -50,9 +50,11 @@ const (
 // limits counts frames and jobs in progress; a Shell and its sub-shells
 // share one.
 type limits struct {
-	frames, jobs atomic.Int64
+	frames, bgJobs atomic.Int64
 	// funcs are the names of the functions the shell's texts define.
 	funcs funcNames
+	// jobs are the background jobs (jobs.go).
+	jobs jobTable
 	// abort stops the script (or the interactive line) being run, with the
 	// limit it broke as the cause.
 	abort atomic.Pointer[context.CancelCauseFunc]
@@ -106,10 +108,10 @@ var errProcSubst = errors.New("process substitution is not supported in nsemu")
 
 // guard rewrites a parsed text in place (see Limits). It returns
 // errProcSubst, with its position, for a process substitution.
-func guard(f *syntax.File, funcs *funcNames) error {
+func guard(f *syntax.File, funcs *funcNames, jobs *jobTable) error {
 	var bad *syntax.ProcSubst
 	syntax.Walk(f, func(n syntax.Node) bool {
-		forkGuard(n)
+		forkGuard(n, jobs)
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
 			funcs.add(n.Name.Value)
@@ -133,45 +135,44 @@ func guard(f *syntax.File, funcs *funcNames) error {
 	return nil
 }
 
-// forkGuard puts a call of nsemu-fork before each background statement of
-// the statement lists of node n.
-func forkGuard(n syntax.Node) {
+// forkGuard rewrites the background statements of the statement lists of
+// node n into jobs (rewriteJob), each after its call of nsemu-fork.
+func forkGuard(n syntax.Node, jobs *jobTable) {
 	switch n := n.(type) {
 	case *syntax.File:
-		n.Stmts = withFork(n.Stmts)
+		n.Stmts = withFork(n.Stmts, jobs)
 	case *syntax.Subshell:
-		n.Stmts = withFork(n.Stmts)
+		n.Stmts = withFork(n.Stmts, jobs)
 	case *syntax.Block:
-		n.Stmts = withFork(n.Stmts)
+		n.Stmts = withFork(n.Stmts, jobs)
 	case *syntax.IfClause:
-		n.Cond, n.Then = withFork(n.Cond), withFork(n.Then)
+		n.Cond, n.Then = withFork(n.Cond, jobs), withFork(n.Then, jobs)
 	case *syntax.WhileClause:
-		n.Cond, n.Do = withFork(n.Cond), withFork(n.Do)
+		n.Cond, n.Do = withFork(n.Cond, jobs), withFork(n.Do, jobs)
 	case *syntax.ForClause:
-		n.Do = withFork(n.Do)
+		n.Do = withFork(n.Do, jobs)
 	case *syntax.CmdSubst:
-		n.Stmts = withFork(n.Stmts)
+		n.Stmts = withFork(n.Stmts, jobs)
 	case *syntax.CaseItem:
-		n.Stmts = withFork(n.Stmts)
+		n.Stmts = withFork(n.Stmts, jobs)
 	}
 }
 
-func withFork(stmts []*syntax.Stmt) []*syntax.Stmt {
+func withFork(stmts []*syntax.Stmt, jobs *jobTable) []*syntax.Stmt {
 	var out []*syntax.Stmt
 	for i, st := range stmts {
 		if !st.Background || (i > 0 && isFork(stmts[i-1])) {
 			out = append(out, st)
 			continue
 		}
-		call := &syntax.CallExpr{Args: []*syntax.Word{{Parts: []syntax.WordPart{&syntax.Lit{ValuePos: st.Pos(), ValueEnd: st.Pos(), Value: forkCmd}}}}}
-		out = append(out, &syntax.Stmt{Position: st.Pos(), Cmd: call}, st)
+		out = append(out, rewriteJob(st, jobs), st)
 	}
 	return out
 }
 
 func isFork(st *syntax.Stmt) bool {
 	c, ok := st.Cmd.(*syntax.CallExpr)
-	return ok && len(c.Args) == 1 && c.Args[0].Lit() == forkCmd
+	return ok && len(c.Args) > 0 && c.Args[0].Lit() == forkCmd
 }
 
 func guarded(rs []*syntax.Redirect, prefix string) bool {
@@ -197,7 +198,7 @@ func (s *Shell) parse(src io.Reader, name string) (*syntax.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := guard(f, &s.lim().funcs); err != nil {
+	if err := guard(f, &s.lim().funcs, &s.lim().jobs); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -223,7 +224,7 @@ func (s *Shell) openCounted(hc interp.HandlerContext, p string) (io.ReadWriteClo
 	switch {
 	case p == jobPath:
 		// nsemu-fork took the slot; the job gives it back at its end.
-		return &counted{n: &lim.jobs}, true, nil
+		return &counted{n: &lim.bgJobs}, true, nil
 	case strings.HasPrefix(p, framePath):
 		if lim.frames.Add(1) > MaxFrames {
 			lim.frames.Add(-1)
@@ -261,8 +262,8 @@ func (c *counted) Close() error {
 // fork takes a job slot for the background statement that follows
 // (nsemu-fork): past MaxJobs, the shell that tries stops, with bash's words.
 func (l *limits) fork() error {
-	if l.jobs.Add(1) > MaxJobs {
-		l.jobs.Add(-1)
+	if l.bgJobs.Add(1) > MaxJobs {
+		l.bgJobs.Add(-1)
 		return l.broke(fmt.Errorf("fork: retry: %w", errAgain))
 	}
 	return nil

@@ -6,9 +6,11 @@
 // that fails stops the run, and the error names the script, the line and the
 // command (`demo.sh:12: ip link set veth9 up: Cannot find device "veth9"`).
 // A statement written `! CMD` asserts that CMD fails. Commands run in the
-// host's root namespace unless wrapped in `ip netns exec NS ...`. Besides the
-// built-ins, only a few host text filters run (grep head tail wc sort uniq
-// cut awk sed tr), in pipes; any other program is "command not found".
+// host's root namespace unless wrapped in `ip netns exec NS ...`. Every
+// command is a built-in (the text tools too: grep, sed, awk... run in
+// process); no host program ever runs, and the files a script sees are the
+// emulated ones (files.go, emu/vfs): any other name is "command not
+// found", or "not emulated" for a real tool nsemu does not have.
 package shell
 
 import (
@@ -17,9 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,9 +33,6 @@ import (
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/vfs"
 )
-
-// HostFilters are the host programs a script may run (in pipes).
-var HostFilters = []string{"grep", "head", "tail", "wc", "sort", "uniq", "cut", "awk", "sed", "tr"}
 
 // shellBuiltins are handled by the interpreter itself.
 var shellBuiltins = []string{"echo", "printf", "true", "false", "test", "[", "exit", "set", "shift",
@@ -68,6 +65,8 @@ type Shell struct {
 	fsOnce     sync.Once
 	limits     *limits
 	limitsOnce sync.Once
+	// lineMode: lines are typed (RunLine): jobs say `[N] PID` when started.
+	lineMode atomic.Bool
 	// sources holds guarded texts of files being sourced, by absolute
 	// path (callHandler puts, OpenHandler takes).
 	sources sync.Map
@@ -195,9 +194,22 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 		if err := s.lim().fork(); err != nil {
 			return nil, err
 		}
+		s.startJob(ctx, args)
 		return []string{"true"}, nil
-	case "help":
-		return append([]string{"nsemu-help"}, args[1:]...), nil
+	case exitCmd:
+		if len(args) == 3 {
+			id, _ := strconv.Atoi(args[1])
+			status, _ := strconv.Atoi(args[2])
+			s.lim().jobs.finish(id, status)
+		}
+		return []string{"true"}, nil
+	case "wait":
+		if slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "%") }) {
+			return append([]string{waitCmd}, args[1:]...), nil
+		}
+	case "help", "jobs", "fg", "bg", "kill":
+		// The interpreter's own are missing or do not know nsemu's jobs.
+		return append([]string{"nsemu-" + args[0]}, args[1:]...), nil
 	case "eval":
 		text, err := s.reguard(strings.Join(args[1:], " "))
 		if err != nil {
@@ -251,6 +263,13 @@ func (s *Shell) guardTrap(args []string) []string {
 func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
+		if j := s.lim().jobs.running(hc.Env.Get(jobVar).String()); j != nil {
+			// A command of a background job: kill %N cancels it.
+			jctx, stop := context.WithCancel(ctx)
+			defer stop()
+			defer context.AfterFunc(j.ctx, stop)()
+			ctx = jctx
+		}
 		if s.OnCommand != nil {
 			s.OnCommand(int(hc.Pos.Line()), args)
 		}
@@ -274,7 +293,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
 			s.pending.mu.Unlock()
 		}
-		msg := lastLine(errBuf.String())
+		msg := causeLine(errBuf.String())
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
@@ -293,29 +312,54 @@ func (s *Shell) flushPending() {
 	}
 }
 
-// takePending returns the held error text without its last line (which the
-// error line repeats).
-func (s *Shell) takePending() string {
+// takePending returns the held error text without the line the error
+// line repeats: its last line when that is the cause. When hints follow
+// the cause (`Try 'iptables -h' ...`), the text is printed whole, in the
+// tool's order, and the error line repeats the cause after it.
+func (s *Shell) takePending(cause string) string {
 	s.pending.mu.Lock()
 	b := string(s.pending.buf)
 	s.pending.buf = nil
 	s.pending.mu.Unlock()
 	b = strings.TrimRight(b, "\n")
-	if i := strings.LastIndexByte(b, '\n'); i >= 0 {
-		return b[:i+1]
+	if b == "" {
+		return ""
 	}
-	return ""
+	i := strings.LastIndexByte(b, '\n')
+	if b[i+1:] != cause {
+		return b + "\n"
+	}
+	if i < 0 {
+		return ""
+	}
+	return b[:i+1]
 }
 
-func lastLine(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
+// causeLine is what a failed command's error line repeats: the last line
+// of its standard error that says what went wrong, not a hint that
+// follows it (`Try 'iptables -h' ...`, `See 'docker run --help'.`).
+func causeLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if !isHint(lines[i]) {
+			return lines[i]
+		}
 	}
-	return s
+	return lines[len(lines)-1]
 }
 
-// Exec runs one command (a built-in, or an allowed host filter) in a
+// isHint reports whether an error line only points at help.
+func isHint(l string) bool {
+	l = strings.TrimSpace(l)
+	for _, p := range []string{"Try `", "Try '", "See '", "Run '", "Usage:", "usage:"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return l == ""
+}
+
+// Exec runs one command (a built-in, or one of the shell's own) in a
 // namespace and returns its exit status.
 func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -328,11 +372,6 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 		}
 		return runBuiltin(b, c)
 	}
-	for _, f := range HostFilters {
-		if args[0] == f {
-			return s.hostFilter(ctx, ns, args, stdin, stdout, stderr)
-		}
-	}
 	for _, sb := range shellBuiltins {
 		if args[0] == sb {
 			// Reached through `ip netns exec NS echo ...`: run it in a
@@ -340,21 +379,16 @@ func (s *Shell) Exec(ctx context.Context, ns *emu.Namespace, args []string, stdi
 			return s.subshell(ctx, ns, args, stdin, stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "nsemu: %s: command not found\n", args[0])
+	fmt.Fprintln(stderr, notFound(args[0]))
 	return 127
 }
 
-// Runnable reports whether Exec would run a command name: a built-in, an
-// allowed host filter, or one of the interpreter's own built-ins. The
-// Docker engine asks it which commands a container can run.
+// Runnable reports whether Exec would run a command name: a built-in, or
+// one of the interpreter's own built-ins. The Docker engine asks it which
+// commands a container can run.
 func Runnable(name string) bool {
 	if _, ok := Lookup(name); ok {
 		return true
-	}
-	for _, f := range HostFilters {
-		if f == name {
-			return true
-		}
 	}
 	for _, b := range shellBuiltins {
 		if b == name {
@@ -374,32 +408,6 @@ func runBuiltin(b *Builtin, c *Cmd) (status int) {
 		}
 	}()
 	return b.Run(c)
-}
-
-func (s *Shell) hostFilter(ctx context.Context, ns *emu.Namespace, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	path, err := exec.LookPath(args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "nsemu: %s: not installed on this machine\n", args[0])
-		return 127
-	}
-	argv, cleanup, err := s.emulatedArgs(ns, args[1:])
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
-		return 2
-	}
-	defer cleanup()
-	cmd := exec.CommandContext(ctx, path, argv...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"}
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		fmt.Fprintf(stderr, "nsemu: %s: %v\n", args[0], err)
-		return 126
-	}
-	return 0
 }
 
 // sub makes a shell for text run from a command of s (sh -c, ip netns exec
@@ -448,15 +456,21 @@ func (s *Shell) subshell(ctx context.Context, ns *emu.Namespace, args []string, 
 
 // RunString runs shell text in namespace ns (for `sh -c TEXT` and `ip netns
 // exec NS sh -c TEXT`).
-func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer) int {
+//
+// params are sh -c's operands after the text: $0 (ARGV0) then $1...
+func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, stdin io.Reader, stdout, stderr io.Writer, params ...string) int {
 	sub := s.sub(ctx, ns, stdin, stdout, stderr)
-	r, err := sub.newRunner("sh", nil)
+	argv0, args := "sh", []string(nil)
+	if len(params) > 0 {
+		argv0, args = params[0], params[1:]
+	}
+	r, err := sub.newRunner("sh", args)
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
 	}
 	r.Reset()
-	f, err := s.parse(strings.NewReader(text), "sh")
+	f, err := s.parse(strings.NewReader(text), argv0)
 	if err != nil {
 		fmt.Fprintf(stderr, "sh: %v\n", err)
 		return 2
@@ -530,7 +544,9 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		return err
 	}
 	s.runner = r
+	defer s.reportFailedJobs(s.Stderr, name)
 	for _, st := range f.Stmts {
+		s.reportFailedJobs(s.Stderr, name)
 		if err := ctx.Err(); err != nil {
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
@@ -573,7 +589,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
 				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
 		}
-		if before := s.takePending(); before != "" {
+		if before := s.takePending(s.lastFail.msg); before != "" {
 			io.WriteString(s.Stderr, before)
 		}
 		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}
@@ -624,9 +640,13 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 			fmt.Fprintf(s.Stderr, "nsemu: %v\n", err)
 			return 2
 		}
-		_ = interp.Params("+e")(r)
 		s.runner = r
 	}
+	s.lineMode.Store(true)
+	s.ReportJobs(s.Stderr)
+	// Typed lines never stop the session (a script run before, with
+	// --init, left -e on).
+	_ = interp.Params("+e")(s.runner)
 	// A limit broken on this line stops what it started. The context is
 	// not cancelled when the line returns: its background jobs (cmd &,
 	// docker exec -d) go on.
@@ -661,38 +681,13 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 	return status
 }
 
+// SetStdin changes the standard input of the commands run from now on.
+func (s *Shell) SetStdin(in io.Reader) {
+	s.Stdin = in
+	if s.runner != nil {
+		_ = interp.StdIO(in, s.Stdout, s.Stderr)(s.runner)
+	}
+}
+
 // Exited reports whether the interactive shell ran `exit`.
 func (s *Shell) Exited() bool { return s.runner != nil && s.runner.Exited() }
-
-// emulatedArgs replaces the arguments of a host filter that name emulated
-// files (grep TRACE /var/log/syslog, tail /proc/net/arp) by temporary copies
-// of their emulated contents: a host program never reads the host's own.
-func (s *Shell) emulatedArgs(ns *emu.Namespace, args []string) ([]string, func(), error) {
-	var tmp []string
-	cleanup := func() {
-		for _, f := range tmp {
-			os.Remove(f)
-		}
-	}
-	out := append([]string(nil), args...)
-	for i, a := range out {
-		if !strings.HasPrefix(a, "/") || !vfs.IsEmulated(filepath.Clean(a)) {
-			continue
-		}
-		data, err := vfs.ReadFile(ns, filepath.Clean(a))
-		if err != nil {
-			cleanup()
-			return nil, func() {}, fmt.Errorf("%s: %v", a, err)
-		}
-		f, err := os.CreateTemp("", "nsemu-file-*")
-		if err != nil {
-			cleanup()
-			return nil, func() {}, err
-		}
-		tmp = append(tmp, f.Name())
-		f.Write(data)
-		f.Close()
-		out[i] = f.Name()
-	}
-	return out, cleanup, nil
-}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -42,7 +43,7 @@ func TestScriptBasics(t *testing.T) {
 		{name: "if conditions may fail", src: "if false; then echo a; else echo b; fi\n", wantOut: "b\n"},
 		{name: "loop body failure stops", src: "for i in 1 2; do\n  echo $i\n  nosuch\ndone\necho after\n", wantOut: "1\n", wantErr: "test.sh:3: nosuch"},
 		{name: "syntax error", src: "if then fi\n", wantErr: "test.sh:1: syntax error"},
-		{name: "pipe to host filter", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
+		{name: "pipe to a text tool", src: "printf 'a\\nb\\nc\\n' | grep b\n", wantOut: "b\n"},
 		{name: "host program refused", src: "curlx http://example\n", wantErr: "command not found"},
 		{name: "sh -c", src: "sh -c 'echo in; false' || echo caught\n", wantOut: "in\ncaught\n"},
 		{name: "sleep is instant", src: "sleep 30\necho woke\n", wantOut: "woke\n"},
@@ -90,7 +91,7 @@ func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
 }
 
 // TestRedirectsStayInTheEmulator: redirections to /proc or /sys reach the
-// emulated world, never the host's files, and host filters read the
+// emulated world, never the host's files, and the text tools read the
 // emulated files too.
 func TestRedirectsStayInTheEmulator(t *testing.T) {
 	before, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
@@ -183,5 +184,111 @@ func TestInteractCtrlC(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "context canceled") {
 		t.Errorf("Ctrl-C printed an internal error:\n%s", out.String())
+	}
+}
+
+// TestErrorCause checks that a failed step's error line carries the cause
+// in the tool's words, not the hint printed after it.
+func TestErrorCause(t *testing.T) {
+	for src, want := range map[string]string{
+		"iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j MASQ\n": "Couldn't load target `MASQ'",
+		"sysctl -n\n":                 "sysctl: no variables specified",
+		"docker run --frob busybox\n": "unknown flag: --frob",
+	} {
+		_, stderr, err := builtintest.Script(t, src)
+		var se *shell.ScriptError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, want) {
+			t.Errorf("%s: error %v, want the cause %q", strings.TrimSpace(src), err, want)
+		}
+		if strings.Contains(se.Msg, "Try ") || strings.Contains(se.Msg, "See '") {
+			t.Errorf("%s: the error line is a hint: %q (stderr %q)", strings.TrimSpace(src), se.Msg, stderr)
+		}
+	}
+}
+
+// TestHelpAndSudo checks help's grouped list, a tool nsemu does not have,
+// and sudo in front of a tutorial's line.
+func TestHelpAndSudo(t *testing.T) {
+	out, _, err := builtintest.Script(t, "help\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"iproute2:\n", "  ip  ", "netfilter:\n", "  iptables ", "Docker:\n", "  ping "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "nsemu-") {
+		t.Errorf("help lists an internal command:\n%s", out)
+	}
+	_, _, err = builtintest.Script(t, "ethtool -k eth0\n")
+	var se *shell.ScriptError
+	if !errors.As(err, &se) || se.Msg != "nsemu: ethtool: not emulated" || se.Status != 127 {
+		t.Errorf("ethtool: %v, want status 127 nsemu: ethtool: not emulated", err)
+	}
+	out, _, err = builtintest.Script(t, "sudo ip netns add red\nsudo -E ip netns list\n")
+	if err != nil || out != "red\n" {
+		t.Errorf("sudo: %q, %v", out, err)
+	}
+}
+
+// TestComplete checks completion by context.
+func TestComplete(t *testing.T) {
+	w := builtintest.World(t)
+	builtintest.MustRun(t, w, nil, "ip netns add nsa\nip netns add nsb\nip link add br0 type bridge\nip link add veth0 type veth peer name eth0 netns nsa\n")
+	c := &shell.Completer{Sh: shell.New(w, nil, io.Discard, io.Discard)}
+	do := func(line string) []string {
+		got, _ := c.Do([]rune(line), len([]rune(line)))
+		var out []string
+		for _, g := range got {
+			out = append(out, strings.TrimSpace(line[strings.LastIndex(line, " ")+1:]+string(g)))
+		}
+		return out
+	}
+	for line, want := range map[string][]string{
+		"ip netns exec n":                 {"nsa", "nsb"},
+		"ip netns exec nsa ip l":          {"link"},
+		"ip netns exec nsa ip link set e": {"eth0"},
+		"ip link set veth0 master ":       {"br0"},
+		"ip link set veth0 netns ns":      {"nsa", "nsb"},
+		"pi":                              {"ping"},
+	} {
+		if got := do(line); !slices.Equal(got, want) {
+			t.Errorf("complete %q = %q, want %q", line, got, want)
+		}
+	}
+}
+
+// TestShArgs checks sh -c TEXT ARGV0 ARGS... (xargs sh -c relies on it).
+func TestShArgs(t *testing.T) {
+	out, _, err := builtintest.Script(t, "sh -c 'echo $0 $1-$2' zero one two\necho a b | xargs sh -c 'echo [$0] [$1]'\n")
+	if err != nil || out != "zero one-two\n[a] [b]\n" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}
+
+// TestJobs checks job control: jobs lists, kill %N ends a job (wait says
+// 143), a failed job is reported with its line in a script, and typed
+// lines announce a job with [N] PID and its end before the next prompt.
+func TestJobs(t *testing.T) {
+	out, stderr, err := builtintest.Script(t, "sleep 3 &\nsleep 1 &\njobs\nkill %1\nwait %1 || echo killed $?\nfalse &\nsleep 0.5\necho end\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want := "[1]-  Running                 sleep 3 &\n[2]+  Running                 sleep 1 &\nkilled 143\nend\n"
+	if out != want {
+		t.Errorf("stdout %q, want %q", out, want)
+	}
+	if !strings.Contains(stderr, "test.sh:6: background job [") || !strings.Contains(stderr, "Exit 1                  false") {
+		t.Errorf("the failed job is not reported: %q", stderr)
+	}
+	if strings.Contains(stderr, "Terminated") {
+		t.Errorf("a job the script killed is reported as failed: %q", stderr)
+	}
+	tr := builtintest.Transcript(t, "sleep 1 &\nsleep 2\necho next\n")
+	for _, w := range []string{"[1] 4001\n", "[1]+  Done                    sleep 1\n"} {
+		if !strings.Contains(tr, w) {
+			t.Errorf("transcript lacks %q:\n%s", w, tr)
+		}
 	}
 }

@@ -32,10 +32,29 @@ func etcFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 	case inContainer:
 		s = f.ResolvConf
 	default:
-		// The emulated machine has no name server.
-		return nil, false, true
+		return machineResolvConf(ns.World()), false, true
 	}
 	return Static(s), false, true
+}
+
+// machineResolvConf is the machine's /etc/resolv.conf, writable (root's
+// `echo nameserver 192.0.2.1 > /etc/resolv.conf`). A new world has none
+// (the emulated machine has no name server) until an uplink or a script
+// writes it.
+func machineResolvConf(w *emu.World) *File {
+	return &File{
+		Read: func() ([]byte, error) {
+			s, ok := w.ResolvConf()
+			if !ok {
+				return nil, ErrNoEnt
+			}
+			return []byte(s), nil
+		},
+		Write: func(b []byte) error {
+			w.SetResolvConf(string(b))
+			return nil
+		},
+	}
 }
 
 // Hostname is the host name processes in ns see.

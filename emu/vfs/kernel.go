@@ -52,7 +52,7 @@ func (k kernelFS) OpenFile(name string, flag int, _ os.FileMode) (afero.File, er
 	if err != nil {
 		return nil, err
 	}
-	g := &genFile{k: k, name: name, mtime: k.ns.World().Clock().Now()}
+	g := &genFile{stat: k.Stat, name: name, mtime: k.ns.World().Clock().Now()}
 	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
 	switch {
 	case dir && writing:
@@ -123,7 +123,8 @@ func (k kernelFS) Chtimes(name string, _, _ time.Time) error { return k.refuse("
 
 // genFile is an open generated file or directory.
 type genFile struct {
-	k        kernelFS
+	// stat describes an entry of the directory (by its full name).
+	stat     func(name string) (os.FileInfo, error)
 	name     string
 	mtime    time.Time
 	dir      bool
@@ -188,7 +189,7 @@ func (g *genFile) Readdir(n int) ([]os.FileInfo, error) {
 	var out []os.FileInfo
 	for _, nm := range names {
 		fi := &info{name: nm, mode: 0o444, mtime: g.mtime}
-		if st, err := g.k.Stat(path.Join(g.name, nm)); err == nil {
+		if st, err := g.stat(path.Join(g.name, nm)); err == nil {
 			fi.mode, fi.size = st.Mode(), st.Size()
 		}
 		out = append(out, fi)

@@ -243,7 +243,7 @@ func (v *View) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, er
 	f, err := fsys.OpenFile(p, flag, perm)
 	if err != nil {
 		if len(v.children(path.Clean("/"+name))) > 0 && errors.Is(err, fs.ErrNotExist) && flag&(os.O_WRONLY|os.O_RDWR) == 0 {
-			return &genFile{name: name, dir: true, names: v.children(path.Clean("/" + name))}, nil
+			return &genFile{stat: v.Stat, name: name, dir: true, names: v.children(path.Clean("/" + name))}, nil
 		}
 		return nil, cerr(name, err)
 	}
@@ -420,17 +420,18 @@ func Strerror(err error) string {
 	if errors.As(err, &ce) {
 		return ce.text
 	}
+	// The errno entries come first: Go counts ENOTEMPTY as fs.ErrExist.
 	for _, e := range []struct {
 		is   error
 		text string
 	}{
-		{syscall.ENOENT, "No such file or directory"}, {fs.ErrNotExist, "No such file or directory"},
-		{syscall.EEXIST, "File exists"}, {fs.ErrExist, "File exists"},
+		{syscall.ENOENT, "No such file or directory"}, {syscall.EEXIST, "File exists"},
 		{syscall.EISDIR, "Is a directory"}, {syscall.ENOTDIR, "Not a directory"},
-		{syscall.EACCES, "Permission denied"}, {syscall.EPERM, "Operation not permitted"}, {fs.ErrPermission, "Permission denied"},
+		{syscall.EACCES, "Permission denied"}, {syscall.EPERM, "Operation not permitted"},
 		{syscall.EROFS, "Read-only file system"}, {syscall.ENOTEMPTY, "Directory not empty"},
 		{syscall.EXDEV, "Invalid cross-device link"}, {syscall.EBADF, "Bad file descriptor"},
 		{syscall.EINVAL, "Invalid argument"}, {syscall.EBUSY, "Device or resource busy"},
+		{fs.ErrNotExist, "No such file or directory"}, {fs.ErrExist, "File exists"}, {fs.ErrPermission, "Permission denied"},
 	} {
 		if errors.Is(err, e.is) {
 			return e.text

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
@@ -183,5 +184,34 @@ func TestGenerated(t *testing.T) {
 	}
 	if err := v.WriteFile("/nodir/f", nil, 0o644); vfs.Strerror(err) != "No such file or directory" {
 		t.Errorf("creating a file in a missing directory: %v", err)
+	}
+}
+
+// TestMountPointListing lists the directory above a shared directory that
+// only the mount makes exist: the shared directory is a directory there.
+func TestMountPointListing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "shared")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w, s := newSystem(t, vfs.HostDir{Path: dir})
+	fis, err := s.View(w.Host()).ReadDir(filepath.Dir(dir))
+	if err != nil || len(fis) != 1 || fis[0].Name() != "shared" || !fis[0].IsDir() {
+		t.Fatalf("ReadDir(%q) = %v, %v; want the directory shared", filepath.Dir(dir), fis, err)
+	}
+}
+
+// TestStrerror checks the C library's words for errors Go also counts as
+// others (ENOTEMPTY is an fs.ErrExist).
+func TestStrerror(t *testing.T) {
+	for err, want := range map[error]string{
+		syscall.ENOTEMPTY: "Directory not empty",
+		syscall.EEXIST:    "File exists",
+		fs.ErrNotExist:    "No such file or directory",
+		syscall.EROFS:     "Read-only file system",
+	} {
+		if got := vfs.Strerror(err); got != want {
+			t.Errorf("Strerror(%v) = %q, want %q", err, got, want)
+		}
 	}
 }

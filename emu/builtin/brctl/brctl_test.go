@@ -62,7 +62,7 @@ func TestBrctl(t *testing.T) {
 		{Name: "showmacs missing", Cmd: "brctl showmacs nosuch", Err: "read of forward table failed: No such device", Status: 1},
 		{Name: "showmacs a veth", Setup: "ip link add v0 type veth peer name v1\n", Cmd: "brctl showmacs v0",
 			Err: "read of forward table failed: Operation not supported", Status: 1},
-		{Name: "wrong argument count", Cmd: "brctl showmacs", Err: "Usage: brctl showmacs <bridge>\t\tshow a list of mac addrs", Status: 1},
+		{Name: "wrong argument count", Cmd: "brctl showmacs", Err: "Incorrect number of arguments for command", Status: 1, Stderr: "Usage: brctl showmacs <bridge>\t\tshow a list of mac addrs"},
 		{Name: "bad ageing", Setup: "brctl addbr br0\n", Cmd: "brctl setageing br0 x", Err: "bad ageing time value", Status: 1},
 		{Name: "unknown command", Cmd: "brctl foo", OutRe: "^Usage: brctl", Err: "never heard of command [foo]", Status: 1},
 		{Name: "not emulated", Setup: "brctl addbr br0\n", Cmd: "brctl setfd br0 2",

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -52,7 +53,12 @@ func Run(t testing.TB, w *emu.World, ns *emu.Namespace, src string) Result {
 	switch {
 	case errors.As(err, &r.ScriptErr):
 		r.Status = r.ScriptErr.Status
-		r.Err += r.ScriptErr.Msg + "\n"
+		// The shell printed the failing command's standard error but for
+		// the line its error line repeats, unless hints followed that line
+		// (then it printed it whole).
+		if !slices.Contains(strings.Split(r.Err, "\n"), r.ScriptErr.Msg) {
+			r.Err += r.ScriptErr.Msg + "\n"
+		}
 	case err != nil:
 		t.Fatal(err)
 	}

@@ -2,10 +2,12 @@ package coreutils
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/nsemu/nsemu/emu/builtin/internal/opts"
+	"github.com/nsemu/nsemu/emu/builtin/internal/textio"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -13,93 +15,64 @@ type catFlags struct {
 	number, numberNonBlank, ends, tabs, squeeze, nonprint bool
 }
 
-func runCat(c *shell.Cmd) int {
+// parseCat reads cat's command line.
+func parseCat(args []string) (catFlags, []string, error) {
 	var f catFlags
-	var files []string
-	opts := true
-	for _, a := range c.Args[1:] {
-		switch {
-		case opts && a == "--":
-			opts = false
-		case opts && strings.HasPrefix(a, "--") && len(a) > 2:
-			switch a {
-			case "--number":
-				f.number = true
-			case "--number-nonblank":
-				f.numberNonBlank = true
-			case "--show-ends":
-				f.ends = true
-			case "--show-tabs":
-				f.tabs = true
-			case "--show-all":
-				f.nonprint, f.ends, f.tabs = true, true, true
-			case "--squeeze-blank":
-				f.squeeze = true
-			case "--show-nonprinting":
-				f.nonprint = true
-			case "--help":
-				c.Printf("Usage: cat [OPTION]... [FILE]...\nConcatenate FILE(s) to standard output.\n")
-				return 0
-			default:
-				return c.Fail(1, "cat: unrecognized option '%s'\nTry 'cat --help' for more information.", a)
-			}
-		case opts && strings.HasPrefix(a, "-") && len(a) > 1:
-			for _, o := range a[1:] {
-				switch o {
-				case 'n':
-					f.number = true
-				case 'b':
-					f.numberNonBlank = true
-				case 'E':
-					f.ends = true
-				case 'T':
-					f.tabs = true
-				case 's':
-					f.squeeze = true
-				case 'v':
-					f.nonprint = true
-				case 'A':
-					f.nonprint, f.ends, f.tabs = true, true, true
-				case 'e':
-					f.nonprint, f.ends = true, true
-				case 't':
-					f.nonprint, f.tabs = true, true
-				case 'u':
-				default:
-					return c.Fail(1, "cat: invalid option -- '%c'\nTry 'cat --help' for more information.", o)
-				}
-			}
-		default:
-			files = append(files, a)
-		}
+	all := func(string) error { f.nonprint, f.ends, f.tabs = true, true, true; return nil }
+	set := &opts.Set{Prog: "cat", Opts: []opts.Opt{
+		{Short: 'n', Long: "number", Do: set(&f.number)},
+		{Short: 'b', Long: "number-nonblank", Do: set(&f.numberNonBlank)},
+		{Short: 'E', Long: "show-ends", Do: set(&f.ends)},
+		{Short: 'T', Long: "show-tabs", Do: set(&f.tabs)},
+		{Short: 's', Long: "squeeze-blank", Do: set(&f.squeeze)},
+		{Short: 'v', Long: "show-nonprinting", Do: set(&f.nonprint)},
+		{Short: 'A', Long: "show-all", Do: all},
+		{Short: 'e', Do: func(string) error { f.nonprint, f.ends = true, true; return nil }},
+		{Short: 't', Do: func(string) error { f.nonprint, f.tabs = true, true; return nil }},
+		{Short: 'u', Do: func(string) error { return nil }},
+		{Long: "help", Do: func(string) error { return errHelp }},
+	}}
+	files, err := parseOpts(set, 1, args)
+	return f, operands(files), err
+}
+
+func runCat(c *shell.Cmd) int {
+	f, files, err := parseCat(c.Args[1:])
+	if err == errHelp {
+		c.Printf("Usage: cat [OPTION]... [FILE]...\nConcatenate FILE(s) to standard output.\n")
+		return 0
 	}
-	if len(files) == 0 {
-		files = []string{"-"}
+	if err != nil {
+		return c.Exit(err)
 	}
 	w := &catWriter{f: f, out: c.Stdout, bol: true}
 	status := 0
 	for _, name := range files {
-		var data []byte
-		var err error
-		if name == "-" {
-			if c.Stdin == nil {
-				continue
-			}
-			data, err = io.ReadAll(c.Stdin)
-		} else {
-			data, err = c.ReadFile(name)
-		}
+		in, err := input(c, name)
 		if err != nil {
-			fmt.Fprintf(c.Stderr, "cat: %s\n", shell.FileError(err))
-			status = 1
+			status = c.Errorf("cat: %s", shell.FileError(err))
 			continue
 		}
-		if _, err := w.Write(data); err != nil {
-			return 1
+		_, err = io.Copy(w, in)
+		in.Close()
+		var we *catWriteError
+		switch {
+		case errors.As(err, &we):
+			return textio.SigPipe
+		case err != nil && c.Ctx.Err() != nil:
+			return 130
+		case err != nil:
+			status = c.Errorf("cat: %s: %s", name, strerror(err))
 		}
 	}
 	return status
 }
+
+// errHelp ends a parse for --help.
+var errHelp = errors.New("help")
+
+// catWriteError is a failed write of cat's output.
+type catWriteError struct{ error }
 
 // catWriter applies cat's options across files, as GNU cat does (line
 // numbers carry on from one file to the next).
@@ -114,7 +87,11 @@ type catWriter struct {
 func (w *catWriter) Write(data []byte) (int, error) {
 	f := w.f
 	if !f.number && !f.numberNonBlank && !f.ends && !f.tabs && !f.squeeze && !f.nonprint {
-		return w.out.Write(data)
+		n, err := w.out.Write(data)
+		if err != nil {
+			err = &catWriteError{err}
+		}
+		return n, err
 	}
 	var b bytes.Buffer
 	for _, ch := range data {
@@ -160,7 +137,7 @@ func (w *catWriter) Write(data []byte) (int, error) {
 		}
 	}
 	if _, err := w.out.Write(b.Bytes()); err != nil {
-		return 0, err
+		return 0, &catWriteError{err}
 	}
 	return len(data), nil
 }

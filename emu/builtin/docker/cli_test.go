@@ -348,3 +348,28 @@ func TestDockerExecDetached(t *testing.T) {
 		{line: "up=no; for i in 1 2 3 4 5 6 7 8 9 10; do if nc -z -w 1 172.17.0.2 9000; then up=yes; break; fi; sleep 0.1; done; [ $up = yes ]", status: 0},
 	})
 }
+
+// TestResolvConf: the machine has no /etc/resolv.conf until one is
+// written (an uplink writes one); named namespaces read the machine's; a
+// container on the default bridge gets a copy without the loopback name
+// servers, or Google's when none is left.
+func TestResolvConf(t *testing.T) {
+	w := builtintest.World(t)
+	r := builtintest.Run(t, w, nil, "cat /etc/resolv.conf\n")
+	if r.Status == 0 {
+		t.Fatalf("a new machine has a resolv.conf:\n%s", r.Out)
+	}
+	out := builtintest.MustRun(t, w, nil, `printf 'nameserver 127.0.0.53\nnameserver 192.0.2.53\nsearch example\n' > /etc/resolv.conf
+ip netns add ns1
+ip netns exec ns1 cat /etc/resolv.conf
+docker run --rm busybox cat /etc/resolv.conf
+echo nameserver 127.0.0.53 > /etc/resolv.conf
+docker run --rm busybox cat /etc/resolv.conf
+`)
+	want := "nameserver 127.0.0.53\nnameserver 192.0.2.53\nsearch example\n" +
+		"nameserver 192.0.2.53\nsearch example\n" +
+		"nameserver 8.8.8.8\nnameserver 8.8.4.4\n"
+	if out != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+}

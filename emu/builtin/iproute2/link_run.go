@@ -426,7 +426,7 @@ func (ip *ipCmd) linkDel(a *args) error {
 	if err != nil {
 		return nodev(dev)
 	}
-	if (r.typ != "" && r.typ != kindName(d.Kind)) || d.Kind == emu.KindLoopback {
+	if (r.typ != "" && r.typ != kindName(d.Kind)) || d.Kind == emu.KindLoopback || d.Kind == emu.KindEther {
 		return errNotSupported
 	}
 	return emuErr(ip.ns.DelLink(dev))

@@ -134,10 +134,13 @@ func (l *linkView) flags() string {
 }
 
 func (l *linkView) qdisc() string {
-	if l.up {
-		return "noqueue"
+	switch {
+	case !l.up:
+		return "noop"
+	case l.kind == emu.KindEther:
+		return "fq_codel" // a physical NIC's default, not a veth's
 	}
-	return "noop"
+	return "noqueue"
 }
 
 // header is the first line of ip link (mode true) and ip addr.

@@ -74,6 +74,15 @@ func device(ns *emu.Namespace, dev string) (string, error) {
 // create opens the pcapng file of -w, in the emulated file system (the
 // working directory is the real one: a learner opens it in Wireshark).
 func create(c *shell.Cmd, name string) (*capture.Writer, error) {
+	if name == "-" {
+		// Standard output, frame by frame (tcpdump -w - | ...).
+		pw, err := capture.NewWriter(struct{ io.Writer }{c.Stdout}, "nsemu tcpdump")
+		if err != nil {
+			return nil, fmt.Errorf("tcpdump: %v", err)
+		}
+		pw.StreamEach()
+		return pw, nil
+	}
 	file, err := c.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("tcpdump: %s", shell.FileError(err))

@@ -43,6 +43,9 @@ func TestTcpdump(t *testing.T) {
 		{name: "write then read", script: "tcpdump -c 2 -i eth0 -w " + pcap + " icmp &\nsleep 0.01\nping -c 1 10.0.0.2 > /dev/null\nwait\ntcpdump -r " + pcap + "\n", want: []string{
 			`(?m)^\d\d:\d\d:\d\d\.\d{6} ns1/eth0 IP 10\.0\.0\.1 > 10\.0\.0\.2: ICMP echo request`,
 		}},
+		{name: "write to standard output", script: "tcpdump -c 2 -i eth0 -w - icmp > " + pcap + ".2 &\nsleep 0.01\nping -c 1 10.0.0.2 > /dev/null\nwait\ntcpdump -r " + pcap + ".2\n", want: []string{
+			`(?m)^\d\d:\d\d:\d\d\.\d{6} ns1/eth0 IP 10\.0\.0\.1 > 10\.0\.0\.2: ICMP echo request`,
+		}},
 		{name: "unknown device", script: "tcpdump -i veth9\n", wantErr: "tcpdump -i veth9: (SIOCGIFHWADDR: No such device)"},
 		{name: "bad filter", script: "tcpdump -i eth0 port x\n", wantErr: "illegal port number"},
 	}

@@ -1,0 +1,4 @@
+#!/bin/bash
+# Records what GNU coreutils prints for the scripts here (NAME.sh -> NAME.real);
+# see ../../internal/texttest/record.sh.
+cd "$(dirname "$0")" && exec ../../internal/texttest/record.sh "$@"
