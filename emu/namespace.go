@@ -15,6 +15,7 @@ import (
 	"github.com/nsemu/nsemu/stack"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
+	"github.com/nsemu/nsemu/vethsim/qdisc"
 )
 
 var nsSeq atomic.Int64
@@ -27,7 +28,8 @@ type Namespace struct {
 	root    bool
 	created int64
 	st      *stack.Stack
-	hidden  bool // made by NewHiddenNamespace, never changes; World.hidden lists the live ones
+	lo      *qdisc.Egress // lo's link endpoint, which can hold a qdisc
+	hidden  bool          // made by NewHiddenNamespace, never changes; World.hidden lists the live ones
 
 	// mu guards devs, dead, sysctls and hooks. It is held only to read or
 	// change them, never while calling out: it is taken alone or under
@@ -215,6 +217,16 @@ func (n *Namespace) setUpLocked(d *Device, up bool) error {
 		d.br.SetUp(up)
 	}
 	d.up = up
+	if up {
+		d.activated.Store(true)
+		return nil
+	}
+	// Down, the device's qdisc drops what it holds; so does its peer's,
+	// which loses its carrier.
+	d.resetQdisc()
+	if d.peer != nil {
+		d.peer.resetQdisc()
+	}
 	return nil
 }
 
@@ -314,6 +326,11 @@ func (n *Namespace) MoveLink(name string, to *Namespace) error {
 	} else if err := n.st.RemoveNIC(name); err != nil {
 		return err
 	}
+	// Linux shuts the device down: its qdisc goes, noop until it is up;
+	// its peer loses the carrier.
+	d.dropQdisc()
+	d.activated.Store(false)
+	d.peer.resetQdisc()
 	d.end.SetUp(false)
 	d.up = false
 	if err := to.st.AddNIC(name, d.end); err != nil {
@@ -447,6 +464,7 @@ func (w *World) deleteVethLocked(d *Device) {
 			continue
 		}
 		ns := x.ns
+		x.dropQdisc()
 		if x.master != nil {
 			_ = ns.releaseLocked(x, false)
 		} else {
@@ -475,6 +493,7 @@ func (n *Namespace) deleteBridgeLocked(d *Device) {
 		// namespace again, unless the namespace goes too.
 		_ = n.releaseLocked(p, !n.dying())
 	}
+	d.dropQdisc()
 	_ = n.st.RemoveNIC(d.name)
 	d.br.Self().WaitDetached()
 	d.br.Stop()
@@ -514,6 +533,8 @@ func (n *Namespace) destroy() {
 			n.w.deleteVethLocked(d)
 		case KindBridge:
 			n.deleteBridgeLocked(d)
+		case KindLoopback:
+			d.dropQdisc()
 		}
 	}
 	n.w.topo.Unlock()

@@ -18,6 +18,7 @@ package emu
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"sort"
@@ -25,11 +26,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gvisor.dev/gvisor/pkg/tcpip/link/loopback"
+
 	"github.com/nsemu/nsemu/emu/clock"
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/stack"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
+	"github.com/nsemu/nsemu/vethsim/qdisc"
 )
 
 // HostName is the name events give the host's root namespace.
@@ -62,6 +66,12 @@ type Options struct {
 	// GSO lets TCP segments up to 64 KB cross veth pairs whole when no
 	// observer needs real frames. On by default; set NoGSO to turn it off.
 	NoGSO bool
+	// Seed, when not 0, seeds the world's random choices (netem's losses,
+	// jitter, duplicates, reordering, corruption): each user draws a
+	// source of its own from it, in the order they are made, so the same
+	// script with the same seed makes the same choices. 0 picks a random
+	// seed.
+	Seed uint64
 	// Realtime keeps the clock on wall time: Warp does nothing, so a
 	// 5-second sleep takes 5 seconds (nsemu shell; nsemu run --realtime).
 	Realtime bool
@@ -122,6 +132,14 @@ type World struct {
 
 	// hidden are the live hidden namespaces (anon.go).
 	hidden map[*Namespace]struct{}
+
+	// rngMu guards rng, the source every NewRand draws its seed from. It
+	// is a leaf.
+	rngMu sync.Mutex
+	rng   *rand.Rand
+	// autohandle is the last qdisc handle the kernel picked (qdisc.go);
+	// under mu.
+	autohandle uint32
 }
 
 // New makes a world with the host's root namespace in it.
@@ -130,7 +148,12 @@ func New(opts Options) *World {
 	if c == nil {
 		c = clock.New()
 	}
-	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2,
+		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), autohandle: 0x80000000}
 	w.realtime.Store(opts.Realtime)
 	h, err := w.newNamespace(HostName, true)
 	if err != nil {
@@ -151,6 +174,16 @@ func (w *World) Attach(key any, make func() any) any {
 	}
 	v, _ := w.attached.LoadOrStore(key, make())
 	return v
+}
+
+// NewRand returns a random source of its own, seeded from the world's
+// (Options.Seed): one per user of randomness (a netem qdisc), so that what
+// one draws does not depend on what the others do.
+func (w *World) NewRand() *rand.Rand {
+	w.rngMu.Lock()
+	a, b := w.rng.Uint64(), w.rng.Uint64()
+	w.rngMu.Unlock()
+	return rand.New(rand.NewPCG(a, b))
 }
 
 // SetRealtime turns real time on or off (see Options.Realtime); it
@@ -271,11 +304,12 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 }
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
-	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus})
+	loLink := qdisc.NewEgress(loopback.New())
+	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink})
 	if err != nil {
 		return nil, err
 	}
-	n := &Namespace{w: w, name: name, root: root, st: st, devs: map[string]*Device{}, created: nsSeq.Add(1)}
+	n := &Namespace{w: w, name: name, root: root, st: st, lo: loLink, devs: map[string]*Device{}, created: nsSeq.Add(1)}
 	lo := &Device{Kind: KindLoopback, ns: n, index: 1}
 	lo.name = "lo"
 	n.devs["lo"] = lo
@@ -393,6 +427,13 @@ type Device struct {
 	// master is the bridge a veth end is enslaved to.
 	master *Device
 	up     bool
+	// qd is the root qdisc tc attached, nil for the default one; it is
+	// swapped under the World's topo lock and read without it (qdisc.go).
+	qd atomic.Pointer[rootQdisc]
+	// activated: the device has been up since it was made (or moved, or
+	// its qdisc deleted while down), so its default qdisc is noqueue
+	// rather than noop.
+	activated atomic.Bool
 }
 
 // Name returns the device's name.

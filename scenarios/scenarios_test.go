@@ -106,7 +106,7 @@ func parseSteps(out string, texts []string) []step {
 var pingSummary = regexp.MustCompile(`(\d+) packets transmitted, (\d+) received`)
 
 // kernelTools are what the kernel run needs.
-var kernelTools = []string{"unshare", "bash", "ip", "iptables", "ping", "sysctl", "bridge", "route", "mount"}
+var kernelTools = []string{"unshare", "bash", "ip", "iptables", "ping", "sysctl", "bridge", "route", "mount", "tc"}
 
 func skipOrFail(t *testing.T, why string) {
 	t.Helper()

@@ -52,6 +52,9 @@ type PingReply struct {
 	// Error is set when an ICMP error answered instead of an echo reply, in
 	// ping's words ("Destination Host Unreachable", "Time to live exceeded").
 	Error string
+	// Dup marks a second echo reply to the same probe (a duplicating
+	// link, netem duplicate): ping prints "(DUP!)" and counts it apart.
+	Dup bool
 }
 
 // Pinger sends ICMP echo requests from a namespace and matches the replies.
@@ -65,8 +68,10 @@ type Pinger struct {
 
 	mu     sync.Mutex
 	closed bool
-	// sentAt holds when each outstanding probe left, for RTTs.
-	sentAt map[uint16]tcpip.MonotonicTime
+	// sentAt holds when each probe left, for RTTs; answered the probes an
+	// echo reply answered already (a second one is a duplicate).
+	sentAt   map[uint16]tcpip.MonotonicTime
+	answered map[uint16]bool
 	// large sends probes that need fragments (see writeLarge).
 	large tcpip.Endpoint
 }
@@ -154,7 +159,7 @@ func (p *Pinger) Ping(ctx context.Context, seq uint16) (PingReply, error) {
 	}
 	for {
 		r, err := p.Recv(ctx, p.opts.Timeout)
-		if err != nil || r.Seq == seq || (r.Error != "" && r.Seq == 0) {
+		if err != nil || (r.Seq == seq && !r.Dup) || (r.Error != "" && r.Seq == 0) {
 			if r.Seq == 0 {
 				r.Seq = seq
 			}
@@ -182,9 +187,10 @@ func (p *Pinger) Send(seq uint16) error {
 	icmpHdr.SetChecksum(^checksum.Checksum(msg, 0))
 	p.mu.Lock()
 	if p.sentAt == nil {
-		p.sentAt = map[uint16]tcpip.MonotonicTime{}
+		p.sentAt, p.answered = map[uint16]tcpip.MonotonicTime{}, map[uint16]bool{}
 	}
 	p.sentAt[seq] = clock.NowMonotonic()
+	delete(p.answered, seq)
 	p.mu.Unlock()
 
 	var r bytes.Reader
@@ -226,11 +232,12 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 				p.mu.Lock()
 				sent, known := p.sentAt[rep.Seq]
 				if known && rep.Error == "" {
-					delete(p.sentAt, rep.Seq)
+					rep.Dup = p.answered[rep.Seq]
+					p.answered[rep.Seq] = true
 				}
 				p.mu.Unlock()
 				if !known {
-					continue // an answer to no probe of ours (a duplicate)
+					continue // an answer to no probe of ours
 				}
 				rep.RTT = clock.NowMonotonic().Sub(sent)
 				return rep, nil

@@ -71,6 +71,9 @@ type Config struct {
 	Clock tcpip.Clock
 	// Bus receives neighbour, route, NAT and drop events; may be nil.
 	Bus *trace.Bus
+	// Loopback is lo's link endpoint: gVisor's loopback when nil, or one
+	// wrapping it (emu's, which can hold a qdisc).
+	Loopback gstack.LinkEndpoint
 }
 
 // Link is what a device needs to become a NIC: a gVisor link endpoint.
@@ -170,13 +173,17 @@ func New(cfg Config) (*Stack, error) {
 	})
 	tuneTCP(st.s)
 	st.nf = netfilter.New(st.s, nfHost{st}, st.hooks())
-	if err := st.addNIC("lo", loopback.New(), true); err != nil {
+	lo := cfg.Loopback
+	if lo == nil {
+		lo = loopback.New()
+	}
+	if err := st.addNIC("lo", lo, true); err != nil {
 		st.s.Close()
 		return nil, err
 	}
-	lo := st.nicByNameLocked("lo")
-	lo.Addrs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8")}
-	if err := st.s.AddProtocolAddress(lo.ID, protoAddr(lo.Addrs[0]), gstack.AddressProperties{}); err != nil {
+	loNIC := st.nicByNameLocked("lo")
+	loNIC.Addrs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8")}
+	if err := st.s.AddProtocolAddress(loNIC.ID, protoAddr(loNIC.Addrs[0]), gstack.AddressProperties{}); err != nil {
 		st.s.Close()
 		return nil, fmt.Errorf("lo: %s", err)
 	}

@@ -198,6 +198,9 @@ type End struct {
 	gso  atomic.Bool
 	// segRx cuts large segments before delivery (the stack forwards).
 	segRx atomic.Bool
+	// rxVerify turns RX checksum offload off while the receive loop
+	// delivers a frame whose checksum is not to be trusted (deliver).
+	rxVerify atomic.Bool
 
 	c counters
 
@@ -216,9 +219,14 @@ type End struct {
 	// Port mode.
 	receiver atomic.Pointer[receiverBox]
 	onClose  func()
+
+	// qdisc, when set, takes every frame Transmit sends (SetQdisc).
+	qdisc atomic.Pointer[qdiscBox]
 }
 
 type receiverBox struct{ r Receiver }
+
+type qdiscBox struct{ q Qdisc }
 
 var _ stack.LinkEndpoint = (*End)(nil)
 var _ stack.GSOEndpoint = (*End)(nil)
@@ -314,24 +322,79 @@ func AddBusy(c *atomic.Int64, d int64) {
 // ErrDown is returned by Transmit when the link has no carrier.
 var ErrDown = errors.New("link has no carrier")
 
-// Transmit sends a whole Ethernet frame out of the end, to its peer. It takes
-// ownership of pkt and never blocks. It is how a bridge sends out of a port.
+// Transmit sends a whole Ethernet frame out of the end, to its peer, through
+// the end's qdisc if it has one. It takes ownership of pkt and never blocks.
+// It is how a bridge sends out of a port.
 func (e *End) Transmit(pkt *stack.PacketBuffer) error {
 	if !e.Carrier() {
-		e.c.txDropped.Add(1)
-		e.emitDrop(pkt, "link down")
-		pkt.DecRef()
+		e.dropNoCarrier(pkt)
 		return ErrDown
 	}
+	if qb := e.qdisc.Load(); qb != nil {
+		qb.q.Enqueue(pkt)
+		return nil
+	}
+	e.xmit(pkt)
+	return nil
+}
+
+// Xmit sends a frame to the peer now, past the end's qdisc: it is how a
+// qdisc hands on a frame when the frame may leave. It takes ownership of pkt
+// and never blocks; without carrier the frame is dropped and counted.
+func (e *End) Xmit(pkt *stack.PacketBuffer) {
+	if !e.Carrier() {
+		e.dropNoCarrier(pkt)
+		return
+	}
+	e.xmit(pkt)
+}
+
+// DropFrame releases a frame the end's qdisc refused (a netem loss, a full
+// queue), with a Dropped event that says why. The qdisc counts it; the end's
+// counters do not, as Linux counts qdisc drops apart from the device's.
+func (e *End) DropFrame(pkt *stack.PacketBuffer, reason string) {
+	e.emitDrop(pkt, reason)
+	pkt.DecRef()
+}
+
+// Qdisc is an egress queueing discipline on an end, as `tc qdisc add dev
+// NAME root ...` attaches one: Transmit hands it every frame, and it hands
+// each on with Xmit when (and if) the frame may leave.
+type Qdisc interface {
+	// Enqueue takes ownership of pkt, a whole Ethernet frame, and never
+	// blocks: a frame it does not keep goes to DropFrame.
+	Enqueue(pkt *stack.PacketBuffer)
+}
+
+// SetQdisc attaches q to the end's egress (nil detaches) and returns the
+// qdisc it replaces. Frames the old one holds stay its own to release.
+func (e *End) SetQdisc(q Qdisc) Qdisc {
+	var nb *qdiscBox
+	if q != nil {
+		nb = &qdiscBox{q}
+	}
+	if old := e.qdisc.Swap(nb); old != nil {
+		return old.q
+	}
+	return nil
+}
+
+func (e *End) dropNoCarrier(pkt *stack.PacketBuffer) {
+	e.c.txDropped.Add(1)
+	e.emitDrop(pkt, "link down")
+	pkt.DecRef()
+}
+
+// xmit sends pkt on, cut into real frames when an observer wants them.
+func (e *End) xmit(pkt *stack.PacketBuffer) {
 	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.transmitOne(seg)
 		}
 		pkt.DecRef()
-		return nil
+		return
 	}
 	e.transmitOne(pkt)
-	return nil
 }
 
 func (e *End) transmitOne(pkt *stack.PacketBuffer) {
@@ -537,9 +600,31 @@ func (e *End) deliver(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
 		return
 	}
 	// A large segment delivered whole: the receiving stack trusts its
-	// checksum (RX offload) and sees an ordinary packet.
+	// checksum (RX offload) and sees an ordinary packet. A frame a qdisc
+	// corrupted is not trusted: the stack checks it, and drops it as Linux
+	// does.
+	verify := UntrustedChecksum(pkt)
 	pkt.GSOOptions = stack.GSO{}
+	if verify {
+		e.rxVerify.Store(true)
+		defer e.rxVerify.Store(false)
+	}
 	d.DeliverNetworkPacket(eth.Type(), pkt)
+}
+
+// MarkUntrustedChecksum marks a frame whose bytes changed on the way (a
+// netem corruption): the receiving stack must check its checksums, not
+// trust them as it trusts a veth's frames (RX checksum offload). The mark
+// (a checksum still to do on a frame that is not a large segment) travels
+// with the frame across bridges.
+func MarkUntrustedChecksum(pkt *stack.PacketBuffer) {
+	pkt.GSOOptions = stack.GSO{Type: stack.GSONone, NeedsCsum: true}
+}
+
+// UntrustedChecksum reports whether pkt carries MarkUntrustedChecksum's
+// mark.
+func UntrustedChecksum(pkt *stack.PacketBuffer) bool {
+	return pkt.GSOOptions.Type == stack.GSONone && pkt.GSOOptions.NeedsCsum
 }
 
 // IsAttached implements stack.LinkEndpoint.
@@ -567,7 +652,15 @@ func (e *End) SetLinkAddress(a tcpip.LinkAddress) { e.mac.Store(a) }
 // Capabilities implements stack.LinkEndpoint. Checksums are computed by the
 // sending stack (frames on the wire are valid, as a capture shows them) and
 // trusted by the receiving one, as between two Linux veths.
+//
+// While the receive loop delivers a frame marked MarkUntrustedChecksum, the
+// RX offload is off: gVisor's NIC reads it for that frame, on that
+// goroutine (the only one that delivers the end's frames), and nothing else
+// reads that capability.
 func (e *End) Capabilities() stack.LinkEndpointCapabilities {
+	if e.rxVerify.Load() {
+		return stack.CapabilityResolutionRequired
+	}
 	return stack.CapabilityResolutionRequired | stack.CapabilityRXChecksumOffload
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
+	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -44,6 +45,7 @@ func init() {
 		ping.Builtins(),
 		sed.Builtins(),
 		sysctl.Builtins(),
+		tc.Builtins(),
 		tcpdump.Builtins(),
 	} {
 		shell.Register(tool...)

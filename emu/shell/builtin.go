@@ -41,6 +41,9 @@ type Cmd struct {
 type heldStderr struct {
 	bytes.Buffer
 	direct io.Writer
+	// cause is the failing step's summary when the command named one
+	// (ExitError.Cause); otherwise causeLine picks it from the text.
+	cause string
 }
 
 // World returns the emulated world.
@@ -83,6 +86,9 @@ func (c *Cmd) Exit(err error) int {
 		}
 		io.WriteString(c.Stderr, msg)
 	}
+	if h, ok := c.Stderr.(*heldStderr); ok && e.Cause != "" {
+		h.cause = e.Cause
+	}
 	return e.Status
 }
 
@@ -111,6 +117,10 @@ func (c *Cmd) Sleep(d time.Duration) error {
 type ExitError struct {
 	Status int
 	Msg    string
+	// Cause, when set, is the line a failing script step is summed up
+	// with, for a Msg whose last line is not the cause (a usage text after
+	// the error, as tc prints it). Msg is printed whole either way.
+	Cause string
 }
 
 func (e *ExitError) Error() string { return e.Msg }

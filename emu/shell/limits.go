@@ -102,6 +102,52 @@ func stopCause(ctx context.Context) string {
 // errAgain is fork's failure when the jobs are too many.
 var errAgain = errors.New("Resource temporarily unavailable")
 
+// errNul refuses $'...\0...': bash would cut the word there without a
+// word, and a program's argument cannot hold a NUL byte.
+var errNul = errors.New("$'...' makes a NUL byte: an argument cannot hold one")
+
+// makesNul reports whether the text of $'...' has an escape that makes a
+// NUL byte (\0, \x00, \u0000, \U00000000, \c@).
+func makesNul(v string) bool {
+	for i := 0; i+1 < len(v); i++ {
+		if v[i] != '\\' {
+			continue
+		}
+		i++
+		var digits string
+		switch v[i] {
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			digits = leading(v[i:], "01234567", 3)
+		case 'x':
+			digits = leading(v[i+1:], "0123456789abcdefABCDEF", 2)
+		case 'u':
+			digits = leading(v[i+1:], "0123456789abcdefABCDEF", 4)
+		case 'U':
+			digits = leading(v[i+1:], "0123456789abcdefABCDEF", 8)
+		case 'c':
+			if i+1 < len(v) && v[i+1] == '@' {
+				return true
+			}
+			continue
+		default:
+			continue
+		}
+		if digits != "" && strings.Trim(digits, "0") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// leading is the longest prefix of s, up to n bytes, made of set.
+func leading(s, set string, n int) string {
+	k := 0
+	for k < len(s) && k < n && strings.IndexByte(set, s[k]) >= 0 {
+		k++
+	}
+	return s[:k]
+}
+
 // errProcSubst is the refusal of <(...) and >(...): the interpreter would
 // make a named pipe in the host's temporary directory.
 var errProcSubst = errors.New("process substitution is not supported in nsemu")
@@ -110,6 +156,7 @@ var errProcSubst = errors.New("process substitution is not supported in nsemu")
 // errProcSubst, with its position, for a process substitution.
 func guard(f *syntax.File, funcs *funcNames, jobs *jobTable) error {
 	var bad *syntax.ProcSubst
+	var nulAt uint
 	syntax.Walk(f, func(n syntax.Node) bool {
 		forkGuard(n, jobs)
 		switch n := n.(type) {
@@ -126,11 +173,18 @@ func guard(f *syntax.File, funcs *funcNames, jobs *jobTable) error {
 			if bad == nil {
 				bad = n
 			}
+		case *syntax.SglQuoted:
+			if n.Dollar && makesNul(n.Value) && nulAt == 0 {
+				nulAt = n.Pos().Line()
+			}
 		}
 		return true
 	})
 	if bad != nil {
 		return fmt.Errorf("line %d: %w", bad.Pos().Line(), errProcSubst)
+	}
+	if nulAt != 0 {
+		return fmt.Errorf("line %d: %w", nulAt, errNul)
 	}
 	return nil
 }

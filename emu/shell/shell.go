@@ -293,7 +293,10 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			s.pending.buf = append(s.pending.buf[:0], errBuf.Bytes()...)
 			s.pending.mu.Unlock()
 		}
-		msg := causeLine(errBuf.String())
+		msg := errBuf.cause
+		if msg == "" {
+			msg = causeLine(errBuf.String())
+		}
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}

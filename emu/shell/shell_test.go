@@ -90,6 +90,20 @@ func TestFailingCommandStderrFollowsRedirects(t *testing.T) {
 	}
 }
 
+// TestAFailingStepIsSummedUpWithItsCause: a command that prints a usage
+// text after its error (tc does) names the error as the cause; the run
+// prints the text whole and sums the step up with the cause.
+func TestAFailingStepIsSummedUpWithItsCause(t *testing.T) {
+	_, errs, err := runScript(t, "ip link add va type veth peer name vb\ntc qdisc add dev va root netem bogus\n")
+	var se *shell.ScriptError
+	if !errors.As(err, &se) || se.Msg != `What is "bogus"?` {
+		t.Fatalf("error %v, want the step summed up with its cause", err)
+	}
+	if !strings.Contains(errs, "What is \"bogus\"?\nUsage: ... netem") || !strings.HasSuffix(errs, "[packets MAX_PACKETS] [bytes MAX_BYTES]]\n") {
+		t.Errorf("stderr %q, want the error and the usage whole", errs)
+	}
+}
+
 // TestRedirectsStayInTheEmulator: redirections to /proc or /sys reach the
 // emulated world, never the host's files, and the text tools read the
 // emulated files too.
@@ -289,6 +303,24 @@ func TestJobs(t *testing.T) {
 	for _, w := range []string{"[1] 4001\n", "[1]+  Done                    sleep 1\n"} {
 		if !strings.Contains(tr, w) {
 			t.Errorf("transcript lacks %q:\n%s", w, tr)
+		}
+	}
+}
+
+// TestNulArgument checks that a $'...' word making a NUL byte is an error
+// naming its line, not an argument cut short, and that other escapes work.
+func TestNulArgument(t *testing.T) {
+	for src, bad := range map[string]bool{
+		`echo $'a\0b'`: true, `echo $'a\x00b'`: true, `echo $'\u0000'`: true, `echo $'a\c@'`: true,
+		`echo $'a\\0b'`: false, `echo $'a\x41b'`: false, `echo $'\101\n'`: false,
+	} {
+		_, _, err := builtintest.Script(t, "true\n"+src+"\n")
+		var se *shell.ScriptError
+		switch {
+		case bad && (!errors.As(err, &se) || se.Line != 2 || !strings.Contains(se.Msg, "NUL byte")):
+			t.Errorf("%s: error %v, want a NUL byte error on line 2", src, err)
+		case !bad && err != nil:
+			t.Errorf("%s: %v", src, err)
 		}
 	}
 }

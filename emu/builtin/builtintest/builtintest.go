@@ -8,6 +8,7 @@ package builtintest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -165,6 +166,7 @@ func WorldState(w *emu.World) string {
 			}
 			fmt.Fprintf(&b, "  dev %d %s %v up=%v master=%s mtu=%d mac=%s addrs=%v\n",
 				d.Index(), d.Name(), d.Kind, d.IsUp(), master, d.MTU(), d.MAC(), d.Addrs())
+			fmt.Fprintf(&b, "    %s\n", qdiscState(d))
 			if br := d.Bridge(); br != nil {
 				fmt.Fprintf(&b, "    ports=%v ageing=%v\n", br.Ports(), br.Ageing())
 				for _, e := range br.FDB() {
@@ -182,6 +184,14 @@ func WorldState(w *emu.World) string {
 		}
 	}
 	return b.String()
+}
+
+// qdiscState is a device's root qdisc: kind, handle and parameters.
+func qdiscState(d *emu.Device) string {
+	q := d.Qdisc()
+	netem, _ := json.Marshal(q.Netem)
+	tbf, _ := json.Marshal(q.TBF)
+	return fmt.Sprintf("qdisc %s %x: netem=%s tbf=%s", q.Kind, q.Handle>>16, netem, tbf)
 }
 
 // RunCase runs one case on a fresh world: a failing case must leave

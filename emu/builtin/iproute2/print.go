@@ -133,15 +133,9 @@ func (l *linkView) flags() string {
 	return strings.Join(f, ",")
 }
 
-func (l *linkView) qdisc() string {
-	switch {
-	case !l.up:
-		return "noop"
-	case l.kind == emu.KindEther:
-		return "fq_codel" // a physical NIC's default, not a veth's
-	}
-	return "noqueue"
-}
+// qdisc is the device's root qdisc's kind: noop until it is first up,
+// then noqueue, or what tc attached.
+func (l *linkView) qdisc() string { return l.d.Qdisc().Kind }
 
 // header is the first line of ip link (mode true) and ip addr.
 func (l *linkView) header(mode bool) string {

@@ -23,7 +23,11 @@ func printReply(w io.Writer, r stack.PingReply) {
 		fmt.Fprintf(w, "From %s icmp_seq=%d %s\n", r.From, r.Seq, r.Error)
 		return
 	}
-	fmt.Fprintf(w, "%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms\n", r.Bytes, r.From, r.Seq, r.TTL, fmtMs(r.RTT))
+	dup := ""
+	if r.Dup {
+		dup = " (DUP!)"
+	}
+	fmt.Fprintf(w, "%d bytes from %s: icmp_seq=%d ttl=%d time=%s ms%s\n", r.Bytes, r.From, r.Seq, r.TTL, fmtMs(r.RTT), dup)
 }
 
 // printSummary prints the statistics ping ends with; total is the time
@@ -31,6 +35,9 @@ func printReply(w io.Writer, r stack.PingReply) {
 func printSummary(w io.Writer, dst string, st *stats, total time.Duration) {
 	fmt.Fprintf(w, "\n--- %s ping statistics ---\n", dst)
 	line := fmt.Sprintf("%d packets transmitted, %d received", st.sent, st.received)
+	if st.dups > 0 {
+		line += fmt.Sprintf(", +%d duplicates", st.dups)
+	}
 	if st.errs > 0 {
 		line += fmt.Sprintf(", +%d errors", st.errs)
 	}
@@ -39,7 +46,7 @@ func printSummary(w io.Writer, dst string, st *stats, total time.Duration) {
 		loss = (st.sent - st.received) * 100 / st.sent
 	}
 	fmt.Fprintf(w, "%s, %d%% packet loss, time %dms\n", line, loss, total.Milliseconds())
-	if st.received > 0 {
+	if len(st.rtts) > 0 {
 		fmt.Fprintf(w, "rtt min/avg/max/mdev = %s ms\n", rttStats(st.rtts))
 	}
 }

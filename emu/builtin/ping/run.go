@@ -52,8 +52,8 @@ type session struct {
 
 // stats is the tally the summary prints.
 type stats struct {
-	sent, received, errs int
-	rtts                 []time.Duration
+	sent, received, errs, dups int
+	rtts                       []time.Duration
 	// outstanding are the probes not answered yet.
 	outstanding map[uint16]bool
 }
@@ -154,9 +154,14 @@ func (s *session) await(seq uint16, from tcpip.MonotonicTime, until time.Duratio
 // as in iputils), and prints it unless -q.
 func (s *session) take(reply stack.PingReply) {
 	delete(s.outstanding, reply.Seq)
-	if reply.Error != "" {
+	switch {
+	case reply.Error != "":
 		s.errs++
-	} else {
+	case reply.Dup:
+		// iputils counts a duplicate apart, and its time in the rtt line.
+		s.dups++
+		s.rtts = append(s.rtts, reply.RTT)
+	default:
 		s.received++
 		s.rtts = append(s.rtts, reply.RTT)
 	}

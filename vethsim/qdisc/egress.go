@@ -1,0 +1,91 @@
+package qdisc
+
+import (
+	"sync/atomic"
+
+	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/link/nested"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/nsemu/nsemu/vethsim"
+)
+
+// Egress gives a link endpoint that has no egress of its own (gVisor's
+// loopback, lo) a place for a qdisc: with one attached, WritePackets
+// hands it each packet, and the packet goes through the endpoint when the
+// qdisc lets it; without one, packets go through at once, as before.
+//
+// In the qdisc a packet is a frame, with the Ethernet header Linux's lo
+// has (its counters count it; its EtherType carries the protocol).
+type Egress struct {
+	nested.Endpoint
+	qd atomic.Pointer[egressQdisc]
+}
+
+type egressQdisc struct{ q vethsim.Qdisc }
+
+var _ stack.LinkEndpoint = (*Egress)(nil)
+var _ Link = (*Egress)(nil)
+
+// NewEgress wraps ep.
+func NewEgress(ep stack.LinkEndpoint) *Egress {
+	e := &Egress{}
+	e.Endpoint.Init(ep, e)
+	return e
+}
+
+// SetQdisc attaches q (nil detaches) and returns the one it replaces, as
+// vethsim.End.SetQdisc does.
+func (e *Egress) SetQdisc(q vethsim.Qdisc) vethsim.Qdisc {
+	var nb *egressQdisc
+	if q != nil {
+		nb = &egressQdisc{q}
+	}
+	if old := e.qd.Swap(nb); old != nil {
+		return old.q
+	}
+	return nil
+}
+
+// WritePackets implements stack.LinkEndpoint. With a qdisc, each packet
+// is copied into a frame of its own (the stack keeps its buffers) and
+// enqueued; it never blocks.
+func (e *Egress) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
+	qb := e.qd.Load()
+	if qb == nil {
+		return e.Endpoint.WritePackets(pkts)
+	}
+	for _, pkt := range pkts.AsSlice() {
+		payload := pkt.ToBuffer()
+		b := make([]byte, header.EthernetMinimumSize, header.EthernetMinimumSize+int(payload.Size()))
+		header.Ethernet(b).Encode(&header.EthernetFields{Type: pkt.NetworkProtocolNumber})
+		b = append(b, payload.Flatten()...)
+		payload.Release()
+		qb.q.Enqueue(stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(b)}))
+	}
+	return pkts.Len(), nil
+}
+
+// Xmit implements Link: the frame, without its header, goes through the
+// wrapped endpoint now.
+func (e *Egress) Xmit(pkt *stack.PacketBuffer) {
+	v := pkt.ToView()
+	b := v.AsSlice()
+	if len(b) >= header.EthernetMinimumSize {
+		inner := stack.NewPacketBuffer(stack.PacketBufferOptions{
+			Payload: buffer.MakeWithData(append([]byte(nil), b[header.EthernetMinimumSize:]...)),
+		})
+		inner.NetworkProtocolNumber = header.Ethernet(b).Type()
+		var l stack.PacketBufferList
+		l.PushBack(inner)
+		_, _ = e.Endpoint.WritePackets(l)
+		inner.DecRef()
+	}
+	v.Release()
+	pkt.DecRef()
+}
+
+// DropFrame implements Link: lo's frames are not traced, only released.
+func (e *Egress) DropFrame(pkt *stack.PacketBuffer, _ string) { pkt.DecRef() }
