@@ -78,7 +78,10 @@ type Shell struct {
 	pending pendingErr
 	// jobs counts built-ins running (foreground or in the background).
 	jobs sync.WaitGroup
-	// lastFail describes the last command that failed.
+	// lastFail describes the last command that failed. failMu guards it:
+	// the stages of a pipeline fail on goroutines of their own. It is a
+	// leaf.
+	failMu   sync.Mutex
 	lastFail failure
 }
 
@@ -300,9 +303,21 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
-		s.lastFail = failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg}
+		s.setFail(failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg})
 		return interp.NewExitStatus(uint8(status))
 	}
+}
+
+func (s *Shell) setFail(f failure) {
+	s.failMu.Lock()
+	s.lastFail = f
+	s.failMu.Unlock()
+}
+
+func (s *Shell) getFail() failure {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	return s.lastFail
 }
 
 func (s *Shell) flushPending() {
@@ -553,7 +568,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		if err := ctx.Err(); err != nil {
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
-		s.lastFail = failure{}
+		s.setFail(failure{})
 		var err error
 		if st.Negated {
 			// `! CMD`: run CMD without -e (a failure inside it is the
@@ -592,12 +607,13 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
 				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
 		}
-		if before := s.takePending(s.lastFail.msg); before != "" {
+		fail := s.getFail()
+		if before := s.takePending(fail.msg); before != "" {
 			io.WriteString(s.Stderr, before)
 		}
 		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}
-		if s.lastFail.cmd != "" {
-			e.Line, e.Cmd, e.Msg = s.lastFail.line, s.lastFail.cmd, s.lastFail.msg
+		if fail.cmd != "" {
+			e.Line, e.Cmd, e.Msg = fail.line, fail.cmd, fail.msg
 		}
 		return e
 	}
