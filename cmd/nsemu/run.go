@@ -173,7 +173,7 @@ func observedShell(ctx context.Context, w *emu.World, o runOptions, stdin io.Rea
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		cleanups = append(cleanups, cancel)
-		srv, err := startWeb(w, sh, o.web, filepath.Base(o.path), cancel, stderr)
+		srv, err := startWeb(ctx, w, sh, o.web, filepath.Base(o.path), cancel, stderr)
 		if err != nil {
 			return nil, ctx, cleanup, err
 		}

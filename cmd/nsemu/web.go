@@ -68,13 +68,14 @@ func exists(name string) bool {
 
 // startWeb serves the web view of w and gives the script a stepper
 // driven by the page, paused before the first command so that nothing
-// happens before the learner looks. cancel stops the script.
-func startWeb(w *emu.World, sh *shell.Shell, addr, title string, cancel context.CancelFunc, stderr io.Writer) (*web.Server, error) {
+// happens before the learner looks. A pause stops waiting when ctx ends
+// (Ctrl-C); cancel stops the script.
+func startWeb(ctx context.Context, w *emu.World, sh *shell.Shell, addr, title string, cancel context.CancelFunc, stderr io.Writer) (*web.Server, error) {
 	srv, err := web.Start(w, web.Options{Addr: addr, Title: title})
 	if err != nil {
 		return nil, err
 	}
-	st := srv.Stepper(cancel)
+	st := srv.Stepper(ctx, cancel)
 	sh.OnCommand = st.BeforeCommand
 	sh.Stepper = st
 	fmt.Fprintf(stderr, "nsemu: web view at %s\nnsemu: %s waits, paused before its first command: press Next event, Next line or Continue on the page\n", srv.URL(), title)

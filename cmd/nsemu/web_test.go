@@ -3,8 +3,10 @@ package main
 import (
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -91,6 +93,25 @@ func TestCLIWeb(t *testing.T) {
 		}
 	case <-time.After(emutest.Deadline):
 		t.Fatal("the script did not end after continue")
+	}
+}
+
+// TestCLIWebInterrupted: SIGTERM while the script waits for the page
+// ends nsemu run --web --keep.
+func TestCLIWebInterrupted(t *testing.T) {
+	script := writeScript(t, "ip netns add web1\n")
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"run", "--web", "--keep", script}, strings.NewReader(""), &out, &errb) }()
+	emutest.WaitFor(t, "the URL", func() bool { return urlRe.MatchString(errb.String()) })
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code == 0 {
+			t.Errorf("status 0 after SIGTERM before the first command; stderr %q", errb.String())
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("SIGTERM did not end nsemu run --web paused before its first command")
 	}
 }
 

@@ -80,7 +80,7 @@ func TestBrowser(t *testing.T) {
 	w, srv := view(t, "002-veth-bridge-nat.sh")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st := srv.Stepper(cancel)
+	st := srv.Stepper(ctx, cancel)
 	sh := newShell(w)
 	sh.OnCommand = st.BeforeCommand
 	sh.Stepper = st

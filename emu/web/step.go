@@ -41,7 +41,8 @@ type stepControl struct {
 	// under the stepper's own lock, and never held while waiting.
 	mu      sync.Mutex
 	st      *teach.Stepper
-	detach  func() // detaches a stepper Stepper attached
+	ctx     context.Context // a pause stops waiting when it ends (nil: never)
+	detach  func()          // detaches a stepper Stepper attached
 	state   stepState
 	pending bool // a key was given to this pause
 }
@@ -54,9 +55,13 @@ func newStepControl(h *hub, done <-chan struct{}) *stepControl {
 // world's bus after the view's own sink (so the page has the event a
 // pause is at) and paused before the next script command: a script run
 // with the view waits for the learner. Give its BeforeCommand to the
-// shell's OnCommand. cancel is what the stepper's quit key would call.
+// shell's OnCommand. When ctx ends (Ctrl-C), a pause stops waiting for
+// the page and the stepper runs on; cancel is what its quit key calls.
 // Close detaches it.
-func (s *Server) Stepper(cancel context.CancelFunc) *teach.Stepper {
+func (s *Server) Stepper(ctx context.Context, cancel context.CancelFunc) *teach.Stepper {
+	s.step.mu.Lock()
+	s.step.ctx = ctx
+	s.step.mu.Unlock()
 	st := teach.NewStepper(s.w, io.Discard, s.Keys(), cancel)
 	s.UseStepper(st)
 	detach := s.w.Bus().Attach(st)
@@ -106,19 +111,28 @@ func (c *stepControl) onPause(p teach.Pause) {
 	c.hub.notify()
 }
 
-// next waits for the page's key.
+// next waits for the page's key. It returns io.EOF (the stepper then
+// runs on) when the run is interrupted or the server closes.
 func (c *stepControl) next() (string, error) {
-	select {
-	case k := <-c.keys:
-		c.mu.Lock()
-		c.state = stepState{}
-		c.pending = false
-		c.mu.Unlock()
-		c.hub.notify()
-		return k, nil
-	case <-c.done:
-		return "", io.EOF
+	c.mu.Lock()
+	var interrupted <-chan struct{}
+	if c.ctx != nil {
+		interrupted = c.ctx.Done()
 	}
+	c.mu.Unlock()
+	key, err := "", io.EOF
+	select {
+	case key = <-c.keys:
+		err = nil
+	case <-interrupted:
+	case <-c.done:
+	}
+	c.mu.Lock()
+	c.state = stepState{}
+	c.pending = false
+	c.mu.Unlock()
+	c.hub.notify()
+	return key, err
 }
 
 // current returns the state for the page.

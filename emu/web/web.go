@@ -149,13 +149,21 @@ func (s *Server) Clients() int { return s.hub.clientCount() }
 // full.
 func (s *Server) Dropped() int64 { return s.hub.dropped.Load() }
 
+// shutdownGrace is how long Close lets requests under way finish.
+const shutdownGrace = time.Second
+
 // Close stops serving: the streams end, a stepper waiting for the page
 // runs on, the sink is detached. It waits for the server's goroutines.
 func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
-		close(s.done)
-		err = s.srv.Close()
+		close(s.done) // the streams end
+		// Requests under way (a button's answer) finish; then the rest go.
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if s.srv.Shutdown(ctx) != nil {
+			err = s.srv.Close()
+		}
 		s.wg.Wait()
 		s.step.close()
 		s.hub.close()

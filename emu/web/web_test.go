@@ -513,7 +513,7 @@ func TestBadRequests(t *testing.T) {
 			t.Errorf("%s %s: %d, want %d", c.method, c.path, resp.StatusCode, c.want)
 		}
 	}
-	srv.Stepper(nil)
+	srv.Stepper(context.Background(), nil)
 	if code := postStep(t, srv, "jump"); code != http.StatusBadRequest {
 		t.Errorf("action jump: %d, want 400", code)
 	}
@@ -537,7 +537,7 @@ func TestStepFromThePage(t *testing.T) {
 	builtintest.MustRun(t, w, nil, twoOnABridge)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st := srv.Stepper(cancel)
+	st := srv.Stepper(ctx, cancel)
 	sh := newShell(w)
 	sh.OnCommand = st.BeforeCommand
 	done := make(chan error, 1)
@@ -588,7 +588,7 @@ func TestStepperReleasedOnClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	builtintest.MustRun(t, w, nil, twoOnABridge)
-	st := srv.Stepper(nil)
+	st := srv.Stepper(context.Background(), nil)
 	sh := newShell(w)
 	sh.OnCommand = st.BeforeCommand
 	done := make(chan error, 1)
@@ -604,6 +604,34 @@ func TestStepperReleasedOnClose(t *testing.T) {
 		}
 	case <-time.After(emutest.Deadline):
 		t.Fatal("the script hangs on a pause after Close")
+	}
+}
+
+// TestStepperReleasedOnInterrupt: Ctrl-C while the script waits before a
+// command ends the script (the pause is on the script's own goroutine).
+func TestStepperReleasedOnInterrupt(t *testing.T) {
+	w, srv := view(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := srv.Stepper(ctx, cancel)
+	sh := newShell(w)
+	sh.OnCommand = st.BeforeCommand
+	done := make(chan error, 1)
+	go func() {
+		done <- sh.RunScript(ctx, "wait.sh", strings.NewReader("ip netns add never\n"), nil)
+	}()
+	emutest.WaitFor(t, "the pause before line 1", func() bool { return srv.step.current().Paused })
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "interrupted") {
+			t.Errorf("script: %v, want interrupted", err)
+		}
+	case <-time.After(emutest.Deadline):
+		t.Fatal("the script hangs on a pause after Ctrl-C")
+	}
+	if _, err := w.Namespace("never"); err == nil {
+		t.Errorf("the interrupted command ran")
 	}
 }
 
