@@ -39,7 +39,16 @@ type Namespace struct {
 	devs    map[string]*Device
 	dead    bool
 	sysctls map[string]string // the stored keys written (sysctl.go)
+	conf    confState         // net.ipv4.conf (conf.go)
 	hooks   []*destroyHook    // run when the namespace goes (anon.go)
+	// watchers are told of changes (watch.go).
+	watchers []*watcher
+	// ops counts the changes in progress (watch.go).
+	ops atomic.Int32
+
+	// confMu serialises giving the stack the settings (pushConf). Lock
+	// order: World.topo, then confMu, then mu (and the stack's own lock).
+	confMu sync.Mutex
 }
 
 // Name returns the namespace's name (HostName for the root namespace).
@@ -85,20 +94,29 @@ func (n *Namespace) has(name string) bool {
 	return ok
 }
 
+// put adds a device that arrives in n: new, or moved from another
+// namespace. It starts with n's default IPv4 settings (conf.go).
 func (n *Namespace) put(d *Device) {
 	n.mu.Lock()
 	n.devs[d.name] = d
+	n.initConfLocked(d)
 	n.mu.Unlock()
 	d.ns = n
 	if d.end != nil {
 		d.end.SetNamespace(n.name)
 	}
+	_ = n.pushConf()
 }
 
+// remove takes a device out of n: deleted, or moved away.
 func (n *Namespace) remove(name string) {
 	n.mu.Lock()
+	if d, ok := n.devs[name]; ok {
+		n.dropConfLocked(d)
+	}
 	delete(n.devs, name)
 	n.mu.Unlock()
+	_ = n.pushConf()
 }
 
 // attachL3 makes a device a NIC of the namespace's stack.
@@ -115,6 +133,10 @@ func (n *Namespace) attachL3(d *Device) error {
 // AddVeth creates a veth pair (`ip link add NAME type veth peer name PEER
 // [netns PEERNS]`). Both ends start down. peerNS nil means this namespace.
 func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Device, error) {
+	defer n.op()()
+	if peerNS != nil && peerNS != n {
+		defer peerNS.op()()
+	}
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	if peerNS == nil {
@@ -168,6 +190,7 @@ func (n *Namespace) AddBridge(name string) (*Device, error) {
 // AddBridgeWithMAC creates a bridge with a given MAC (Docker's docker0 uses
 // 02:42:…); nil picks a random one.
 func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device, error) {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	if err := vethsim.ValidName(name); err != nil {
@@ -193,11 +216,15 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 
 // SetLinkUp sets a device up or down (`ip link set NAME up|down`).
 func (n *Namespace) SetLinkUp(name string, up bool) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
 	if err != nil {
 		return err
+	}
+	if d.peer != nil && d.peer.ns != n {
+		defer d.peer.ns.changed() // the peer's carrier
 	}
 	return n.setUpLocked(d, up)
 }
@@ -234,6 +261,7 @@ func (n *Namespace) setUpLocked(d *Device, up bool) error {
 // NAME master BR`). The device stops being an L3 interface: its addresses
 // and routes go.
 func (n *Namespace) SetMaster(name, bridge string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -275,6 +303,7 @@ func (n *Namespace) SetMaster(name, bridge string) error {
 // SetNoMaster releases a device from its bridge (`ip link set NAME
 // nomaster`); it becomes an L3 interface again, without addresses.
 func (n *Namespace) SetNoMaster(name string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -304,6 +333,8 @@ func (n *Namespace) releaseLocked(d *Device, reattach bool) error {
 // NS`). As on Linux it goes down, loses its addresses and its master, and
 // keeps its MAC and ifindex.
 func (n *Namespace) MoveLink(name string, to *Namespace) error {
+	defer n.op()()
+	defer to.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -345,6 +376,7 @@ func (n *Namespace) MoveLink(name string, to *Namespace) error {
 // RenameLink renames a device (`ip link set OLD name NEW`). Linux refuses
 // while the device is up.
 func (n *Namespace) RenameLink(old, name string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(old)
@@ -374,14 +406,18 @@ func (n *Namespace) RenameLink(old, name string) error {
 	case KindBridge:
 		_ = d.br.SetName(name)
 	}
-	n.remove(old)
+	n.mu.Lock()
+	delete(n.devs, old)
 	d.name = name
-	n.put(d)
+	n.devs[name] = d
+	n.mu.Unlock()
+	_ = n.pushConf()
 	return nil
 }
 
 // SetMAC changes a device's address (`ip link set NAME address MAC`).
 func (n *Namespace) SetMAC(name string, mac net.HardwareAddr) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -411,6 +447,7 @@ func (n *Namespace) SetMAC(name string, mac net.HardwareAddr) error {
 
 // SetMTU changes a device's MTU (`ip link set NAME mtu N`).
 func (n *Namespace) SetMTU(name string, mtu uint32) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)
@@ -437,6 +474,7 @@ func (n *Namespace) SetMTU(name string, mtu uint32) error {
 // DelLink deletes a device (`ip link del NAME`). Deleting a veth end deletes
 // the pair; deleting a bridge releases its ports.
 func (n *Namespace) DelLink(name string) error {
+	defer n.op()()
 	n.w.topo.Lock()
 	defer n.w.topo.Unlock()
 	d, err := n.Link(name)

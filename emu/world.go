@@ -237,6 +237,16 @@ func (w *World) Idle() bool {
 	return w.busy.Load() == 0 && w.clock.Running() == 0
 }
 
+// Hold counts work in progress that Warp must wait for, besides frames in
+// flight and timers: a command blocked writing its output into a pipe
+// whose reader has not caught up. Call the returned function when it is
+// done.
+func (w *World) Hold() (release func()) {
+	w.busy.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { w.busy.Add(-1) }) }
+}
+
 // warpTick is how often the warp loop looks at the world; warpQuiet is how
 // many quiet looks in a row make it jump.
 const (
@@ -305,7 +315,7 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	loLink := qdisc.NewEgress(loopback.New())
-	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink})
+	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink, Busy: &w.busy})
 	if err != nil {
 		return nil, err
 	}
@@ -313,6 +323,8 @@ func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	lo := &Device{Kind: KindLoopback, ns: n, index: 1}
 	lo.name = "lo"
 	n.devs["lo"] = lo
+	n.initConfLocked(lo)
+	st.SetOnChange(n.stackChanged)
 	return n, nil
 }
 

@@ -153,7 +153,8 @@ func TestKernelAgreement(t *testing.T) {
 			// The kernel, in a private network namespace.
 			dir := t.TempDir()
 			script := filepath.Join(dir, "kernel.sh")
-			wrapper := "set -e\nmkdir -p /run/netns\nmount -t tmpfs nsemu-netns /run/netns\nmount --make-private /run/netns\nset +e\n" +
+			wrapper := "set -e\nmkdir -p /run/netns\nmount -t tmpfs nsemu-netns /run/netns\nmount --make-private /run/netns\n" +
+				privateRTTables + "set +e\n" +
 				"export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n" + text
 			if err := os.WriteFile(script, []byte(wrapper), 0o644); err != nil {
 				t.Fatal(err)
@@ -187,6 +188,13 @@ func TestKernelAgreement(t *testing.T) {
 		})
 	}
 }
+
+// privateRTTables gives the kernel run a private /etc/iproute2, holding
+// Debian's rt_tables, on a tmpfs of its own mount namespace: a tutorial
+// that names a routing table (echo "100 isp2" >> /etc/iproute2/rt_tables)
+// must not write the real machine's file.
+const privateRTTables = "if [ -d /etc/iproute2 ]; then mount -t tmpfs nsemu-iproute2 /etc/iproute2; " +
+	"printf '255\\tlocal\\n254\\tmain\\n253\\tdefault\\n0\\tunspec\\n' > /etc/iproute2/rt_tables; fi\n"
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -28,18 +28,28 @@ import (
 
 // hooks returns the stack's hooks for its tables.
 func (st *Stack) hooks() netfilter.Hooks {
-	return netfilter.Hooks{Hold: st.hold, Forward: st.forward, Prerouting: st.expireTTL}
+	return netfilter.Hooks{Hold: st.hold, Forward: st.forward, Prerouting: st.prerouting, Output: st.output}
 }
 
 // Netfilter returns the namespace's iptables.
 func (st *Stack) Netfilter() *netfilter.Tables { return st.nf }
 
 // forward is the route decision at FORWARD: accept a packet for one of the
-// namespace's addresses (local delivery through another device), drop the
-// rest while ip_forward is 0, reporting either as a trace event.
+// namespace's addresses (local delivery through another device) unless it
+// is a 127/8 martian (route_localnet), drop the rest while ip_forward is
+// 0, and send by the policy rules' route a packet they route elsewhere
+// than gVisor did (divert.go), reporting each as a trace event.
 func (st *Stack) forward(pkt *gstack.PacketBuffer, in, out string, bridged bool) netfilter.Verdict {
 	ip := header.IPv4(pkt.NetworkHeader().Slice())
 	valid := len(ip) >= header.IPv4MinimumSize
+	v := st.view.Load()
+	if valid && !bridged && localnetRefused(v, ip, in) {
+		if st.bus.Enabled() {
+			st.emit(trace.Event{Kind: trace.Dropped, Dev: in, Addr: ip.DestinationAddress().String(),
+				Reason: fmt.Sprintf("martian %s → %s on %s (route_localnet is 0)", ip.SourceAddress(), ip.DestinationAddress(), in)})
+		}
+		return netfilter.Drop
+	}
 	if valid && st.s.CheckLocalAddress(0, ipv4.ProtocolNumber, ip.DestinationAddress()) != 0 {
 		return netfilter.Accept
 	}
@@ -49,6 +59,11 @@ func (st *Stack) forward(pkt *gstack.PacketBuffer, in, out string, bridged bool)
 		return netfilter.Continue
 	}
 	on := st.fwdOn.Load()
+	if on && valid && v.policy {
+		if verdict, diverted := st.policyForward(v, pkt, ip, in, out); diverted {
+			return verdict
+		}
+	}
 	if valid && st.bus.Enabled() {
 		st.emit(forwardEvent(ip, in, out, on))
 	}

@@ -122,6 +122,12 @@ func (st *Stack) NewPinger(dst netip.Addr, opts PingOptions) (*Pinger, error) {
 		n, _ := st.LookupNIC(opts.Dev)
 		_ = ep.SocketOptions().SetBindToDevice(int32(n.ID))
 	}
+	// The probes leave from the address the route picks, as Linux's do
+	// (a prefsrc on another device, lo's say, which gVisor would not pick
+	// by itself).
+	if r.Src.IsValid() && !r.Src.IsLoopback() {
+		_ = ep.Bind(tcpip.FullAddress{Addr: tcpAddr(r.Src)})
+	}
 	return p, nil
 }
 

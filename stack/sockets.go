@@ -21,18 +21,26 @@ func fullAddr(ap netip.AddrPort) tcpip.FullAddress {
 	return fa
 }
 
-func (st *Stack) checkRoute(dst netip.Addr) error {
-	_, err := st.RouteGet(dst)
-	return err
+// source is the address a socket to dst is bound to: the one the route
+// picks, as Linux picks it (a route's prefsrc may be an address of another
+// device, lo's say, which gVisor would not choose by itself). It fails as
+// the route lookup does.
+func (st *Stack) source(dst netip.Addr) (tcpip.FullAddress, error) {
+	r, err := st.RouteGet(dst)
+	if err != nil {
+		return tcpip.FullAddress{}, err
+	}
+	return fullAddr(netip.AddrPortFrom(r.Src, 0)), nil
 }
 
-// DialTCP opens a TCP connection from this namespace. The connection is a
-// net.Conn; it blocks like a socket.
+// DialTCP opens a TCP connection from this namespace, from the address the
+// route picks. The connection is a net.Conn; it blocks like a socket.
 func (st *Stack) DialTCP(ctx context.Context, dst netip.AddrPort) (net.Conn, error) {
-	if err := st.checkRoute(dst.Addr()); err != nil {
+	src, err := st.source(dst.Addr())
+	if err != nil {
 		return nil, err
 	}
-	c, err := gonet.DialContextTCP(ctx, st.s, fullAddr(dst), ipv4.ProtocolNumber)
+	c, err := gonet.DialTCPWithBind(ctx, st.s, src, fullAddr(dst), ipv4.ProtocolNumber)
 	if err != nil {
 		return nil, err
 	}
@@ -64,13 +72,15 @@ func (st *Stack) ListenTCP(addr netip.AddrPort) (net.Listener, error) {
 	return gonet.NewTCPListener(st.s, &wq, ep), nil
 }
 
-// DialUDP opens a connected UDP socket.
+// DialUDP opens a connected UDP socket, bound to the address the route
+// picks.
 func (st *Stack) DialUDP(dst netip.AddrPort) (*gonet.UDPConn, error) {
-	if err := st.checkRoute(dst.Addr()); err != nil {
+	src, err := st.source(dst.Addr())
+	if err != nil {
 		return nil, err
 	}
 	ra := fullAddr(dst)
-	c, err := gonet.DialUDP(st.s, nil, &ra, ipv4.ProtocolNumber)
+	c, err := gonet.DialUDP(st.s, &src, &ra, ipv4.ProtocolNumber)
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,10 @@ type Config struct {
 	// Loopback is lo's link endpoint: gVisor's loopback when nil, or one
 	// wrapping it (emu's, which can hold a qdisc).
 	Loopback gstack.LinkEndpoint
+	// Busy counts the packets the stack holds in its own queues (policy
+	// routing), as the veth ends count frames in flight, so that the
+	// world's clock does not jump past them; may be nil.
+	Busy *atomic.Int64
 }
 
 // Link is what a device needs to become a NIC: a gVisor link endpoint.
@@ -98,30 +102,12 @@ type NIC struct {
 	Loopback bool
 }
 
-// Route is a routing table entry.
-type Route struct {
-	// Dst is the destination prefix; 0.0.0.0/0 for the default route.
-	Dst netip.Prefix
-	// Gateway is the next hop; invalid for a directly connected route.
-	Gateway netip.Addr
-	// Dev is the output device.
-	Dev string
-	// Src is the preferred source (set on connected routes).
-	Src netip.Addr
-	// Metric is the route's priority (lower wins among equal prefixes).
-	Metric int
-	// Kernel marks connected routes made from an address ("proto kernel").
-	Kernel bool
-}
-
-// IsDefault reports whether r is a default route.
-func (r Route) IsDefault() bool { return r.Dst.Bits() == 0 }
-
 // Stack is one namespace's network stack.
 type Stack struct {
 	name  string
 	clock tcpip.Clock
 	bus   *trace.Bus
+	busy  *atomic.Int64
 	s     *gstack.Stack
 	nf    *netfilter.Tables
 
@@ -129,7 +115,8 @@ type Stack struct {
 	nics map[tcpip.NICID]*NIC
 	// nicNames maps NIC IDs to names for nicName (written under mu).
 	nicNames   sync.Map
-	routes     []Route // static routes; connected ones are derived
+	routes     []Route         // static routes; connected ones are derived
+	tables     map[uint32]bool // the tables besides main that exist
 	forwarding bool
 	closed     bool
 	// gvForwarding is gVisor's forwarding switch. gVisor is a strong-host
@@ -139,6 +126,25 @@ type Stack struct {
 	// forward hook (hooks.go).
 	gvForwarding bool
 	fwdOn        atomic.Bool
+	// inputOn: the PREROUTING hook's input checks are installed (input.go).
+	inputOn bool
+	// outputOn: the OUTPUT hook is installed (divert.go).
+	outputOn bool
+
+	// rules are the policy routing rules, by priority (rule.go).
+	rules []Rule
+	// confAll and confDevs are the net.ipv4.conf settings of "all" and of
+	// each device, by name (conf.go).
+	confAll  Conf
+	confDevs map[string]Conf
+	// view is what the packet path reads (view.go); replaced under mu.
+	view atomic.Pointer[view]
+	// echoIgnoreAll is net.ipv4.icmp_echo_ignore_all.
+	echoIgnoreAll atomic.Bool
+	// div sends forwarded packets by policy routes (divert.go).
+	div diverter
+	// onChange is told of changes (SetOnChange).
+	onChange atomic.Pointer[func()]
 
 	klogMu    sync.Mutex
 	klogLines []KernelLogLine
@@ -161,7 +167,7 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Clock == nil {
 		return nil, errors.New("stack: a clock is required")
 	}
-	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, nics: map[tcpip.NICID]*NIC{}}
+	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, rules: defaultRules()}
 	st.s = gstack.New(gstack.Options{
 		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4Protocol, ipv6.NewProtocol, arp.NewProtocol},
 		TransportProtocols: []gstack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
@@ -172,6 +178,9 @@ func New(cfg Config) (*Stack, error) {
 		RandSource:         runtimeRandSource{},
 	})
 	tuneTCP(st.s)
+	// Linux's ephemeral ports (net.ipv4.ip_local_port_range).
+	_ = st.s.SetPortRange(32768, 60999)
+	st.installEchoHandler()
 	st.nf = netfilter.New(st.s, nfHost{st}, st.hooks())
 	lo := cfg.Loopback
 	if lo == nil {
@@ -187,6 +196,9 @@ func New(cfg Config) (*Stack, error) {
 		st.s.Close()
 		return nil, fmt.Errorf("lo: %s", err)
 	}
+	st.mu.Lock()
+	st.publishLocked()
+	st.mu.Unlock()
 	return st, nil
 }
 
@@ -249,6 +261,7 @@ func (st *Stack) Close() {
 	}
 	st.closed = true
 	st.mu.Unlock()
+	st.stopDivert()
 	st.s.Close()
 	st.s.Wait()
 	st.s.Destroy()
@@ -293,13 +306,18 @@ func (st *Stack) AddNIC(name string, link Link) error {
 }
 
 func (st *Stack) addNIC(name string, link Link, lo bool) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.nicByNameLocked(name) != nil {
 		return &DeviceError{Dev: name, Err: ErrExists}
 	}
 	id := st.s.NextNICID()
-	if err := st.s.CreateNICWithOptions(id, link, gstack.NICOptions{Name: name, Disabled: true}); err != nil {
+	var ep gstack.LinkEndpoint = link
+	if !lo {
+		ep = newNICLink(st, id, link)
+	}
+	if err := st.s.CreateNICWithOptions(id, ep, gstack.NICOptions{Name: name, Disabled: true}); err != nil {
 		return fmt.Errorf("creating NIC %q: %s", name, err)
 	}
 	st.nics[id] = &NIC{ID: id, Name: name, Link: link, Loopback: lo}
@@ -307,12 +325,14 @@ func (st *Stack) addNIC(name string, link Link, lo bool) error {
 	if fa, ok := link.(forwardingAware); ok {
 		fa.SetSegmentOnReceive(st.forwarding)
 	}
+	st.publishLocked()
 	return nil
 }
 
 // RemoveNIC removes a device, its addresses and every route through it. The
 // link endpoint is detached, not closed.
 func (st *Stack) RemoveNIC(name string) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -333,6 +353,7 @@ func (st *Stack) RemoveNIC(name string) error {
 
 // RenameNIC renames a device.
 func (st *Stack) RenameNIC(old, name string) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(old)
@@ -390,6 +411,7 @@ func (st *Stack) LookupNIC(name string) (NIC, bool) {
 // every route through it, as Linux does; bringing it up restores the
 // connected routes of its addresses.
 func (st *Stack) SetUp(name string, up bool) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -416,6 +438,7 @@ func (st *Stack) SetUp(name string, up bool) error {
 
 // SetMTU sets a device's MTU.
 func (st *Stack) SetMTU(name string, mtu uint32) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -430,6 +453,7 @@ func (st *Stack) SetMTU(name string, mtu uint32) error {
 
 // SetMAC sets a device's hardware address.
 func (st *Stack) SetMAC(name string, mac tcpip.LinkAddress) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -445,6 +469,7 @@ func (st *Stack) SetMAC(name string, mac tcpip.LinkAddress) error {
 // AddAddress adds an address with its prefix length to a device. When the
 // device is up, the connected route appears.
 func (st *Stack) AddAddress(name string, p netip.Prefix) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -471,6 +496,7 @@ func (st *Stack) AddAddress(name string, p netip.Prefix) error {
 
 // DelAddress removes an address from a device (and its connected route).
 func (st *Stack) DelAddress(name string, p netip.Prefix) error {
+	defer st.changed()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := st.nicByNameLocked(name)
@@ -505,338 +531,6 @@ func (st *Stack) FlushAddresses(name string) error {
 	return nil
 }
 
-// connectedLocked returns the connected routes: one per network of the
-// addresses of an up device (a secondary address in the same network adds
-// none, as on Linux), devices by index so that ties break the same way
-// every time.
-func (st *Stack) connectedLocked() []Route {
-	nics := make([]*NIC, 0, len(st.nics))
-	for _, n := range st.nics {
-		if n.Up && !n.Loopback {
-			nics = append(nics, n)
-		}
-	}
-	sort.Slice(nics, func(i, j int) bool { return nics[i].ID < nics[j].ID })
-	var out []Route
-	for _, n := range nics {
-	addrs:
-		for _, a := range n.Addrs {
-			r := Route{Dst: a.Masked(), Dev: n.Name, Src: a.Addr(), Kernel: true}
-			for _, o := range out {
-				if o.Dst == r.Dst && o.Dev == r.Dev {
-					continue addrs
-				}
-			}
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// Routes returns the routing table: static routes and connected ones, most
-// specific first, as `ip route` lists them (default first).
-func (st *Stack) Routes() []Route {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	all := append(append([]Route(nil), st.routes...), st.connectedLocked()...)
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].IsDefault() != all[j].IsDefault() {
-			return all[i].IsDefault()
-		}
-		ai, aj := all[i].Dst.Addr(), all[j].Dst.Addr()
-		if c := ai.Compare(aj); c != 0 {
-			return c < 0
-		}
-		if all[i].Dst.Bits() != all[j].Dst.Bits() {
-			return all[i].Dst.Bits() > all[j].Dst.Bits()
-		}
-		return all[i].Metric < all[j].Metric
-	})
-	return all
-}
-
-// lookupLocked finds the route for dst: longest prefix, then lowest metric.
-func (st *Stack) lookupLocked(dst netip.Addr) (Route, bool) {
-	best, found := Route{}, false
-	for _, r := range append(st.connectedLocked(), st.routes...) {
-		if r.Dst.Addr().BitLen() != dst.BitLen() || !r.Dst.Contains(dst) {
-			continue
-		}
-		if !found || r.Dst.Bits() > best.Dst.Bits() || (r.Dst.Bits() == best.Dst.Bits() && r.Metric < best.Metric) {
-			best, found = r, true
-		}
-	}
-	return best, found
-}
-
-// localLocked reports the device owning a local address.
-func (st *Stack) localLocked(a netip.Addr) (*NIC, bool) {
-	for _, n := range st.nics {
-		for _, p := range n.Addrs {
-			if p.Addr() == a {
-				return n, true
-			}
-		}
-	}
-	return nil, false
-}
-
-// RouteGet answers `ip route get ADDR`: the route used, and the source
-// address chosen. Local addresses route through lo.
-func (st *Stack) RouteGet(dst netip.Addr) (Route, error) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if dst.IsLoopback() {
-		if lo := st.nicByNameLocked("lo"); lo == nil || !lo.Up {
-			return Route{}, ErrNetworkUnreachable
-		}
-	}
-	if n, ok := st.localLocked(dst); ok || dst.IsLoopback() {
-		dev := "lo"
-		if n != nil && n.Loopback {
-			dev = n.Name
-		}
-		return Route{Dst: netip.PrefixFrom(dst, dst.BitLen()), Dev: dev, Src: dst}, nil
-	}
-	r, ok := st.lookupLocked(dst)
-	if !ok {
-		st.emitRoute(dst, "none", ErrNetworkUnreachable.Error())
-		return Route{}, ErrNetworkUnreachable
-	}
-	if !r.Src.IsValid() {
-		r.Src = st.sourceForLocked(r)
-	}
-	return r, nil
-}
-
-func (st *Stack) sourceForLocked(r Route) netip.Addr {
-	n := st.nicByNameLocked(r.Dev)
-	if n == nil {
-		return netip.Addr{}
-	}
-	next := r.Gateway
-	for _, a := range n.Addrs {
-		if next.IsValid() && a.Contains(next) {
-			return a.Addr()
-		}
-	}
-	for _, a := range n.Addrs {
-		if a.Addr().Is4() {
-			return a.Addr()
-		}
-	}
-	return netip.Addr{}
-}
-
-// AddRoute adds a static route. The gateway must be reachable through a
-// connected route (Linux's "Nexthop has invalid gateway"); the device is
-// derived from the gateway when not given.
-func (st *Stack) AddRoute(r Route) error {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r.Dst = r.Dst.Masked()
-	r.Kernel = false
-	if r.Dev != "" {
-		n := st.nicByNameLocked(r.Dev)
-		if n == nil {
-			return noDevice(r.Dev)
-		}
-		if !n.Up {
-			return ErrNetworkUnreachable
-		}
-	}
-	if r.Gateway.IsValid() {
-		gr, ok := st.lookupConnectedLocked(r.Gateway, r.Dev)
-		if !ok {
-			return ErrInvalidGateway
-		}
-		r.Dev = gr.Dev
-	} else if r.Dev == "" {
-		return errors.New("either \"to\" is duplicate, or \"dev\" is a garbage")
-	}
-	for _, x := range append(st.routes, st.connectedLocked()...) {
-		if x.Dst == r.Dst && x.Metric == r.Metric {
-			return ErrExists
-		}
-	}
-	st.routes = append(st.routes, r)
-	st.syncRoutesLocked()
-	return nil
-}
-
-// lookupConnectedLocked finds the on-link route to a gateway: longest
-// prefix among connected and device (gateway-less) routes, as Linux's
-// link-scope nexthop lookup does.
-func (st *Stack) lookupConnectedLocked(gw netip.Addr, dev string) (Route, bool) {
-	best, found := Route{}, false
-	for _, c := range append(st.connectedLocked(), st.routes...) {
-		if c.Gateway.IsValid() || !c.Dst.Contains(gw) || (dev != "" && c.Dev != dev) {
-			continue
-		}
-		if !found || c.Dst.Bits() > best.Dst.Bits() || (c.Dst.Bits() == best.Dst.Bits() && c.Metric < best.Metric) {
-			best, found = c, true
-		}
-	}
-	return best, found
-}
-
-// DelRoute removes a static route matching r's destination (and gateway and
-// device when given), or a connected one.
-func (st *Stack) DelRoute(r Route) error {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	r.Dst = r.Dst.Masked()
-	for i, x := range st.routes {
-		if x.Dst == r.Dst && (!r.Gateway.IsValid() || x.Gateway == r.Gateway) && (r.Dev == "" || x.Dev == r.Dev) {
-			st.routes = append(st.routes[:i], st.routes[i+1:]...)
-			st.syncRoutesLocked()
-			return nil
-		}
-	}
-	return ErrNoSuchProcess
-}
-
-func (st *Stack) dropRoutesLocked(dev string) {
-	kept := st.routes[:0]
-	for _, r := range st.routes {
-		if r.Dev != dev {
-			kept = append(kept, r)
-		}
-	}
-	st.routes = kept
-}
-
-// dropUnreachableGatewaysLocked removes static routes whose gateway is no
-// longer on a connected network (Linux flushes them with the address).
-func (st *Stack) dropUnreachableGatewaysLocked() {
-	kept := st.routes[:0]
-	for _, r := range st.routes {
-		if r.Gateway.IsValid() {
-			if _, ok := st.lookupConnectedLocked(r.Gateway, r.Dev); !ok {
-				continue
-			}
-		}
-		kept = append(kept, r)
-	}
-	st.routes = kept
-}
-
-// syncRoutesLocked installs the table in gVisor.
-//
-// Linux picks the route by destination alone (longest prefix, then metric),
-// whatever source address a reply carries. gVisor prefers, among matching
-// routes, one whose device owns the source address: a reply from the host's
-// ens33 address to a bridged namespace would leave through ens33's default
-// route. So the table is flattened first: each route keeps only the part of
-// its prefix that no more specific route covers, and every destination
-// matches exactly one gVisor route — the one Linux would use.
-func (st *Stack) syncRoutesLocked() {
-	// The best route per prefix.
-	best := map[netip.Prefix]Route{}
-	for _, r := range append(st.connectedLocked(), st.routes...) {
-		n := st.nicByNameLocked(r.Dev)
-		if n == nil || !n.Up {
-			continue
-		}
-		if b, ok := best[r.Dst]; !ok || r.Metric < b.Metric {
-			best[r.Dst] = r
-		}
-	}
-	prefixes := make([]netip.Prefix, 0, len(best))
-	for p := range best {
-		prefixes = append(prefixes, p)
-	}
-	sort.Slice(prefixes, func(i, j int) bool {
-		if prefixes[i].Bits() != prefixes[j].Bits() {
-			return prefixes[i].Bits() > prefixes[j].Bits()
-		}
-		return prefixes[i].Addr().Less(prefixes[j].Addr())
-	})
-	var table []tcpip.Route
-	for _, p := range prefixes {
-		r := best[p]
-		pieces := []netip.Prefix{p}
-		for _, q := range prefixes {
-			if q.Bits() > p.Bits() && p.Contains(q.Addr()) {
-				pieces = subtractPrefix(pieces, q)
-			}
-		}
-		// 127/8 is lo's (Linux's local table comes first), never a
-		// device's.
-		pieces = subtractPrefix(pieces, loopbackNet)
-		n := st.nicByNameLocked(r.Dev)
-		for _, piece := range pieces {
-			sub, err := tcpip.NewSubnet(tcpAddr(piece.Addr()), tcpip.MaskFromBytes(prefixMask(piece)))
-			if err != nil {
-				continue
-			}
-			tr := tcpip.Route{Destination: sub, NIC: n.ID}
-			if r.Gateway.IsValid() {
-				tr.Gateway = tcpAddr(r.Gateway)
-			}
-			if r.Src.IsValid() {
-				tr.SourceHint = tcpAddr(r.Src)
-			}
-			table = append(table, tr)
-		}
-	}
-	// Loopback: 127.0.0.0/8 through lo when it is up.
-	for _, n := range st.nics {
-		if n.Loopback && n.Up {
-			sub, _ := tcpip.NewSubnet(tcpip.AddrFrom4([4]byte{127, 0, 0, 0}), tcpip.MaskFromBytes([]byte{255, 0, 0, 0}))
-			table = append(table, tcpip.Route{Destination: sub, NIC: n.ID})
-		}
-	}
-	st.s.SetRouteTable(table)
-}
-
-var loopbackNet = netip.MustParsePrefix("127.0.0.0/8")
-
-// subtractPrefix removes q from each prefix of ps, splitting as needed.
-func subtractPrefix(ps []netip.Prefix, q netip.Prefix) []netip.Prefix {
-	var out []netip.Prefix
-	for _, p := range ps {
-		switch {
-		case !p.Overlaps(q):
-			out = append(out, p)
-		case q.Bits() <= p.Bits():
-			// q covers p entirely.
-		default:
-			lo, hi := splitPrefix(p)
-			out = append(out, subtractPrefix([]netip.Prefix{lo, hi}, q)...)
-		}
-	}
-	return out
-}
-
-// splitPrefix halves a prefix.
-func splitPrefix(p netip.Prefix) (netip.Prefix, netip.Prefix) {
-	bits := p.Bits() + 1
-	lo := netip.PrefixFrom(p.Addr(), bits)
-	b := p.Addr().AsSlice()
-	i := (bits - 1) / 8
-	b[i] |= 0x80 >> ((bits - 1) % 8)
-	hiAddr, _ := netip.AddrFromSlice(b)
-	return lo, netip.PrefixFrom(hiAddr, bits)
-}
-
-func prefixMask(p netip.Prefix) []byte {
-	n := p.Addr().BitLen() / 8
-	m := make([]byte, n)
-	bits := p.Bits()
-	for i := 0; i < n; i++ {
-		switch {
-		case bits >= 8:
-			m[i] = 0xff
-			bits -= 8
-		case bits > 0:
-			m[i] = byte(0xff << (8 - bits))
-			bits = 0
-		}
-	}
-	return m
-}
-
 // Forwarding reports net.ipv4.ip_forward.
 func (st *Stack) Forwarding() bool {
 	st.mu.Lock()
@@ -860,134 +554,46 @@ func (st *Stack) SetForwarding(on bool) error {
 		if err := st.nf.InstallPrerouting(); err != nil {
 			return err
 		}
+		st.inputOn = true
 	}
+	defer st.publishLocked()
 	return st.syncForwardingLocked()
 }
 
 // syncForwardingLocked sets gVisor's forwarding switch: on when ip_forward
-// is on, or when two devices have addresses (weak-host delivery).
+// is on, or when two devices have addresses (weak-host delivery). lo counts
+// when it holds an address besides 127.0.0.1/8: a packet for it arrives on
+// another device (`ip addr add 198.51.100.7/32 dev lo`, a router's loopback
+// address), and gVisor delivers it only through its forwarding path.
 func (st *Stack) syncForwardingLocked() error {
 	addressed := 0
 	for _, n := range st.nics {
-		if !n.Loopback && len(n.Addrs) > 0 {
+		if n.weakHostAddressed() {
 			addressed++
 		}
 	}
-	want := st.forwarding || addressed >= 2
-	if want == st.gvForwarding {
-		return nil
+	want := st.forwarding || addressed >= 2 || st.needsWeakHostLocked()
+	if want != st.gvForwarding {
+		if err := st.s.SetForwardingDefaultAndAllNICs(ipv4.ProtocolNumber, want); err != nil {
+			return fmt.Errorf("setting ip_forward: %s", err)
+		}
+		st.gvForwarding = want
+		if err := st.nf.InstallForward(); err != nil {
+			return err
+		}
 	}
-	if err := st.s.SetForwardingDefaultAndAllNICs(ipv4.ProtocolNumber, want); err != nil {
-		return fmt.Errorf("setting ip_forward: %s", err)
-	}
-	st.gvForwarding = want
-	return st.nf.InstallForward()
+	return st.installInputLocked()
 }
 
-// Neighbor is a row of the neighbour (ARP) table.
-type Neighbor struct {
-	Addr  netip.Addr
-	MAC   tcpip.LinkAddress
-	Dev   string
-	State string
-}
-
-// NeighborState names gVisor's neighbour states as Linux does.
-func NeighborState(s gstack.NeighborState) string {
-	switch s {
-	case gstack.Incomplete:
-		return "INCOMPLETE"
-	case gstack.Reachable:
-		return "REACHABLE"
-	case gstack.Stale:
-		return "STALE"
-	case gstack.Delay:
-		return "DELAY"
-	case gstack.Probe:
-		return "PROBE"
-	case gstack.Static:
-		return "PERMANENT"
-	case gstack.Unreachable:
-		return "FAILED"
-	default:
-		return "NONE"
-	}
-}
-
-// Neighbors returns the IPv4 neighbour table, by device then address.
-func (st *Stack) Neighbors() []Neighbor {
-	st.mu.Lock()
-	nics := make([]*NIC, 0, len(st.nics))
-	for _, n := range st.nics {
-		if !n.Loopback {
-			nics = append(nics, n)
+// weakHostAddressed reports whether packets for one of n's addresses may
+// arrive on another device: any address of a device, lo's besides 127/8.
+func (n *NIC) weakHostAddressed() bool {
+	for _, a := range n.Addrs {
+		if !n.Loopback || !loopbackNet.Contains(a.Addr()) {
+			return true
 		}
 	}
-	st.mu.Unlock()
-	sort.Slice(nics, func(i, j int) bool { return nics[i].ID < nics[j].ID })
-	var out []Neighbor
-	for _, n := range nics {
-		entries, err := st.s.Neighbors(n.ID, ipv4.ProtocolNumber)
-		if err != nil {
-			continue
-		}
-		sort.Slice(entries, func(i, j int) bool {
-			return netAddr(entries[i].Addr).Less(netAddr(entries[j].Addr))
-		})
-		for _, e := range entries {
-			out = append(out, Neighbor{Addr: netAddr(e.Addr), MAC: e.LinkAddr, Dev: n.Name, State: NeighborState(e.State)})
-		}
-	}
-	return out
-}
-
-// AddNeighbor adds a permanent neighbour entry.
-func (st *Stack) AddNeighbor(dev string, a netip.Addr, mac tcpip.LinkAddress) error {
-	n, ok := st.LookupNIC(dev)
-	if !ok {
-		return noDevice(dev)
-	}
-	if err := st.s.AddStaticNeighbor(n.ID, ipv4.ProtocolNumber, tcpAddr(a), mac); err != nil {
-		return fmt.Errorf("adding neighbour %s: %s", a, err)
-	}
-	return nil
-}
-
-// DelNeighbor removes a neighbour entry.
-func (st *Stack) DelNeighbor(dev string, a netip.Addr) error {
-	n, ok := st.LookupNIC(dev)
-	if !ok {
-		return noDevice(dev)
-	}
-	if err := st.s.RemoveNeighbor(n.ID, ipv4.ProtocolNumber, tcpAddr(a)); err != nil {
-		return ErrNoSuchProcess
-	}
-	return nil
-}
-
-// FlushNeighbors empties a device's neighbour table (all devices when dev
-// is empty) but for permanent entries, as `ip neigh flush` does.
-func (st *Stack) FlushNeighbors(dev string) error {
-	for _, n := range st.NICs() {
-		if n.Loopback || (dev != "" && n.Name != dev) {
-			continue
-		}
-		entries, err := st.s.Neighbors(n.ID, ipv4.ProtocolNumber)
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			if e.State != gstack.Static {
-				_ = st.s.RemoveNeighbor(n.ID, ipv4.ProtocolNumber, e.Addr)
-			}
-		}
-	}
-	if dev != "" {
-		if _, ok := st.LookupNIC(dev); !ok {
-			return noDevice(dev)
-		}
-	}
-	return nil
+	return false
 }
 
 // nicName names a NIC without taking st.mu: gVisor calls the neighbour
@@ -1020,27 +626,14 @@ func suffix(s string) string {
 	return " → " + s
 }
 
-type nudDispatcher struct{ st *Stack }
+// SetOnChange makes f called after every change to the stack's devices,
+// addresses, routes or rules, on the goroutine that made it, with no lock
+// of the stack held (emu's watchers, `ip monitor`).
+func (st *Stack) SetOnChange(f func()) { st.onChange.Store(&f) }
 
-func (d *nudDispatcher) event(id tcpip.NICID, e gstack.NeighborEntry, state string) {
-	if !d.st.bus.Enabled() {
-		return
+// changed calls the change callback. st.mu must not be held.
+func (st *Stack) changed() {
+	if f := st.onChange.Load(); f != nil {
+		(*f)()
 	}
-	ev := trace.Event{Kind: trace.NeighChanged, Dev: d.st.nicName(id), Addr: netAddr(e.Addr).String(), State: state}
-	if e.LinkAddr != "" {
-		ev.MAC = e.LinkAddr.String()
-	}
-	d.st.emit(ev)
-}
-
-func (d *nudDispatcher) OnNeighborAdded(id tcpip.NICID, e gstack.NeighborEntry) {
-	d.event(id, e, NeighborState(e.State))
-}
-
-func (d *nudDispatcher) OnNeighborChanged(id tcpip.NICID, e gstack.NeighborEntry) {
-	d.event(id, e, NeighborState(e.State))
-}
-
-func (d *nudDispatcher) OnNeighborRemoved(id tcpip.NICID, e gstack.NeighborEntry) {
-	d.event(id, e, "DELETED")
 }

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -284,7 +285,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)
 		defer s.jobs.Done()
-		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, hc.Stdin, hc.Stdout, errBuf)
+		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, hc.Stdin, s.heldWriter(hc.Stdout), errBuf)
 		s.flushPending()
 		if status == 0 {
 			hc.Stderr.Write(errBuf.Bytes())
@@ -323,6 +324,27 @@ func (s *Shell) getFail() failure {
 	s.failMu.Lock()
 	defer s.failMu.Unlock()
 	return s.lastFail
+}
+
+// heldWriter wraps a command's output: while a write waits for a pipe's
+// reader, the world is not idle, so Warp does not jump the clock past the
+// command (ping -i 0.001 | grep would see seconds-long round trips).
+func (s *Shell) heldWriter(w io.Writer) io.Writer {
+	if _, pipe := w.(*os.File); !pipe {
+		return w
+	}
+	return &heldWrite{w: w, world: s.W}
+}
+
+type heldWrite struct {
+	w     io.Writer
+	world *emu.World
+}
+
+func (h *heldWrite) Write(p []byte) (int, error) {
+	release := h.world.Hold()
+	defer release()
+	return h.w.Write(p)
 }
 
 func (s *Shell) flushPending() {

@@ -42,7 +42,7 @@ func procSysFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 		return nil, false, false
 	}
 	key := strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(p, "/proc/sys"), "/"), "/", ".")
-	for _, k := range emu.SysctlKeys() {
+	for _, k := range ns.SysctlKeys() {
 		if k == key {
 			return &File{
 				Read: func() ([]byte, error) {
@@ -64,7 +64,7 @@ func procSysFiles(ns *emu.Namespace, p string) (*File, bool, bool) {
 			}, false, true
 		}
 		if key == "" || strings.HasPrefix(k, key+".") {
-			return &File{Names: func() []string { return sysctlNames(key) }}, true, true
+			return &File{Names: func() []string { return sysctlNames(ns, key) }}, true, true
 		}
 	}
 	return nil, false, true
@@ -214,10 +214,10 @@ func mask4(bits int) netip.Addr {
 
 // sysctlNames lists the entries of the /proc/sys directory of a key prefix
 // ("" for /proc/sys itself, "net.ipv4" for /proc/sys/net/ipv4).
-func sysctlNames(prefix string) []string {
+func sysctlNames(ns *emu.Namespace, prefix string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, k := range emu.SysctlKeys() {
+	for _, k := range ns.SysctlKeys() {
 		rest := k
 		if prefix != "" {
 			var ok bool

@@ -81,15 +81,31 @@ func New(dirs ...HostDir) (*System, error) {
 }
 
 // newRoot is a fresh root file system in memory, with the directories a
-// Debian machine has.
+// Debian machine has, and the configuration files the built-in commands
+// read that a script may change (iproute2's routing table names).
 func newRoot() afero.Fs {
 	m := afero.NewMemMapFs()
-	for _, d := range []string{"/bin", "/etc", "/home", "/root", "/run", "/sbin", "/usr/bin", "/usr/sbin", "/var/log", "/var/tmp"} {
+	for _, d := range []string{"/bin", "/etc", "/etc/iproute2", "/home", "/root", "/run", "/sbin", "/usr/bin", "/usr/sbin", "/var/log", "/var/tmp"} {
 		_ = m.MkdirAll(d, 0o755)
 	}
 	_ = m.MkdirAll("/tmp", 0o777|fs.ModeSticky)
+	_ = afero.WriteFile(m, "/etc/iproute2/rt_tables", []byte(rtTables), 0o644)
 	return m
 }
+
+// rtTables is Debian's /etc/iproute2/rt_tables.
+const rtTables = `#
+# reserved values
+#
+255	local
+254	main
+253	default
+0	unspec
+#
+# local
+#
+#1	inr.ruhep
+`
 
 // Close releases the shared directories.
 func (s *System) Close() error {

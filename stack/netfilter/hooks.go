@@ -48,10 +48,17 @@ type Hooks struct {
 	// Drop when forwarding is off). bridged is set when br_netfilter runs
 	// the tables on a frame a bridge switches: not a routed packet.
 	Forward func(pkt *gstack.PacketBuffer, in, out string, bridged bool) Verdict
-	// Prerouting runs first at PREROUTING, before raw's chain. It may
-	// rewrite the IPv4 header in place (the stack zeroes an expiring TTL
-	// there so that gVisor answers Time Exceeded).
-	Prerouting func(pkt *gstack.PacketBuffer)
+	// Prerouting runs first at PREROUTING, before raw's chain, for every
+	// packet arriving on device in. It may rewrite the IPv4 header in place
+	// (the stack zeroes an expiring TTL there so that gVisor answers Time
+	// Exceeded) and drop the packet (the kernel's source validation);
+	// Accept is Continue there.
+	Prerouting func(pkt *gstack.PacketBuffer, in string) Verdict
+	// Output runs first at filter's OUTPUT, for every packet the
+	// namespace sends by device out, before the user's OUTPUT chain: the
+	// stack may drop it there (and send a copy by another route: policy
+	// routing). Accept is Continue there.
+	Output func(pkt *gstack.PacketBuffer, out string) Verdict
 }
 
 // forwardHook is the FORWARD hook rule's matcher: it matches what Forward
@@ -72,13 +79,26 @@ func (m *forwardHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, out str
 	return v == Accept, v == Drop
 }
 
-// preroutingHook is the PREROUTING hook rule's matcher; it never matches.
+// preroutingHook is the PREROUTING hook rule's matcher; it never matches,
+// and hot-drops what Prerouting drops.
 type preroutingHook struct{ ts *Tables }
 
 // Match implements gstack.Matcher.Match.
-func (m *preroutingHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ string) (bool, bool) {
+func (m *preroutingHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, in, _ string) (bool, bool) {
 	if f := m.ts.hooks.Prerouting; f != nil {
-		f(pkt)
+		return false, f(pkt, in) == Drop
+	}
+	return false, false
+}
+
+// outputHook is the OUTPUT hook rule's matcher; it never matches, and
+// hot-drops what Output drops.
+type outputHook struct{ ts *Tables }
+
+// Match implements gstack.Matcher.Match.
+func (m *outputHook) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, out string) (bool, bool) {
+	if f := m.ts.hooks.Output; f != nil {
+		return false, f(pkt, out) == Drop
 	}
 	return false, false
 }
@@ -90,6 +110,8 @@ func (ts *Tables) hookRules(t *table, c *chain) []gstack.Rule {
 	switch {
 	case t.name == "filter" && c.hook == gstack.Forward:
 		m = &forwardHook{ts}
+	case t.name == "filter" && c.hook == gstack.Output:
+		m = &outputHook{ts}
 	case t.name == "mangle" && c.hook == gstack.Prerouting:
 		m = &preroutingHook{ts}
 	default:

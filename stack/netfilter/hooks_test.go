@@ -51,6 +51,9 @@ type hookCalls struct {
 	hold    []string
 	forward []string
 	pre     int
+	preIn   []string
+	preDrop bool
+	out     []string
 }
 
 func (h *hookCalls) hooks() Hooks {
@@ -64,9 +67,21 @@ func (h *hookCalls) hooks() Hooks {
 			h.forward = append(h.forward, in+">"+out+" "+kind)
 			return h.verdict
 		},
-		Prerouting: func(pkt *gstack.PacketBuffer) {
+		Prerouting: func(pkt *gstack.PacketBuffer, in string) Verdict {
 			h.pre++
+			h.preIn = append(h.preIn, in)
 			header.IPv4(pkt.NetworkHeader().Slice()).SetTTL(0)
+			if h.preDrop {
+				return Drop
+			}
+			return Continue
+		},
+		Output: func(_ *gstack.PacketBuffer, out string) Verdict {
+			h.out = append(h.out, out)
+			if out == "drop0" {
+				return Drop
+			}
+			return Continue
 		},
 	}
 }
@@ -132,14 +147,54 @@ func TestPreroutingHook(t *testing.T) {
 	if !ts.s.IPTables().CheckPrerouting(pkt, nil, "eth0") {
 		t.Fatal("CheckPrerouting dropped the packet")
 	}
-	if calls.pre != 1 {
-		t.Errorf("Prerouting called %d times, want 1", calls.pre)
+	if calls.pre != 1 || !slices.Equal(calls.preIn, []string{"eth0"}) {
+		t.Errorf("Prerouting called %d times with %q, want once with eth0", calls.pre, calls.preIn)
 	}
 	if ttl := header.IPv4(pkt.NetworkHeader().Slice()).TTL(); ttl != 0 {
 		t.Errorf("TTL %d after the hook, want 0", ttl)
 	}
 	if cs, _ := ts.List("raw"); cs[0].Rules[0].Packets != 1 {
 		t.Errorf("raw PREROUTING's rule counted %d packets, want 1", cs[0].Rules[0].Packets)
+	}
+	// A packet the hook drops goes no further.
+	calls.preDrop = true
+	dropped := ipPacket(t, echoRequest(1, false))
+	defer dropped.DecRef()
+	if ts.s.IPTables().CheckPrerouting(dropped, nil, "eth1") {
+		t.Error("CheckPrerouting let through a packet the hook dropped")
+	}
+	if cs, _ := ts.List("raw"); cs[0].Rules[0].Packets != 1 {
+		t.Errorf("raw PREROUTING's rule counted %d packets after a drop, want 1", cs[0].Rules[0].Packets)
+	}
+}
+
+// TestOutputHook: the Output hook sees the namespace's packets before the
+// user's OUTPUT chain, and may drop them.
+func TestOutputHook(t *testing.T) {
+	calls := &hookCalls{}
+	ts := newTables(t, nil, calls.hooks())
+	if err := ts.InstallForward(); err != nil {
+		t.Fatalf("InstallForward: %v", err)
+	}
+	if err := ts.Append("filter", "OUTPUT", Rule{Proto: "icmp"}); err != nil {
+		t.Fatalf("Append: %v", err)
+	}
+	for _, c := range []struct {
+		out  string
+		want bool
+	}{{"eth0", true}, {"drop0", false}} {
+		pkt := ipPacket(t, echoRequest(64, false))
+		got := ts.s.IPTables().CheckOutput(pkt, nil, c.out)
+		pkt.DecRef()
+		if got != c.want {
+			t.Errorf("CheckOutput(%s) = %v, want %v", c.out, got, c.want)
+		}
+	}
+	if !slices.Equal(calls.out, []string{"eth0", "drop0"}) {
+		t.Errorf("Output got %q, want eth0 then drop0", calls.out)
+	}
+	if cs, _ := ts.List("filter"); cs[2].Rules[0].Packets != 1 {
+		t.Errorf("OUTPUT's rule counted %d packets, want 1 (the dropped one never reached it)", cs[2].Rules[0].Packets)
 	}
 }
 

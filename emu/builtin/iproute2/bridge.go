@@ -147,11 +147,20 @@ func (ip *ipCmd) bridgeLink(a *args) error {
 	if err != nil {
 		return err
 	}
+	objs := []jsonObject{}
 	for _, d := range ip.ns.Links() {
 		if d.Master() == nil || (r.port != "" && d.Name() != r.port) {
 			continue
 		}
-		ip.printf("%s\n", bridgePortLine(viewLink(ip.nsids(), d)))
+		l := viewLink(ip.nsids(), d)
+		if ip.opts.json {
+			objs = append(objs, bridgePortJSON(l))
+			continue
+		}
+		ip.printf("%s\n", bridgePortLine(l))
+	}
+	if ip.opts.json {
+		return ip.printJSON(objs)
 	}
 	return nil
 }
@@ -165,8 +174,16 @@ func (ip *ipCmd) bridgeFDB(a *args) error {
 	if err != nil {
 		return err
 	}
-	for _, row := range fdbRows(ip.ns, r) {
-		ip.printf("%s\n", row.text)
+	rows := fdbRows(ip.ns, r)
+	if ip.opts.json {
+		objs := []jsonObject{}
+		for _, row := range rows {
+			objs = append(objs, row.json(r.port == ""))
+		}
+		return ip.printJSON(objs)
+	}
+	for _, row := range rows {
+		ip.printf("%s\n", row.text(r.port == ""))
 	}
 	return nil
 }

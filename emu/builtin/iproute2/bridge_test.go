@@ -33,7 +33,11 @@ ip link set veth-1-br master vbridge
 			Out: "5: veth-2-br@if6: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 master vbridge state disabled priority 32 cost 2 \n"},
 		{Name: "a bridge that is down disables its ports", Setup: builtintest.SetupSeed, Cmd: "ip link set vbridge down && bridge link show dev veth-1-br",
 			Out: "3: veth-1-br@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master vbridge state disabled priority 32 cost 2 \n"},
-		{Name: "fdb", Setup: builtintest.SetupSeed + pingAll, Cmd: "bridge fdb", Sorted: true,
+		{Name: "fdb", Setup: builtintest.SetupSeed + pingAll, Cmd: "bridge fdb",
+			OutRe: `^33:33:00:00:00:01 dev vbridge self permanent\n01:00:5e:00:00:6a dev vbridge self permanent\n33:33:00:00:00:6a dev vbridge self permanent\n` +
+				`01:00:5e:00:00:01 dev vbridge self permanent\n33:33:ff:(..:){2}.. dev vbridge self permanent\n(..:){5}.. dev vbridge master vbridge permanent\n` +
+				`((..:){5}.. dev veth-1-br master vbridge (permanent)?\n){2}33:33:00:00:00:01 dev veth-1-br self permanent\n`},
+		{Name: "fdb sorted", Setup: builtintest.SetupSeed + pingAll, Cmd: "bridge fdb | grep -v self", Sorted: true,
 			Out: "MAC dev vbridge master vbridge permanent\n" +
 				"MAC dev veth-1-br master vbridge permanent\n" +
 				"MAC dev veth-1-br master vbridge \n" +
@@ -42,10 +46,13 @@ ip link set veth-1-br master vbridge
 				"MAC dev veth-3-br master vbridge permanent\n" +
 				"MAC dev veth-3-br master vbridge \n"},
 		{Name: "fdb of a port", Setup: builtintest.SetupSeed + pingAll, Cmd: "bridge fdb show dev veth-1-br", Sorted: true,
-			Out: "MAC master vbridge permanent\nMAC master vbridge \n"},
+			Out: "MAC master vbridge \nMAC master vbridge permanent\nMAC self permanent\nMAC self permanent\nMAC self permanent\n"},
 		{Name: "fdb of a bridge, dynamic", Setup: builtintest.SetupSeed + pingAll + "ip link add br1 type bridge\n", Cmd: "bridge fdb show br vbridge dynamic", Sorted: true,
 			Out: "MAC dev veth-1-br master vbridge \nMAC dev veth-2-br master vbridge \nMAC dev veth-3-br master vbridge \n"},
-		{Name: "fdb in a namespace", Setup: builtintest.SetupSeed, Cmd: "bridge -n ns1 fdb", Out: ""},
+		{Name: "fdb of a device down", Setup: "ip link add va type veth peer name vb\n", Cmd: "bridge fdb show",
+			Out: "MAC dev vb self permanent\nMAC dev va self permanent\n"},
+		{Name: "fdb in a namespace", Setup: builtintest.SetupSeed, Cmd: "bridge -n ns1 fdb",
+			OutRe: `^33:33:00:00:00:01 dev veth-1 self permanent\n01:00:5e:00:00:01 dev veth-1 self permanent\n33:33:ff:(..:){2}.. dev veth-1 self permanent\n$`},
 		{Name: "missing bridge", Cmd: "bridge fdb show br nosuch", Err: `Cannot find bridge device "nosuch"`, Status: 255},
 		{Name: "not a bridge", Setup: builtintest.SetupSeed, Cmd: "bridge fdb show br veth-1-br", Err: `Cannot find bridge device "veth-1-br"`, Status: 255},
 		{Name: "missing port", Cmd: "bridge fdb show dev nosuch", Err: `Cannot find device "nosuch"`, Status: 255},

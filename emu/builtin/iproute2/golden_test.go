@@ -23,6 +23,10 @@ var (
 	rttRe       = regexp.MustCompile(`rtt min/avg/max/mdev = \S+ ms`)
 	statsRowRe  = regexp.MustCompile(`(?m)^ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ $`)
 	fe80Re      = regexp.MustCompile(` fe80::\S+`)
+	// The bridge's timers run, and the JSON indexes are the namespace's
+	// own on Linux (nsemu numbers devices across the world).
+	timerRe     = regexp.MustCompile(`(_timer"?:?) +\d+\.\d+`)
+	jsonIndexRe = regexp.MustCompile(`"(ifindex|link_index)": ?\d+`)
 )
 
 // normShape makes outputs comparable: MAC addresses, bridge ids,
@@ -34,6 +38,8 @@ func normShape(s string) string {
 	s = pingTimeRe.ReplaceAllString(s, "time=T ms")
 	s = pingTotalRe.ReplaceAllString(s, ", time Tms")
 	s = rttRe.ReplaceAllString(s, "rtt min/avg/max/mdev = T ms")
+	s = timerRe.ReplaceAllString(s, "$1 T")
+	s = jsonIndexRe.ReplaceAllString(s, `"$1":N`)
 	return statsRowRe.ReplaceAllString(s, "    COUNTERS")
 }
 

@@ -28,7 +28,7 @@ func Builtins() []*shell.Builtin {
 		{
 			Group: shell.GroupIproute2,
 			Name:  "ip",
-			Usage: "ip [ -o | -s | -br | -4 | -d | -n NS ] { link | address | route | neigh | netns } COMMAND ...",
+			Usage: "ip [ -o | -s | -br | -4 | -d | -j | -p | -n NS ] { link | address | route | rule | neigh | netns | monitor } COMMAND ...",
 			Help: `Shows and changes the emulated namespace's devices, addresses, routes and
 neighbours, as iproute2's ip does:
 
@@ -37,19 +37,25 @@ neighbours, as iproute2's ip does:
   ip link set [dev] NAME up|down|netns NS|master BR|nomaster|name NEW|address MAC|mtu N
   ip link del [dev] NAME | ip link [show [dev NAME] [type veth|bridge] [master BR] [up]]
   ip addr add|del CIDR dev NAME | ip addr flush dev NAME | ip addr [show [dev NAME]]
-  ip route [show] | ip route add|replace|del PREFIX|default [via GW] [dev NAME] [metric N]
-  ip route get ADDR | ip route flush dev NAME
+  ip route [show [table N|NAME|all|local]] [type TYPE]
+  ip route add|replace|del [TYPE] PREFIX|default [via GW] [dev NAME] [metric N] [src A] [table T]
+  ip route get ADDR [from A [iif DEV]] [oif DEV] [mark N] | ip route flush dev NAME|table T
+  ip rule [list [SELECTOR]] | ip rule add|del [not] [from P] [to P] [iif D] [oif D]
+      [fwmark M[/MASK]] [pref N] [lookup T | goto N | nop | blackhole | unreachable | prohibit]
+      [suppress_prefixlength N] | ip rule flush
   ip neigh [show] [dev NAME] | ip neigh add|replace ADDR lladdr MAC dev NAME
   ip neigh del ADDR dev NAME | ip neigh flush dev NAME|all
+  ip monitor [all | link | address | route | neigh | rule] [label] [dev NAME]
 
-Options: -o(neline) -s(tatistics) -br(ief) -4 -6 -d(etails, ignored) -n NS.
-Only IPv4 and the main routing table are emulated.`,
+Options: -o(neline) -s(tatistics) -br(ief) -d(etails) -j(son) -p(retty) -4 -6 -n NS.
+Only IPv4 is emulated. Route types: unicast, blackhole, unreachable,
+prohibit, throw; table names come from /etc/iproute2/rt_tables.`,
 			Run: runIP,
 		},
 		{
 			Group: shell.GroupIproute2,
 			Name:  "bridge",
-			Usage: "bridge [ -s | -d | -n NS ] { link | fdb } [ show ] ...",
+			Usage: "bridge [ -s | -d | -j | -p | -n NS ] { link | fdb } [ show ] ...",
 			Help: `Shows the emulated bridges' ports and forwarding databases, as iproute2's
 bridge does:
 
@@ -57,7 +63,8 @@ bridge does:
   bridge fdb [show] [br BRIDGE] [brport|dev PORT]
 
 Learned entries show as "MAC dev PORT master BR", the bridge's and its
-ports' own addresses add "permanent".`,
+ports' own addresses add "permanent"; each device's own multicast
+addresses show as "MAC dev DEV self permanent". -json prints JSON.`,
 			Run: runBridge,
 		},
 	}
@@ -72,16 +79,22 @@ type ipCmd struct {
 	// errOut takes warnings that do not fail the command.
 	errOut io.Writer
 	ids    *nsids
+	// rt are the routing table names, read from rt_tables.
+	rt rtTables
 }
 
 func newIPCmd(c *shell.Cmd) *ipCmd {
-	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
+	rt := builtinTables()
+	if data, err := c.ReadFile(rtTablesPath); err == nil {
+		rt = parseRTTables(data)
+	}
+	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr, rt: rt}
 }
 
 func (ip *ipCmd) printf(format string, a ...any) { fmt.Fprintf(ip.out, format, a...) }
 
 // names answers the parsers from the namespace ip acts on.
-func (ip *ipCmd) names() names { return world{ip.ns} }
+func (ip *ipCmd) names() names { return world{ns: ip.ns, rt: ip.rt} }
 
 // start parses tool's global options. It returns false when the command
 // ends there (-V prints the version).
@@ -102,10 +115,10 @@ func (ip *ipCmd) start(a *args, tool string) (bool, error) {
 }
 
 const ipUsage = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { address | link | neighbor | netns | route }
+where  OBJECT := { address | link | monitor | neighbor | netns | route | rule }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] |
-                    -br[ief] | -4 | -6 | -n[etns] name }
-(nsemu emulates ip link, address, route, neigh and netns; see "help ip")`
+                    -br[ief] | -j[son] | -p[retty] | -4 | -6 | -n[etns] name }
+(nsemu emulates ip link, address, route, rule, neigh, netns and monitor; see "help ip")`
 
 // ipObjects is iproute2's object table, in its order (the first prefix
 // match wins); nil handlers are objects nsemu does not emulate.
@@ -117,7 +130,7 @@ var ipObjects = []struct {
 	{"addrlabel", nil},
 	{"maddress", nil},
 	{"route", runIPRoute},
-	{"rule", nil},
+	{"rule", runIPRule},
 	{"neighbor", runIPNeigh},
 	{"neighbour", runIPNeigh},
 	{"ntable", nil},
@@ -134,7 +147,7 @@ var ipObjects = []struct {
 	{"token", nil},
 	{"tcpmetrics", nil},
 	{"tcp_metrics", nil},
-	{"monitor", nil},
+	{"monitor", runIPMonitor},
 	{"xfrm", nil},
 	{"mroute", nil},
 	{"mrule", nil},
@@ -170,7 +183,7 @@ func (ip *ipCmd) run(argv []string) error {
 			return usage(ipUsage)
 		}
 		if o.run == nil {
-			return shell.Failf(1, "nsemu: \"ip %s\" is not emulated (supported: link, address, route, neigh, netns)", o.name)
+			return shell.Failf(1, "nsemu: \"ip %s\" is not emulated (supported: link, address, route, rule, neigh, netns, monitor)", o.name)
 		}
 		return o.run(ip, a)
 	}

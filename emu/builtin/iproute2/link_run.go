@@ -497,6 +497,7 @@ func (ip *ipCmd) showLinks(a *args, addrs bool) error {
 	if err != nil {
 		return err
 	}
+	objs := []jsonObject{}
 	for _, d := range devs {
 		l := viewLink(ip.nsids(), d)
 		if addrs {
@@ -510,7 +511,14 @@ func (ip *ipCmd) showLinks(a *args, addrs bool) error {
 				continue
 			}
 		}
+		if ip.opts.json {
+			objs = append(objs, ip.linkJSON(l, addrs))
+			continue
+		}
 		ip.printLink(l, addrs)
+	}
+	if ip.opts.json {
+		return ip.printJSON(objs)
 	}
 	return nil
 }

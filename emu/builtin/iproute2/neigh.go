@@ -196,7 +196,7 @@ func (r *neighReq) picks(n stack.Neighbor) bool {
 	return r.states == nil || r.states[n.State]
 }
 
-func (ip *ipCmd) neighList(a *args, flush bool) error {
+func (ip *ipCmd) neighList(a *args, flush bool) (err error) {
 	if flush && !a.more() {
 		return shell.Failf(1, "Flush requires arguments.")
 	}
@@ -205,9 +205,17 @@ func (ip *ipCmd) neighList(a *args, flush bool) error {
 		return err
 	}
 	st := ip.ns.Stack()
+	objs := []jsonObject{}
+	defer func() {
+		if ip.opts.json && !flush && err == nil {
+			err = ip.printJSON(objs)
+		}
+	}()
 	for _, n := range st.Neighbors() {
 		switch {
 		case !r.picks(n):
+		case !flush && ip.opts.json:
+			objs = append(objs, neighJSON(n, r.dev == ""))
 		case !flush:
 			ip.printf("%s\n", neighLine(n, r.dev == ""))
 		case r.states == nil && n.State == "PERMANENT":

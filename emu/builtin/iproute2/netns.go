@@ -98,6 +98,18 @@ func (ip *ipCmd) netnsExec(r *netnsReq) error {
 }
 
 func (ip *ipCmd) netnsList(w *emu.World) {
+	if ip.opts.json {
+		objs := []jsonObject{}
+		for _, n := range w.Namespaces() {
+			o := jsonObject{{"name", n.Name()}}
+			if id := ip.nsids().of(n); id >= 0 {
+				o = append(o, jsonField{"id", id})
+			}
+			objs = append(objs, o)
+		}
+		_ = ip.printJSON(objs)
+		return
+	}
 	for _, n := range w.Namespaces() {
 		if id := ip.nsids().of(n); id >= 0 {
 			ip.printf("%s (id: %d)\n", n.Name(), id)

@@ -27,10 +27,16 @@ type names interface {
 	namespace(name string) (*emu.Namespace, bool)
 	// host returns the host's namespace, process 1's.
 	host() *emu.Namespace
+	// tables returns the routing table names (rt_tables).
+	tables() rtTables
 }
 
-// world answers names from the emulated world, for namespace ns.
-type world struct{ ns *emu.Namespace }
+// world answers names from the emulated world, for namespace ns, with the
+// table names rt.
+type world struct {
+	ns *emu.Namespace
+	rt rtTables
+}
 
 func (w world) link(name string) (emu.Kind, bool) {
 	d, err := w.ns.Link(name)
@@ -47,6 +53,8 @@ func (w world) namespace(name string) (*emu.Namespace, bool) {
 
 func (w world) host() *emu.Namespace { return w.ns.World().Host() }
 
+func (w world) tables() rtTables { return w.rt }
+
 // ---- global options ----
 
 // options are ip's (or bridge's) options before the object.
@@ -58,6 +66,8 @@ type options struct {
 	family  int // 0, 4 or 6
 	// version: -V was given; the tool prints its version and stops.
 	version bool
+	// json and pretty are -json and -pretty.
+	json, pretty bool
 	// netns is the namespace -n names, nil without -n.
 	netns *emu.Namespace
 }
@@ -79,7 +89,10 @@ var ipOptions = slices.Concat(
 		{name: "-family", abbrev: true, args: 1, apply: (*optParser).setFamily},
 	},
 	ignored[*optParser](0, "-human*", "-human-readable*", "-iec*", "-resolve*", "-timestamp*", "-tshort*",
-		"-force*", "-pretty*", "-Numeric*", "-all*", "-c", "-color*", "-compressvlans*"),
+		"-force*", "-Numeric*", "-all*", "-c", "-color*", "-compressvlans*"),
+	[]keyword[*optParser]{
+		{name: "-pretty", abbrev: true, apply: func(p *optParser, _ []string) error { p.opts.pretty = true; return nil }},
+	},
 	[]keyword[*optParser]{
 		{name: "-stats", abbrev: true, apply: (*optParser).countStats},
 		{name: "-statistics", abbrev: true, apply: (*optParser).countStats},
@@ -90,9 +103,7 @@ var ipOptions = slices.Concat(
 			return shell.Failf(255, "nsemu: %s -batch is not supported; write the commands in the script", p.tool)
 		}},
 		{name: "-brief", abbrev: true, apply: func(p *optParser, _ []string) error { p.opts.brief = true; return nil }},
-		{name: "-json", abbrev: true, apply: func(p *optParser, _ []string) error {
-			return shell.Failf(255, "nsemu: %s -json is not supported", p.tool)
-		}},
+		{name: "-json", abbrev: true, apply: func(p *optParser, _ []string) error { p.opts.json = true; return nil }},
 		{name: "-help", abbrev: true, apply: func(p *optParser, _ []string) error { return usage(usageFor(p.tool)) }},
 		{name: "-netns", abbrev: true, args: 1, apply: (*optParser).setNetns},
 	},

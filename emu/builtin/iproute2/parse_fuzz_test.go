@@ -58,7 +58,7 @@ func FuzzParseAddr(f *testing.F) {
 
 func FuzzParseRoute(f *testing.F) {
 	fuzzParsers(f, [][]parseCase{routeCases, routeFilterCases, routeGetCases},
-		func(a *args) (any, error) { return parseRouteReq(a) },
+		func(a *args) (any, error) { return parseRouteReq(a, fakeNames{}) },
 		func(a *args) (any, error) { return parseRouteFilter(a, fakeNames{}) },
 		func(a *args) (any, error) { return parseRouteGet(a) })
 }
@@ -76,4 +76,10 @@ func FuzzParseOptions(f *testing.F) {
 		func(a *args) (any, error) { return parseNetns(a) },
 		func(a *args) (any, error) { return parseBridgeLink(a, fakeNames{}) },
 		func(a *args) (any, error) { return parseFDB(a, fakeNames{}) })
+}
+
+func FuzzParseRule(f *testing.F) {
+	fuzzParsers(f, [][]parseCase{ruleCases, monitorCases},
+		func(a *args) (any, error) { return parseRuleReq(a, fakeNames{}) },
+		func(a *args) (any, error) { return parseMonitor(a, fakeNames{}) })
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // The parsers, table-tested on a fake world: the host holds lo, br0 (a
@@ -36,6 +37,10 @@ func (fakeNames) namespace(name string) (*emu.Namespace, bool) {
 }
 
 func (fakeNames) host() *emu.Namespace { return fakeHost }
+
+func (fakeNames) tables() rtTables {
+	return parseRTTables([]byte("100 isp2\n0x65 isp3 # comment\nbad line\n"))
+}
 
 func words(s string) *args { return &args{a: strings.Fields(s)} }
 
@@ -172,14 +177,19 @@ func TestParseAddrReq(t *testing.T) {
 var routeCases = []parseCase{
 	{in: "10.8.0.0/16 via 10.0.0.2 metric 7 src 10.0.0.1 dev br0",
 		want: &routeReq{dst: netip.MustParsePrefix("10.8.0.0/16"), dstSet: true, gw: netip.MustParseAddr("10.0.0.2"),
-			metric: 7, hasMetric: true, src: netip.MustParseAddr("10.0.0.1"), dev: "br0"}},
+			metric: 7, hasMetric: true, src: netip.MustParseAddr("10.0.0.1"), dev: "br0", table: 254}},
 	{in: "default via inet 10.0.0.1 table main proto static onlink mtu lock 1400",
-		want: &routeReq{dst: netip.MustParsePrefix("0.0.0.0/0"), dstSet: true, gw: netip.MustParseAddr("10.0.0.1")}},
-	{in: "to unicast 10/8 oif br0 p 3", want: &routeReq{dst: netip.MustParsePrefix("10.0.0.0/8"), dstSet: true, typ: "unicast",
-		dev: "br0", metric: 3, hasMetric: true}},
+		want: &routeReq{dst: netip.MustParsePrefix("0.0.0.0/0"), dstSet: true, gw: netip.MustParseAddr("10.0.0.1"), table: 254}},
+	{in: "to unicast 10/8 oif br0 p 3", want: &routeReq{dst: netip.MustParsePrefix("10.0.0.0/8"), dstSet: true,
+		dev: "br0", metric: 3, hasMetric: true, table: 254}},
 	{in: "dev br0", status: 255, err: routeUsage},
-	{in: "blackhole 10.0.0.0/8", status: 2, err: `nsemu: route type "blackhole" is not emulated`},
-	{in: "10/8 table 100", status: 2, err: "nsemu: only the main routing table is emulated"},
+	{in: "blackhole 10.0.0.0/8 table isp2", want: &routeReq{dst: netip.MustParsePrefix("10.0.0.0/8"), dstSet: true, typ: "blackhole", table: 100}},
+	{in: "throw 10.0.0.0/8 table 0x65", want: &routeReq{dst: netip.MustParsePrefix("10.0.0.0/8"), dstSet: true, typ: "throw", table: 101}},
+	{in: "10/8 table isp3 dev br0", want: &routeReq{dst: netip.MustParsePrefix("10.0.0.0/8"), dstSet: true, dev: "br0", table: 101}},
+	{in: "nat 10.0.0.0/8", status: 2, err: `nsemu: route type "nat" is not emulated`},
+	{in: "10/8 table nosuch", status: 255, err: "Error: argument \"nosuch\" is wrong: \"table\" value is invalid\n"},
+	{in: "10/8 table 4294967296", status: 255, err: "Error: argument \"4294967296\" is wrong: \"table\" value is invalid\n"},
+	{in: "10/8 dev br0 table local", status: 2, err: "nsemu: routes of the local table are the kernel's (they come with the addresses)"},
 	{in: "10/8 nexthop via 10.0.0.1", status: 2, err: `nsemu: route attribute "nexthop" is not emulated`},
 	{in: "10/8 via x", status: 1, err: `Error: inet address is expected rather than "x".`},
 	{in: "10/8 20/8", status: 255, err: `Error: either "to" is duplicate, or "20/8" is a garbage.`},
@@ -192,19 +202,23 @@ var routeCases = []parseCase{
 
 func TestParseRouteReq(t *testing.T) {
 	for _, c := range routeCases {
-		r, err := parseRouteReq(words(c.in))
+		r, err := parseRouteReq(words(c.in), fakeNames{})
 		checkParse(t, c, r, err)
 	}
 }
 
 var routeFilterCases = []parseCase{
-	{in: "", want: &routeFilter{}},
+	{in: "", want: &routeFilter{table: 254}},
 	{in: "root 10/8 dev br0 proto kernel scope link", want: &routeFilter{prefix: netip.MustParsePrefix("10.0.0.0/8"), mode: "root",
-		dev: "br0", proto: "kernel", scope: "link", anything: true}},
-	{in: "10.1.2.3/8 t 100", want: &routeFilter{prefix: netip.MustParsePrefix("10.0.0.0/8"), mode: "exact", none: true, anything: true}},
-	{in: "via 10.0.0.1 type unicast cache", want: &routeFilter{via: netip.MustParseAddr("10.0.0.1"), cache: true, anything: true}},
+		dev: "br0", proto: "kernel", scope: "link", anything: true, table: 254}},
+	{in: "10.1.2.3/8 t 100", want: &routeFilter{prefix: netip.MustParsePrefix("10.0.0.0/8"), mode: "exact", anything: true, table: 100}},
+	{in: "via 10.0.0.1 type unicast cache", want: &routeFilter{via: netip.MustParseAddr("10.0.0.1"), cache: true, anything: true, table: 254, hasType: true}},
+	{in: "table all type 7", want: &routeFilter{anything: true, hasType: true, typ: "unreachable"}},
+	{in: "table local type multicast", want: &routeFilter{anything: true, table: 255, hasType: true, typ: "multicast", none: true}},
+	{in: "table isp2", want: &routeFilter{anything: true, table: 100}},
 	{in: "dev nosuch", status: 1, err: `Cannot find device "nosuch"`},
-	{in: "table local", status: 2, err: "nsemu: only the main routing table is emulated"},
+	{in: "table nosuch", status: 255, err: "Error: argument \"nosuch\" is wrong: table id value is invalid\n"},
+	{in: "type nosuch", status: 255, err: "Error: argument \"nosuch\" is wrong: node type value is invalid\n"},
 	{in: "match 10/8 to 20/8", status: 255, err: `Error: either "to" is duplicate, or "20/8" is a garbage.`},
 }
 
@@ -216,10 +230,14 @@ func TestParseRouteFilter(t *testing.T) {
 }
 
 var routeGetCases = []parseCase{
-	{in: "10.0.0.2 from 10.0.0.1 connected", want: netip.MustParseAddr("10.0.0.2")},
-	{in: "to 10.0.0.2/24", want: netip.MustParseAddr("10.0.0.2")},
+	{in: "10.0.0.2 from 10.0.0.1 connected", want: &routeGetReq{dst: netip.MustParsePrefix("10.0.0.2/32"), from: netip.MustParseAddr("10.0.0.1")}},
+	{in: "to 10.0.0.2/24 iif br0 mark 0x10", want: &routeGetReq{dst: netip.MustParsePrefix("10.0.0.2/24"), iif: "br0", mark: 16}},
+	{in: "10.0.0.2 oif veth0 mark x", want: &routeGetReq{dst: netip.MustParsePrefix("10.0.0.2/32"), oif: "veth0"}},
+	{in: "10.0.0.2 dev veth0", want: &routeGetReq{dst: netip.MustParsePrefix("10.0.0.2/32"), oif: "veth0"}},
 	{in: "from 10.0.0.1", status: 1, err: "need at least a destination address"},
+	{in: "1.2.3.4 from 1.2.3.300", status: 1, err: `Error: inet prefix is expected rather than "1.2.3.300".`},
 	{in: "1.2.3.4 5.6.7.8", status: 255, err: `Error: either "to" is duplicate, or "5.6.7.8" is a garbage.`},
+	{in: "1.2.3.4 iif", status: 255, err: `Command line is not complete. Try option "help"`},
 }
 
 func TestParseRouteGet(t *testing.T) {
@@ -294,7 +312,8 @@ var optionCases = []parseCase{
 	{in: "-x", status: 255, err: `Option "-x" is unknown, try "ip -help".`},
 	{in: "-f foo", status: 255, err: `Error: argument "foo" is wrong: invalid protocol family`},
 	{in: "-n nosuch", status: 255, err: `Cannot open network namespace "nosuch": No such file or directory`},
-	{in: "-j", status: 255, err: "nsemu: ip -json is not supported"},
+	{in: "-j -p", want: &options{json: true, pretty: true}},
+	{in: "-json -pretty", want: &options{json: true, pretty: true}},
 	{in: "-b", status: 255, err: "nsemu: ip -batch is not supported; write the commands in the script"},
 	{in: "-h", want: &options{}}, // -human
 	{in: "-he", status: 255, err: ipUsage},
@@ -370,5 +389,46 @@ func TestParseNumbers(t *testing.T) {
 		if (want == "") != (err != nil) || (err == nil && m.String() != want) {
 			t.Errorf("parseLLAddr(%q) = %v, %v; want %q", s, m, err, want)
 		}
+	}
+}
+
+var ruleCases = []parseCase{
+	{in: "from 10.2.2.0/24 table isp2", want: &ruleReq{rule: stack.Rule{From: netip.MustParsePrefix("10.2.2.0/24"), Table: 100, SuppressPrefixLength: -1}, hasTable: true}},
+	{in: "not to 10/8 iif br0 oif veth0 fwmark 0x10/0xf0 pref 7 blackhole",
+		want: &ruleReq{rule: stack.Rule{Not: true, To: netip.MustParsePrefix("10.0.0.0/8"), IIF: "br0", OIF: "veth0", Mark: 16, Mask: 0xf0, HasMark: true,
+			Priority: 7, Action: stack.RuleBlackhole, SuppressPrefixLength: -1}, hasPriority: true, hasAction: true}},
+	{in: "from all lookup main suppress_prefixlength 0 type goto 40", want: &ruleReq{rule: stack.Rule{From: netip.MustParsePrefix("0.0.0.0/0"),
+		Table: 254, SuppressPrefixLength: 0, Action: stack.RuleGoto, Goto: 40}, hasTable: true, hasAction: true}},
+	{in: "dev nosuch nop", want: &ruleReq{rule: stack.Rule{IIF: "nosuch", Action: stack.RuleNop, SuppressPrefixLength: -1}, hasAction: true}},
+	{in: "from 1.2.3.300", status: 1, err: `Error: any valid prefix is expected rather than "1.2.3.300".`},
+	{in: "pref x", status: 255, err: "Error: argument \"x\" is wrong: preference value is invalid\n"},
+	{in: "fwmark 1/y", status: 255, err: "Error: argument \"y\" is wrong: fwmask value is invalid\n"},
+	{in: "table x1", status: 255, err: "Error: argument \"x1\" is wrong: invalid table ID\n"},
+	{in: "throw", status: 2, err: `nsemu: rule type "throw" is not emulated`},
+	{in: "sport 80", status: 2, err: `nsemu: the rule selector or action "sport" is not emulated`},
+	{in: "goto", status: 255, err: `Command line is not complete. Try option "help"`},
+}
+
+func TestParseRule(t *testing.T) {
+	for _, c := range ruleCases {
+		r, err := parseRuleReq(words(c.in), fakeNames{})
+		checkParse(t, c, r, err)
+	}
+}
+
+var monitorCases = []parseCase{
+	{in: "link addr", want: &monitorReq{objects: map[string]bool{"link": true, "address": true}}},
+	{in: "all dev br0", want: &monitorReq{objects: map[string]bool{"link": true, "address": true, "route": true, "mroute": false,
+		"prefix": false, "neigh": true, "netconf": false, "rule": true, "nsid": false, "nexthop": false, "stats": false}, label: true, dev: "br0"}},
+	{in: "neighbour label", want: &monitorReq{objects: map[string]bool{"neigh": true}, label: true}},
+	{in: "nexthop", status: 1, err: `nsemu: "ip monitor nexthop" is not emulated`},
+	{in: "dev", status: 255, err: `Command line is not complete. Try option "help"`},
+	{in: "bogus", status: 255, err: `Argument "bogus" is unknown, try "ip monitor help".`},
+}
+
+func TestParseMonitor(t *testing.T) {
+	for _, c := range monitorCases {
+		r, err := parseMonitor(words(c.in), fakeNames{})
+		checkParse(t, c, r, err)
 	}
 }

@@ -36,8 +36,14 @@ type linkView struct {
 	mdown bool
 	// netnsRef is " link-netns NS" or " link-netnsid N".
 	netnsRef string
-	addrs    []addrView
-	counters vethsim.Counters
+	// peerName is the peer's name (same namespace); peerIndex its ifindex
+	// and netnsid its namespace's id (another namespace; -1 unknown), for
+	// JSON's link, link_index and link_netnsid.
+	peerName  string
+	peerIndex int
+	netnsid   int
+	addrs     []addrView
+	counters  vethsim.Counters
 }
 
 type addrView struct {
@@ -64,12 +70,15 @@ func viewLink(ids *nsids, d *emu.Device) *linkView {
 	if d.Kind == emu.KindVeth && d.End() != nil {
 		pe := d.End().Peer()
 		pns := peerNamespace(d)
+		l.netnsid = ids.of(pns)
 		switch {
 		case pns == view:
 			l.peer = "@" + pe.Name()
+			l.peerName = pe.Name()
 			l.mdown = !pe.IsUp()
 		default:
 			l.peer = fmt.Sprintf("@if%d", pe.Index())
+			l.peerIndex = pe.Index()
 			if pns != nil && !pns.IsHost() && !pns.Hidden() {
 				l.netnsRef = " link-netns " + pns.Name()
 			} else if id := ids.of(pns); id >= 0 {
@@ -243,7 +252,14 @@ func (l *linkView) brief(addrs bool) string {
 func (ip *ipCmd) linkLines(l *linkView, addrs bool) []string {
 	lines := []string{l.header(!addrs)}
 	if !(addrs && ip.opts.family == 4) {
-		lines = append(lines, l.linkLine())
+		line := l.linkLine()
+		if ip.opts.details {
+			tail, kinds := l.detailsLines()
+			lines = append(lines, line+tail)
+			lines = append(lines, kinds...)
+		} else {
+			lines = append(lines, line)
+		}
 	}
 	if addrs {
 		for _, a := range l.addrs {
@@ -255,6 +271,14 @@ func (ip *ipCmd) linkLines(l *linkView, addrs bool) []string {
 		lines = append(lines, statsLines(l.counters)...)
 	}
 	return lines
+}
+
+// bridgePortJSON is a port under bridge -json link.
+func bridgePortJSON(l *linkView) jsonObject {
+	o := append(jsonObject{{"ifindex", l.index}}, l.peerJSON()...)
+	return append(o, jsonField{"ifname", l.name}, jsonField{"flags", strings.Split(l.flags(), ",")},
+		jsonField{"mtu", l.mtu}, jsonField{"master", l.master}, jsonField{"state", bridgePortState(l)},
+		jsonField{"priority", 32}, jsonField{"cost", 2})
 }
 
 // bridgePortLine is a port's line under bridge link. Without STP a port
@@ -291,21 +315,27 @@ func linkDown(ns *emu.Namespace, dev string) bool {
 }
 
 // routeLine prints a route as ip route does; attributes the listing was
-// filtered by (dev, proto, scope) are left out, as iproute2 does.
+// filtered by (dev, proto, scope, table) are left out, as iproute2 does.
 func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	var b strings.Builder
+	if r.Type != "" {
+		b.WriteString(r.Type + " ")
+	}
 	b.WriteString(routeDst(r.Dst))
 	if r.Gateway.IsValid() {
 		b.WriteString(" via " + r.Gateway.String())
 	}
-	if f.dev == "" {
+	if r.Dev != "" && f.dev == "" {
 		b.WriteString(" dev " + r.Dev)
+	}
+	if t := routeTable(r); f.table == 0 && t != stack.TableMain {
+		b.WriteString(" table " + ip.rt.name(t))
 	}
 	if r.Kernel && f.proto == "" {
 		b.WriteString(" proto kernel")
 	}
-	if !r.Gateway.IsValid() && f.scope == "" {
-		b.WriteString(" scope link")
+	if s := routeScope(r); s != "" && f.scope == "" {
+		b.WriteString(" scope " + s)
 	}
 	if r.Src.IsValid() {
 		b.WriteString(" src " + r.Src.String())
@@ -313,32 +343,93 @@ func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	if r.Metric != 0 {
 		fmt.Fprintf(&b, " metric %d", r.Metric)
 	}
-	if linkDown(ip.ns, r.Dev) {
+	if r.Type != "local" && r.Dev != "" && linkDown(ip.ns, r.Dev) {
 		b.WriteString(" linkdown")
 	}
 	b.WriteString(" ")
 	return b.String()
 }
 
-// routeGetLines is ip route get's answer for addr, routed by r.
-func routeGetLines(addr netip.Addr, r stack.Route) string {
-	if r.Dev == "lo" && !r.Gateway.IsValid() {
-		src := r.Src
-		if addr.IsLoopback() {
-			src = netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		}
-		return fmt.Sprintf("local %s dev lo src %s uid 0 \n    cache <local> \n", addr, src)
+// routeTable is a route's table number (main for 0).
+func routeTable(r stack.Route) uint32 {
+	if r.Table == 0 {
+		return stack.TableMain
 	}
+	return r.Table
+}
+
+// routeScope is the scope ip route prints: host for a local route, link
+// for a broadcast one and a unicast one without gateway, none (global)
+// otherwise.
+func routeScope(r stack.Route) string {
+	switch {
+	case r.Type == "local":
+		return "host"
+	case r.Type == "broadcast", r.Type == "" && !r.Gateway.IsValid():
+		return "link"
+	}
+	return ""
+}
+
+// routeGetLines is ip route get's answer for q, routed by r: the output
+// form for a packet the namespace sends, the input form (from, iif, the
+// cache's flags) for one arriving on q.IIF.
+func (ip *ipCmd) routeGetLines(q stack.Flow, r stack.Route) string {
 	var b strings.Builder
-	b.WriteString(addr.String())
+	if r.Type != "" {
+		b.WriteString(r.Type + " ")
+	}
+	b.WriteString(q.Dst.String())
+	if q.Src.IsValid() {
+		b.WriteString(" from " + q.Src.String())
+	}
 	if r.Gateway.IsValid() {
 		b.WriteString(" via " + r.Gateway.String())
 	}
-	b.WriteString(" dev " + r.Dev)
-	if r.Src.IsValid() {
+	dev := r.Dev
+	if q.IIF != "" && (r.Type == "local" || r.Type == "broadcast") {
+		dev = "lo"
+	}
+	b.WriteString(" dev " + dev)
+	if t := routeTable(r); t != stack.TableMain {
+		b.WriteString(" table " + ip.rt.name(t))
+	}
+	if q.IIF == "" && !q.Src.IsValid() && r.Src.IsValid() {
 		b.WriteString(" src " + r.Src.String())
 	}
-	return b.String() + " uid 0 \n    cache \n"
+	switch {
+	case q.Mark >= 16:
+		fmt.Fprintf(&b, " mark 0x%x", q.Mark)
+	case q.Mark != 0:
+		fmt.Fprintf(&b, " mark %d", q.Mark)
+	}
+	if q.IIF == "" {
+		b.WriteString(" uid 0")
+	}
+	b.WriteString(" \n    cache ")
+	if flags := cacheFlags(q, r); flags != "" {
+		b.WriteString("<" + flags + "> ")
+	}
+	if q.IIF != "" {
+		b.WriteString("iif " + q.IIF + " ")
+	}
+	return b.String() + "\n"
+}
+
+// cacheFlags are the route cache's flags ip route get prints: local,
+// brd, and redirect for a packet forwarded back out of the device it came
+// in by, to a next hop on the sender's link.
+func cacheFlags(q stack.Flow, r stack.Route) string {
+	switch r.Type {
+	case "local":
+		return "local"
+	case "broadcast":
+		return "local,brd"
+	}
+	if q.IIF != "" && r.Dev == q.IIF {
+		return "redirect"
+	}
+	return ""
 }
 
 // ---- neighbours ----
@@ -359,55 +450,127 @@ func neighLine(n stack.Neighbor, dev bool) string {
 
 // ---- forwarding databases (bridge fdb) ----
 
-// fdbRow is one line of bridge fdb, with its sort keys.
-type fdbRow struct {
-	index int
-	mac   string
-	text  string
+// fdbEntry is one line of bridge fdb.
+type fdbEntry struct {
+	mac, dev string
+	self     bool   // the device's own ("self") entry
+	master   string // the bridge of a master entry
+	state    string // "permanent" or ""
 }
 
-// fdbRows are the forwarding-database entries of the bridges of ns the
-// selection picks, ordered by port ifindex, then MAC.
-func fdbRows(ns *emu.Namespace, r *bridgeReq) []fdbRow {
-	var rows []fdbRow
-	for _, b := range ns.Links() {
-		if b.Kind != emu.KindBridge || (r.br != "" && b.Name() != r.br) || b.Bridge() == nil {
+// text is the entry's line; withDev says whether to name its device.
+func (e fdbEntry) text(withDev bool) string {
+	s := e.mac
+	if withDev {
+		s += " dev " + e.dev
+	}
+	if e.self {
+		return s + " self " + e.state
+	}
+	return s + " master " + e.master + " " + e.state
+}
+
+// json is the entry under bridge -json fdb.
+func (e fdbEntry) json(withDev bool) jsonObject {
+	o := jsonObject{{"mac", e.mac}}
+	if withDev {
+		o = append(o, jsonField{"ifname", e.dev})
+	}
+	flags := []string{}
+	if e.self {
+		flags = append(flags, "self")
+	}
+	o = append(o, jsonField{"flags", flags})
+	if !e.self {
+		o = append(o, jsonField{"master", e.master})
+	}
+	return append(o, jsonField{"state", e.state})
+}
+
+// fdbRows are the forwarding-database entries of ns's devices the
+// selection picks, as the kernel dumps them: device by device (ifindex
+// order), a bridge's own multicast ("self") entries then its "master"
+// entries, a port's master entries (by MAC) then its self entries, any
+// other device's self entries.
+func fdbRows(ns *emu.Namespace, r *bridgeReq) []fdbEntry {
+	var rows []fdbEntry
+	for _, d := range ns.Links() {
+		if d.Kind == emu.KindLoopback || !fdbPicks(d, r) {
 			continue
 		}
-		for _, e := range b.Bridge().FDB() {
-			if (r.dynamic && e.Local) || (r.port != "" && e.Port != r.port) {
-				continue
+		master := masterRows(d, r)
+		var self []fdbEntry
+		if !r.dynamic {
+			for _, mac := range selfMACs(d) {
+				self = append(self, fdbEntry{mac: mac, dev: d.Name(), self: true, state: "permanent"})
 			}
-			rows = append(rows, fdbRow{index: portIndex(ns, b, e.Port), mac: e.MAC.String(), text: fdbText(b, e, r.port == "")})
+		}
+		if d.Kind == emu.KindBridge {
+			rows = append(append(rows, self...), master...)
+		} else {
+			rows = append(append(rows, master...), self...)
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].index != rows[j].index {
-			return rows[i].index < rows[j].index
-		}
-		return rows[i].mac < rows[j].mac
-	})
 	return rows
 }
 
-// portIndex is the ifindex of bridge b's port (b's own for its self port).
-func portIndex(ns *emu.Namespace, b *emu.Device, port string) int {
-	if port != b.Name() {
-		if d, err := ns.Link(port); err == nil {
-			return d.Index()
-		}
+// fdbPicks reports whether device d is in the selection: the bridge
+// asked for or one of its ports, the port asked for.
+func fdbPicks(d *emu.Device, r *bridgeReq) bool {
+	switch {
+	case r.port != "":
+		return d.Name() == r.port
+	case r.br != "":
+		return d.Name() == r.br || (d.Master() != nil && d.Master().Name() == r.br)
 	}
-	return b.Index()
+	return true
 }
 
-func fdbText(b *emu.Device, e l2switch.Entry, dev bool) string {
-	text := e.MAC.String()
-	if dev {
-		text += " dev " + e.Port
+// masterRows are the bridge's entries on port d (d's own when d is the
+// bridge), by MAC.
+func masterRows(d *emu.Device, r *bridgeReq) []fdbEntry {
+	br := d
+	if d.Kind != emu.KindBridge {
+		br = d.Master()
 	}
-	text += " master " + b.Name()
-	if e.Local {
-		return text + " permanent"
+	if br == nil || br.Bridge() == nil {
+		return nil
 	}
-	return text + " "
+	var es []l2switch.Entry
+	for _, e := range br.Bridge().FDB() {
+		if e.Port == d.Name() && !(r.dynamic && e.Local) {
+			es = append(es, e)
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].MAC.String() < es[j].MAC.String() })
+	rows := make([]fdbEntry, len(es))
+	for i, e := range es {
+		rows[i] = fdbEntry{mac: e.MAC.String(), dev: d.Name(), master: br.Name()}
+		if e.Local {
+			rows[i].state = "permanent"
+		}
+	}
+	return rows
+}
+
+// selfMACs are the multicast addresses the kernel lists as a device's own
+// ("self permanent"): all-nodes (33:33:00:00:00:01) always; while the
+// device is up, all-hosts (01:00:5e:00:00:01), on a bridge the multicast
+// router discovery groups (…:00:6a) before it; and once IPv6 gave the
+// device its link-local address (a bridge up, another device up with a
+// carrier) the solicited-node group of that address.
+func selfMACs(d *emu.Device) []string {
+	macs := []string{"33:33:00:00:00:01"}
+	if !d.IsUp() {
+		return macs
+	}
+	bridge := d.Kind == emu.KindBridge
+	if bridge {
+		macs = append(macs, "01:00:5e:00:00:6a", "33:33:00:00:00:6a")
+	}
+	macs = append(macs, "01:00:5e:00:00:01")
+	if m := d.MAC(); len(m) == 6 && (bridge || d.Carrier()) {
+		macs = append(macs, fmt.Sprintf("33:33:ff:%02x:%02x:%02x", m[3], m[4], m[5]))
+	}
+	return macs
 }

@@ -14,11 +14,14 @@ import (
 )
 
 const routeUsage = `Usage: ip route { list | flush } SELECTOR
-       ip route get ADDRESS
+       ip route get ADDRESS [ from ADDRESS iif STRING ] [ oif STRING ] [ mark NUMBER ]
        ip route { add | del | change | append | replace } ROUTE
 SELECTOR := [ root PREFIX ] [ match PREFIX ] [ exact PREFIX ]
-            [ table TABLE_ID ] [ proto RTPROTO ] [ scope SCOPE ] [ dev STRING ]
-ROUTE := PREFIX [ via ADDRESS ] [ dev STRING ] [ metric METRIC ] [ src ADDRESS ]
+            [ table TABLE_ID ] [ proto RTPROTO ] [ type TYPE ] [ scope SCOPE ] [ dev STRING ]
+ROUTE := [ TYPE ] PREFIX [ via ADDRESS ] [ dev STRING ] [ metric METRIC ] [ src ADDRESS ]
+         [ table TABLE_ID ]
+TYPE := { unicast | unreachable | blackhole | prohibit | throw }
+TABLE_ID := [ local | main | default | all | NUMBER ]
 PREFIX := { default | ADDRESS[/LEN] }`
 
 func runIPRoute(ip *ipCmd, a *args) error {
@@ -51,8 +54,6 @@ func runIPRoute(ip *ipCmd, a *args) error {
 	return shell.Failf(255, "Command %q is unknown, try \"ip route help\".", cmd)
 }
 
-var errMainTableOnly = shell.Failf(2, "nsemu: only the main routing table is emulated")
-
 // ---- list and flush ----
 
 // routeFilter is a parsed ip route list/flush selector.
@@ -63,9 +64,15 @@ type routeFilter struct {
 	via      netip.Addr
 	prefix   netip.Prefix
 	mode     string // "exact", "root", "match" or ""
-	none     bool   // a table or type nsemu has no routes in
+	none     bool   // a type nsemu has no routes of
 	anything bool   // some selector was given (ip route flush needs one)
 	cache    bool
+	// table is the table listed: main unless given; 0 lists all.
+	table uint32
+	// typ selects a route type ("unicast" is ""); hasType says one is
+	// selected.
+	typ     string
+	hasType bool
 }
 
 // routeFilterParser is the state of parseRouteFilter.
@@ -86,10 +93,7 @@ var routeFilterKeywords = slices.Concat(
 		{name: "protocol", abbrev: true, args: 1, apply: (*routeFilterParser).setProto},
 		{name: "scope", args: 1, apply: (*routeFilterParser).setScope},
 		{name: "via", args: 1, apply: (*routeFilterParser).setVia},
-		{name: "type", args: 1, apply: func(p *routeFilterParser, v []string) error {
-			p.none = p.none || v[0] != "unicast"
-			return nil
-		}},
+		{name: "type", args: 1, apply: (*routeFilterParser).setType},
 		{name: "cache", abbrev: true, apply: (*routeFilterParser).setCache},
 		{name: "cloned", abbrev: true, apply: (*routeFilterParser).setCache},
 	},
@@ -97,7 +101,7 @@ var routeFilterKeywords = slices.Concat(
 
 // parseRouteFilter parses ip route list's and flush's selectors.
 func parseRouteFilter(a *args, env names) (*routeFilter, error) {
-	p := &routeFilterParser{routeFilter: &routeFilter{anything: a.more()}, env: env}
+	p := &routeFilterParser{routeFilter: &routeFilter{anything: a.more(), table: stack.TableMain}, env: env}
 	if err := walk(a, p, routeFilterKeywords, (*routeFilterParser).positional); err != nil {
 		return nil, err
 	}
@@ -105,14 +109,55 @@ func parseRouteFilter(a *args, env names) (*routeFilter, error) {
 }
 
 func (p *routeFilterParser) setTable(v []string) error {
+	if id, ok := p.env.tables().id(v[0]); ok {
+		p.table = id
+		return nil
+	}
 	switch v[0] {
-	case "main", "254", "all", "0":
-	case "local", "255":
-		return errMainTableOnly
+	case "all":
+		p.table = 0
+		return nil
+	case "cache":
+		p.cache = true
+		return nil
+	case "help":
+		return usage(routeUsage)
+	}
+	return invarg("table id value is invalid\n", v[0])
+}
+
+// setType selects a route type (rtnl_rtntype_a2n): a name or a number.
+func (p *routeFilterParser) setType(v []string) error {
+	typ, ok := routeTypeName(v[0])
+	if !ok {
+		return invarg("node type value is invalid\n", v[0])
+	}
+	switch typ {
+	case "unicast":
+		typ = ""
+	case "local", "broadcast", "blackhole", "unreachable", "prohibit", "throw":
 	default:
 		p.none = true
 	}
+	p.typ, p.hasType = typ, true
 	return nil
+}
+
+// routeTypeNames are the route types by number (RTN_*).
+var routeTypeNames = []string{"none", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole",
+	"unreachable", "prohibit", "throw", "nat", "xresolve"}
+
+// routeTypeName reads a route type as iproute2 does: a name or a number.
+func routeTypeName(s string) (string, bool) {
+	for _, n := range routeTypeNames {
+		if s == n {
+			return n, true
+		}
+	}
+	if n, ok := parseUint(s); ok && n < uint64(len(routeTypeNames)) {
+		return routeTypeNames[n], true
+	}
+	return "", false
 }
 
 func (p *routeFilterParser) setDev(v []string) error {
@@ -194,6 +239,8 @@ func (f *routeFilter) match(r stack.Route) bool {
 		return false
 	case f.via.IsValid() && r.Gateway != f.via:
 		return false
+	case f.hasType && r.Type != f.typ:
+		return false
 	}
 	switch f.mode {
 	case "exact":
@@ -214,29 +261,61 @@ func (ip *ipCmd) routeList(a *args, flush bool) error {
 	if ip.opts.family == 6 {
 		return nil
 	}
+	st := ip.ns.Stack()
+	if f.table != 0 && !st.TableExists(f.table) {
+		return rtnl("Error: ipv4: FIB table does not exist.\nDump terminated")
+	}
 	if flush {
 		return ip.routeFlush(f)
 	}
-	for _, r := range routes(ip.ns.Stack()) {
-		if f.match(r) {
+	objs := []jsonObject{}
+	for _, r := range ip.tableRoutes(f.table) {
+		switch {
+		case !f.match(r):
+		case ip.opts.json:
+			objs = append(objs, ip.routeJSON(r, f))
+		default:
 			ip.printf("%s\n", ip.routeLine(r, f))
 		}
+	}
+	if ip.opts.json {
+		return ip.printJSON(objs)
 	}
 	return nil
 }
 
-// routeFlush deletes the static routes f picks. Connected (proto kernel)
-// routes go with their addresses.
+// tableRoutes lists table t's routes (every table's, by number, for 0).
+func (ip *ipCmd) tableRoutes(t uint32) []stack.Route {
+	st := ip.ns.Stack()
+	switch t {
+	case stack.TableMain:
+		return routes(st)
+	case stack.TableLocal:
+		return st.LocalTable()
+	case 0:
+		ids := append(st.Tables(), stack.TableMain, stack.TableLocal)
+		slices.Sort(ids)
+		var all []stack.Route
+		for _, id := range ids {
+			all = append(all, ip.tableRoutes(id)...)
+		}
+		return all
+	}
+	return st.TableRoutes(t)
+}
+
+// routeFlush deletes the static routes f picks. Connected and local
+// (proto kernel) routes go with their addresses.
 func (ip *ipCmd) routeFlush(f *routeFilter) error {
 	if !f.anything {
 		return shell.Failf(1, "\"ip route flush\" requires arguments.")
 	}
 	st := ip.ns.Stack()
-	for _, r := range st.Routes() {
+	for _, r := range ip.tableRoutes(f.table) {
 		if r.Kernel || !f.match(r) {
 			continue
 		}
-		if err := st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev}); err != nil {
+		if err := st.DelRoute(stack.Route{Dst: r.Dst, Gateway: r.Gateway, Dev: r.Dev, Table: r.Table, Type: r.Type}); err != nil {
 			return emuErr(err)
 		}
 	}
@@ -277,6 +356,10 @@ type routeReq struct {
 	hasMetric bool
 	src       netip.Addr
 	typ       string
+	// table is the route's table (0: main).
+	table uint32
+	// tables names tables while the line is parsed.
+	tables rtTables
 }
 
 var routeTypes = map[string]bool{
@@ -305,10 +388,12 @@ var routeKeywords = slices.Concat(
 		}},
 		{name: "dev", args: 1, apply: (*routeReq).setDev},
 		{name: "oif", args: 1, apply: (*routeReq).setDev},
-		{name: "table", abbrev: true, args: 1, apply: func(_ *routeReq, v []string) error {
-			if v[0] != "main" && v[0] != "254" {
-				return errMainTableOnly
+		{name: "table", abbrev: true, args: 1, apply: func(r *routeReq, v []string) error {
+			id, ok := r.tables.id(v[0])
+			if !ok {
+				return invarg("\"table\" value is invalid\n", v[0])
 			}
+			r.table = id
 			return nil
 		}},
 		{name: "protocol", abbrev: true, args: 1},
@@ -346,17 +431,30 @@ func (r *routeReq) setMetric(v []string) error {
 
 func (r *routeReq) setDev(v []string) error { r.dev = v[0]; return nil }
 
-// parseRouteReq parses ip route add, change, replace and delete's words.
-func parseRouteReq(a *args) (*routeReq, error) {
-	r := &routeReq{}
-	if err := walk(a, r, routeKeywords, (*routeReq).positional); err != nil {
+// parseRouteReq parses ip route add, change, replace and delete's words,
+// tables named by env.
+func parseRouteReq(a *args, env names) (*routeReq, error) {
+	r := &routeReq{tables: env.tables()}
+	err := walk(a, r, routeKeywords, (*routeReq).positional)
+	r.tables = rtTables{}
+	if err != nil {
 		return nil, err
 	}
 	if !r.dstSet {
 		return nil, usage(routeUsage)
 	}
-	if r.typ != "" && r.typ != "unicast" {
+	switch r.typ {
+	case "unicast":
+		r.typ = ""
+	case "", "blackhole", "unreachable", "prohibit", "throw":
+	default:
 		return nil, shell.Failf(2, "nsemu: route type %q is not emulated", r.typ)
+	}
+	if r.table == 0 {
+		r.table = stack.TableMain
+	}
+	if r.table == stack.TableLocal {
+		return nil, shell.Failf(2, "nsemu: routes of the local table are the kernel's (they come with the addresses)")
 	}
 	return r, nil
 }
@@ -388,7 +486,7 @@ func (r *routeReq) positional(a *args) error {
 }
 
 func (ip *ipCmd) routeModify(a *args, how string) error {
-	r, err := parseRouteReq(a)
+	r, err := parseRouteReq(a, ip.names())
 	if err != nil {
 		return err
 	}
@@ -411,12 +509,15 @@ func (ip *ipCmd) routeModify(a *args, how string) error {
 	if err != nil {
 		return err
 	}
-	nr := stack.Route{Dst: r.dst, Gateway: r.gw, Dev: r.dev, Src: r.src, Metric: r.metric}
+	nr := stack.Route{Dst: r.dst, Gateway: r.gw, Dev: r.dev, Src: r.src, Metric: r.metric, Table: r.table, Type: r.typ}
 	return swapRoute(ip.ns.Stack(), old, nr)
 }
 
 // checkRoute checks a route to add against its device and source.
 func (ip *ipCmd) checkRoute(r *routeReq, dev *emu.Device) error {
+	if r.typ != "" {
+		return nil
+	}
 	if !r.gw.IsValid() && dev == nil {
 		return errNoSuchDevice
 	}
@@ -437,7 +538,7 @@ func (ip *ipCmd) replacedRoute(r *routeReq, how string) (*stack.Route, error) {
 	if how == "add" {
 		return nil, nil
 	}
-	rs := ip.ns.Stack().Routes()
+	rs := ip.ns.Stack().TableRoutes(r.table)
 	i := slices.IndexFunc(rs, func(x stack.Route) bool { return x.Dst == r.dst && x.Metric == r.metric })
 	switch {
 	case i >= 0 && rs[i].Kernel:
@@ -454,7 +555,7 @@ func (ip *ipCmd) replacedRoute(r *routeReq, how string) (*stack.Route, error) {
 // refused.
 func swapRoute(st *stack.Stack, old *stack.Route, nr stack.Route) error {
 	if old != nil {
-		if err := st.DelRoute(stack.Route{Dst: old.Dst, Gateway: old.Gateway, Dev: old.Dev}); err != nil {
+		if err := st.DelRoute(stack.Route{Dst: old.Dst, Gateway: old.Gateway, Dev: old.Dev, Table: old.Table, Type: old.Type}); err != nil {
 			return emuErr(err)
 		}
 	}
@@ -501,13 +602,13 @@ func isLocal(ns *emu.Namespace, a netip.Addr) bool {
 func (ip *ipCmd) routeDel(r *routeReq) error {
 	st := ip.ns.Stack()
 	var kernel *stack.Route
-	for _, x := range st.Routes() {
+	for _, x := range st.TableRoutes(r.table) {
 		if x.Dst != r.dst || (r.gw.IsValid() && x.Gateway != r.gw) || (r.dev != "" && x.Dev != r.dev) ||
-			(r.hasMetric && x.Metric != r.metric) {
+			(r.hasMetric && x.Metric != r.metric) || (r.typ != "" && x.Type != r.typ) {
 			continue
 		}
 		if !x.Kernel {
-			return routeErr(st.DelRoute(stack.Route{Dst: x.Dst, Gateway: x.Gateway, Dev: x.Dev}), false)
+			return routeErr(st.DelRoute(stack.Route{Dst: x.Dst, Gateway: x.Gateway, Dev: x.Dev, Table: x.Table, Type: x.Type}), false)
 		}
 		if kernel == nil {
 			kernel = &x
@@ -521,26 +622,57 @@ func (ip *ipCmd) routeDel(r *routeReq) error {
 
 // ---- get ----
 
-// routeGetKeywords is iproute_get's table.
-var routeGetKeywords = slices.Concat(
-	ignored[*netip.Prefix](1, "from", "iif", "oif", "tos", "dsfield", "mark", "uid", "ipproto", "sport", "dport", "vrf", "as"),
-	ignored[*netip.Prefix](0, "connected", "fibmatch"),
-)
-
-// parseRouteGet parses ip route get's words; it returns the destination.
-func parseRouteGet(a *args) (netip.Addr, error) {
-	dst := &netip.Prefix{}
-	if err := walk(a, dst, routeGetKeywords, routeGetPositional); err != nil {
-		return netip.Addr{}, err
-	}
-	if !dst.IsValid() {
-		return netip.Addr{}, shell.Failf(1, "need at least a destination address")
-	}
-	return dst.Addr(), nil
+// routeGetReq is a parsed ip route get command line.
+type routeGetReq struct {
+	dst      netip.Prefix
+	from     netip.Addr
+	iif, oif string
+	mark     uint32
 }
 
-// routeGetPositional takes [to] ADDRESS.
-func routeGetPositional(dst *netip.Prefix, a *args) error {
+// routeGetKeywords is iproute_get's table.
+var routeGetKeywords = slices.Concat(
+	[]keyword[*routeGetReq]{
+		{name: "from", args: 1, apply: (*routeGetReq).setFrom},
+		{name: "iif", args: 1, apply: func(r *routeGetReq, v []string) error { r.iif = v[0]; return nil }},
+		{name: "mark", args: 1, apply: func(r *routeGetReq, v []string) error {
+			n, _ := parseUint32(v[0]) // iproute2 does not check it
+			r.mark = uint32(n)
+			return nil
+		}},
+		{name: "oif", abbrev: true, args: 1, apply: func(r *routeGetReq, v []string) error { r.oif = v[0]; return nil }},
+		{name: "dev", args: 1, apply: func(r *routeGetReq, v []string) error { r.oif = v[0]; return nil }},
+	},
+	ignored[*routeGetReq](1, "tos", "dsfield", "uid", "ipproto", "sport", "dport", "vrf", "as"),
+	ignored[*routeGetReq](0, "connected", "fibmatch"),
+)
+
+func (r *routeGetReq) setFrom(v []string) error {
+	if matches(v[0], "help") {
+		return usage(routeUsage)
+	}
+	p, _, ok := parsePrefix(v[0], false)
+	if !ok {
+		return errPrefix(v[0])
+	}
+	r.from = p.Addr()
+	return nil
+}
+
+// parseRouteGet parses ip route get's words.
+func parseRouteGet(a *args) (*routeGetReq, error) {
+	r := &routeGetReq{}
+	if err := walk(a, r, routeGetKeywords, (*routeGetReq).positional); err != nil {
+		return nil, err
+	}
+	if !r.dst.IsValid() {
+		return nil, shell.Failf(1, "need at least a destination address")
+	}
+	return r, nil
+}
+
+// positional takes [to] ADDRESS.
+func (r *routeGetReq) positional(a *args) error {
 	v, err := a.after("to")
 	if err != nil {
 		return err
@@ -548,29 +680,37 @@ func routeGetPositional(dst *netip.Prefix, a *args) error {
 	if matches(v, "help") {
 		return usage(routeUsage)
 	}
-	if dst.IsValid() {
+	if r.dst.IsValid() {
 		return duparg2("to", v)
 	}
 	p, _, ok := parsePrefix(v, false)
 	if !ok {
 		return errPrefix(v)
 	}
-	*dst = p
+	r.dst = p
 	return nil
 }
 
 func (ip *ipCmd) routeGet(a *args) error {
-	addr, err := parseRouteGet(a)
+	r, err := parseRouteGet(a)
 	if err != nil {
 		return err
 	}
-	r, err := ip.ns.Stack().RouteGet(addr)
-	if err != nil {
-		if errors.Is(err, stack.ErrNetworkUnreachable) {
-			return rtnl("RTNETLINK answers: Network is unreachable")
+	for _, dev := range []string{r.iif, r.oif} {
+		if dev != "" {
+			if _, err := ip.ns.Link(dev); err != nil {
+				return nodev(dev)
+			}
 		}
-		return emuErr(err)
 	}
-	ip.printf("%s", routeGetLines(addr, r))
+	q := stack.Flow{Dst: r.dst.Addr(), Src: r.from, IIF: r.iif, OIF: r.oif, Mark: r.mark}
+	route, err := ip.ns.Stack().Lookup(q)
+	if err != nil {
+		return rtnl("RTNETLINK answers: %s", err)
+	}
+	if ip.opts.json {
+		return ip.printJSON([]jsonObject{ip.routeGetJSON(q, route)})
+	}
+	ip.printf("%s", ip.routeGetLines(q, route))
 	return nil
 }

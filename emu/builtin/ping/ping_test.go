@@ -23,7 +23,9 @@ func TestPing(t *testing.T) {
 			`rtt min/avg/max/mdev = \d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3} ms\n$`,
 		}},
 		{name: "size and ttl", args: "-c1 -s 100 -t 5 10.0.0.2", status: 0, want: []string{`100\(128\) bytes`, `108 bytes from 10\.0\.0\.2: icmp_seq=1 ttl=64`}},
-		{name: "no reply", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss`}},
+		{name: "no reply", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n`}},
+		// iputils' time ends at the last probe sent, not at its timeout.
+		{name: "one probe, no reply", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{`1 packets transmitted, 0 received, 100% packet loss, time 0ms\n`}},
 		{name: "combined flags keep the earlier ones", args: "-c 2 -qn 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics ---\n2 packets transmitted, 2 received`}},
 		{name: "quiet", args: "-q -c 2 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics`}},
 		{name: "default four in scripts", args: "10.0.0.2", status: 0, want: []string{`4 packets transmitted, 4 received`}},

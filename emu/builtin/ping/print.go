@@ -31,7 +31,7 @@ func printReply(w io.Writer, r stack.PingReply) {
 }
 
 // printSummary prints the statistics ping ends with; total is the time
-// since the first probe.
+// from the first probe to the last one sent.
 func printSummary(w io.Writer, dst string, st *stats, total time.Duration) {
 	fmt.Fprintf(w, "\n--- %s ping statistics ---\n", dst)
 	line := fmt.Sprintf("%d packets transmitted, %d received", st.sent, st.received)

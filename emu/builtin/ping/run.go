@@ -30,7 +30,9 @@ func run(c *shell.Cmd) int {
 	if err := s.probes(); err != nil {
 		return c.Exit(err)
 	}
-	printSummary(c.Stdout, r.Dst, &s.stats, s.since(s.start))
+	// iputils' "time" runs from the first probe to the last one sent: a
+	// single probe's summary says 0ms, answered or not.
+	printSummary(c.Stdout, r.Dst, &s.stats, s.lastSent.Sub(s.start))
 	if s.received == 0 {
 		return 1
 	}
@@ -46,6 +48,7 @@ type session struct {
 	p        *stack.Pinger
 	clock    tcpip.Clock
 	start    tcpip.MonotonicTime
+	lastSent tcpip.MonotonicTime
 	stopWarp func()
 	stats
 }
@@ -97,6 +100,7 @@ func connectError(err error) error {
 // the count, the deadline (-w) or an interrupt ends them.
 func (s *session) probes() error {
 	s.start = s.clock.NowMonotonic()
+	s.lastSent = s.start
 	for seq := 1; s.r.Count < 0 || seq <= s.r.Count; seq++ {
 		if s.r.Deadline > 0 && s.since(s.start) >= s.r.Deadline {
 			return nil
@@ -106,6 +110,7 @@ func (s *session) probes() error {
 		if err := s.p.Send(uint16(seq)); err != nil {
 			return connectError(err)
 		}
+		s.lastSent = sentAt
 		s.sent++
 		s.outstanding[uint16(seq)] = true
 		// Take answers until the next probe is due; after the last one,

@@ -26,7 +26,7 @@ func run(c *shell.Cmd) int {
 	case r.load:
 		return c.Exit(load(r))
 	case r.all:
-		show(c.Stdout, r.flags, read(c.NS, r.flags, emu.SysctlKeys()))
+		show(c.Stdout, r.flags, read(c.NS, r.flags, c.NS.SysctlKeys()))
 		return 0
 	case len(r.vars) == 0 && r.noArgs:
 		return c.Exit(shell.Failf(1, "%s", strings.TrimPrefix(usage, "\n")))
@@ -77,7 +77,7 @@ func one(c *shell.Cmd, f flags, arg string) error {
 func get(c *shell.Cmd, f flags, key string) error {
 	keys := []string{key}
 	if _, err := c.NS.Sysctl(key); err != nil {
-		keys = under(key)
+		keys = under(c.NS, key)
 	}
 	switch {
 	case len(keys) > 0:
@@ -89,10 +89,10 @@ func get(c *shell.Cmd, f flags, key string) error {
 	return noSuchKey(key)
 }
 
-// under lists the keys in the directory key.
-func under(key string) []string {
+// under lists the keys of ns in the directory key.
+func under(ns *emu.Namespace, key string) []string {
 	var keys []string
-	for _, k := range emu.SysctlKeys() {
+	for _, k := range ns.SysctlKeys() {
 		if strings.HasPrefix(k, key+".") {
 			keys = append(keys, k)
 		}

@@ -14,10 +14,16 @@ func Builtins() []*shell.Builtin {
 		Usage: "sysctl [-n] [-N] [-q] [-e] [-w] KEY[=VALUE] ... | sysctl -a [-r PATTERN]",
 		Help: `Reads and writes the current namespace's kernel parameters. nsemu has
 net.ipv4.ip_forward (also net.ipv4.conf.{all,default}.forwarding), which turns
-routing between devices on, and net.bridge.bridge-nf-call-iptables (1: frames
-a bridge switches pass the namespace's iptables), -ip6tables and -arptables
-(stored only). Values are integers; keys hold 0 or 1. Errors exit with
-status 255, as procps-ng 3.3 does.`,
+routing between devices on; net.ipv4.icmp_echo_ignore_all (no echo request
+answered); net.ipv4.ip_local_port_range (the ports of unbound sockets);
+net.ipv4.conf.{all,default,DEVICE}.{rp_filter,proxy_arp,accept_local,
+route_localnet,arp_ignore,arp_announce}, which act as the kernel's ("all" with
+the device's; a write to "default" reaches new devices and those never
+written); and net.bridge.bridge-nf-call-iptables (1: frames a bridge switches
+pass the namespace's iptables), -ip6tables and -arptables (stored only).
+Values are read as the kernel reads them (0x hexadecimal, 0 octal) and
+checked against each key's range. Errors exit with status 255, as
+procps-ng 3.3 does.`,
 		Run: run,
 	}}
 }

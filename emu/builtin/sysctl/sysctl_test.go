@@ -30,10 +30,41 @@ func TestSysctl(t *testing.T) {
 		{name: "all", src: "sysctl -a\n", out: `net.bridge.bridge-nf-call-arptables = 0
 net.bridge.bridge-nf-call-ip6tables = 0
 net.bridge.bridge-nf-call-iptables = 0
+net.ipv4.conf.all.accept_local = 0
+net.ipv4.conf.all.arp_announce = 0
+net.ipv4.conf.all.arp_ignore = 0
 net.ipv4.conf.all.forwarding = 0
+net.ipv4.conf.all.proxy_arp = 0
+net.ipv4.conf.all.route_localnet = 0
+net.ipv4.conf.all.rp_filter = 0
+net.ipv4.conf.default.accept_local = 0
+net.ipv4.conf.default.arp_announce = 0
+net.ipv4.conf.default.arp_ignore = 0
 net.ipv4.conf.default.forwarding = 0
+net.ipv4.conf.default.proxy_arp = 0
+net.ipv4.conf.default.route_localnet = 0
+net.ipv4.conf.default.rp_filter = 0
+net.ipv4.conf.lo.accept_local = 0
+net.ipv4.conf.lo.arp_announce = 0
+net.ipv4.conf.lo.arp_ignore = 0
+net.ipv4.conf.lo.proxy_arp = 0
+net.ipv4.conf.lo.route_localnet = 0
+net.ipv4.conf.lo.rp_filter = 0
+net.ipv4.icmp_echo_ignore_all = 0
 net.ipv4.ip_forward = 0
+net.ipv4.ip_local_port_range = 32768	60999
 `},
+		{name: "device keys", src: "ip link add va type veth peer name vb\nsysctl -w net.ipv4.conf.default.rp_filter=2 net.ipv4.conf.va.arp_ignore=1\n" +
+			"ip link add vc type veth peer name vd\nsysctl net.ipv4.conf.vc.rp_filter net.ipv4.conf.va.rp_filter net.ipv4.conf.va.arp_ignore\n" +
+			"cat /proc/sys/net/ipv4/conf/vb/arp_ignore\n",
+			out: "net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.va.arp_ignore = 1\nnet.ipv4.conf.vc.rp_filter = 2\nnet.ipv4.conf.va.rp_filter = 2\nnet.ipv4.conf.va.arp_ignore = 1\n0\n"},
+		{name: "device directory", src: "sysctl net.ipv4.conf.lo\n", out: "net.ipv4.conf.lo.accept_local = 0\nnet.ipv4.conf.lo.arp_announce = 0\nnet.ipv4.conf.lo.arp_ignore = 0\n" +
+			"net.ipv4.conf.lo.proxy_arp = 0\nnet.ipv4.conf.lo.route_localnet = 0\nnet.ipv4.conf.lo.rp_filter = 0\n"},
+		{name: "no such device", src: "sysctl -w net.ipv4.conf.nosuch.rp_filter=1\n", err: "sysctl: cannot stat /proc/sys/net/ipv4/conf/nosuch/rp_filter: No such file or directory\n", status: 255},
+		{name: "out of range", src: "sysctl -w net.ipv4.icmp_echo_ignore_all=2\n", err: "sysctl: setting key \"net.ipv4.icmp_echo_ignore_all\": Invalid argument\n", status: 255},
+		{name: "port range", src: "sysctl -w net.ipv4.ip_local_port_range='1024 65535'\nsysctl net.ipv4.ip_local_port_range\n! sysctl -w net.ipv4.ip_local_port_range='1000 2000'\n",
+			out: "net.ipv4.ip_local_port_range = 1024 65535\nnet.ipv4.ip_local_port_range = 1024\t65535\n", err: "sysctl: setting key \"net.ipv4.ip_local_port_range\": Invalid argument\n"},
+		{name: "proc write", src: "echo 1 > /proc/sys/net/ipv4/conf/all/proxy_arp\ncat /proc/sys/net/ipv4/conf/all/proxy_arp\n", out: "1\n"},
 		{name: "pattern", src: "sysctl -a -r 'ip_forward$'\n", out: "net.ipv4.ip_forward = 0\n"},
 		{name: "names", src: "sysctl -aN | head -1\n", out: "net.bridge.bridge-nf-call-arptables\n"},
 		{name: "directory", src: "sysctl net.bridge\n", out: "net.bridge.bridge-nf-call-arptables = 0\nnet.bridge.bridge-nf-call-ip6tables = 0\nnet.bridge.bridge-nf-call-iptables = 0\n"},
