@@ -74,7 +74,11 @@ func TestBrowserManyNamespaces(t *testing.T) {
 			// view may drop some of what follows. The second one, once
 			// the view has caught up, must be seen.
 			pingLast(t, ctx, nss, "flooding")
-			emutest.WaitFor(t, "the view to catch up", srv.hub.idle)
+			// Every copy of the flood delivered and seen: its last lines
+			// must not bury the second ping's in the page's timeline.
+			emutest.WaitFor(t, "the flood to end and the view to catch up", func() bool {
+				return w.Idle() && srv.hub.idle()
+			})
 			pingLast(t, ctx, nss, "again")
 		}
 	}
