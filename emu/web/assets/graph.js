@@ -45,6 +45,10 @@ const STYLE = [
     'width': labelWidth(7.2), 'height': labelHeight(14), 'padding': 6, 'font-weight': 'bold', 'font-size': 11,
   } },
   { selector: 'node[type="bridge"][state!="UP"]', style: { 'border-style': 'dashed' } },
+  { selector: 'node[type="uplink"]', style: {
+    'shape': 'round-rectangle', 'background-color': '#eef0f2', 'border-color': '#69727d', 'border-width': 2,
+    'border-style': 'dotted', 'width': labelWidth(6.6), 'height': labelHeight(13), 'padding': 6, 'font-size': 11,
+  } },
   { selector: 'edge', style: {
     'width': 2.5, 'line-color': '#6b7b8c', 'curve-style': 'straight', 'target-arrow-shape': 'none',
   } },
@@ -143,6 +147,10 @@ export class Graph {
       }
     }
     for (const d of this.devs.values()) {
+      if (d.kind === 'ether') {
+        els.push({ group: 'nodes', data: { id: uplinkOf(d.id), type: 'uplink', ns: d.ns, name: d.name, label: 'the real network\n(uplink ' + d.name + ')' } });
+        els.push({ group: 'edges', data: { id: 'wire:' + d.id, source: d.id, target: uplinkOf(d.id), type: 'veth' } });
+      }
       if (d.peer && this.devs.has(d.peer) && d.id < d.peer) {
         els.push({ group: 'edges', data: { id: 'veth:' + d.id + '|' + d.peer, source: d.id, target: d.peer, type: 'veth' } });
       }
@@ -170,6 +178,10 @@ export class Graph {
     }
     const seen = new Set();
     for (const d of this.devs.values()) {
+      if (d.kind === 'ether') {
+        els.push({ group: 'nodes', data: { id: uplinkOf(d.id), type: 'uplink', ns: d.ns, name: d.name, label: 'the real network' } });
+        els.push({ group: 'edges', data: { id: 'wire:' + d.id, source: d.ns, target: uplinkOf(d.id), type: 'veth' } });
+      }
       if (!d.peer || !this.devs.has(d.peer)) continue;
       const a = this.nodeOf(d.id), b = this.nodeOf(d.peer);
       if (a === b) continue;
@@ -208,6 +220,12 @@ export class Graph {
     const d = id && this.devs.get(id);
     if (!d) return;
     const color = COLORS[r.proto] || COLORS.other;
+    if (d.kind === 'ether') {
+      // The uplink: frames leave for, or come from, the real network.
+      const ends = [this.nodeOf(d.id), uplinkOf(d.id)];
+      this.travel(r.kind === 'sent' ? ends : ends.reverse(), r, color);
+      return;
+    }
     if (r.kind === 'sent') { this.pulse(this.nodeOf(d.id), color); return; }
     if (r.kind !== 'received') return;
     if (d.kind === 'bridge') { this.pulse(d.id, color); return; }
@@ -271,6 +289,9 @@ export class Graph {
     return n.data();
   }
 }
+
+// uplinkOf is the node of the real network an uplink device leads to.
+function uplinkOf(id) { return 'uplink:' + id; }
 
 function nsLabel(ns) {
   if (ns.kind === 'container') return 'container ' + ns.name;

@@ -69,13 +69,15 @@ function placeBox(ns, target, level, links, devs, pos, nextY) {
   for (const d of ns.devices) {
     const dev = devs.get(d.id);
     const p = peerOf.get(d.id);
-    if (d.kind === 'bridge' || !p) mid.push(dev);
+    if (d.kind === 'ether') left.push(dev);
+    else if (d.kind === 'bridge' || !p) mid.push(dev);
     else if (level.has(p.ns) && level.get(p.ns) < L) left.push(dev);
     else right.push(dev);
   }
   // Left: in the order of what they lead back to. Right: grouped by
   // bridge, then by name.
-  left.sort((a, b) => (pos.get(peerOf.get(a.id).id)?.y ?? 0) - (pos.get(peerOf.get(b.id).id)?.y ?? 0));
+  const backY = (d) => (peerOf.has(d.id) ? pos.get(peerOf.get(d.id).id)?.y ?? 0 : -1e9);
+  left.sort((a, b) => backY(a) - backY(b));
   right.sort((a, b) => (!a.master - !b.master) || byName(a.master || '', b.master || '') || byName(a.name, b.name));
   const bridges = mid.filter((d) => d.kind === 'bridge');
   const others = mid.filter((d) => d.kind !== 'bridge');
@@ -86,6 +88,10 @@ function placeBox(ns, target, level, links, devs, pos, nextY) {
   nextY[L] = top + height + ROW + GAP;
   if (!ns.devices.length) { pos.set(ns.id, { x: x0, y: top }); return []; }
   left.forEach((d, i) => pos.set(d.id, { x: x0 - SIDE, y: top + i * ROW }));
+  // The real network, out to the left of an uplink's device.
+  for (const d of left) {
+    if (d.kind === 'ether') pos.set('uplink:' + d.id, { x: x0 - SIDE - 260, y: pos.get(d.id).y });
+  }
   right.forEach((d, i) => pos.set(d.id, { x: x0 + SIDE, y: top + i * LINK_ROW }));
   placeMiddle(bridges, others, right, top, rows, pos, x0);
   const children = [];
