@@ -73,6 +73,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	c, history := s.hub.subscribe()
 	defer s.hub.unsubscribe(c)
+	s.topo.kick() // a fresh reading: readings pause while no one looks
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")

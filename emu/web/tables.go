@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/stack"
@@ -103,6 +104,7 @@ func (s *Server) handleTables(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "web view: /api/ns needs ?id=NAMESPACE-ID", http.StatusBadRequest)
 		return
 	}
+	s.topo.asked.Store(time.Now().UnixNano())
 	n, ok := s.topo.namespace(id)
 	if !ok {
 		http.Error(w, fmt.Sprintf("web view: no namespace %q", id), http.StatusNotFound)

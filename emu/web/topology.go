@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
@@ -130,13 +131,17 @@ func devFrom(ids map[*emu.Namespace]string, nsID string, li emu.LinkInfo) devVie
 
 // topoWatch keeps the latest topology and its version. The world says
 // nothing when its topology changes, so a goroutine reads it again and
-// again (more seldom the longer a reading takes: a world of 10 000
-// namespaces is read about once a second) and bumps the version when it
-// differs. Handlers serve the latest reading: they never wait for the
-// world.
+// again while someone looks (a page follows the stream, or asked for the
+// topology or tables lately), more seldom the longer a reading takes (a
+// world of 10 000 namespaces is read about once a second), and bumps the
+// version when it differs. Handlers serve the latest reading: they never
+// wait for the world.
 type topoWatch struct {
 	w   *emu.World
 	hub *hub
+	// asked is when a handler last served the topology or tables
+	// (UnixNano).
+	asked atomic.Int64
 
 	// mu guards the fields below; it is a leaf.
 	mu      sync.Mutex
@@ -160,6 +165,9 @@ func newTopoWatch(w *emu.World, h *hub) *topoWatch {
 const (
 	pollMin    = 200 * time.Millisecond
 	pollFactor = 10
+	// lookedAtLately: without a stream, readings go on this long after a
+	// request.
+	lookedAtLately = 10 * time.Second
 )
 
 func (t *topoWatch) run(done <-chan struct{}) {
@@ -173,6 +181,9 @@ func (t *topoWatch) run(done <-chan struct{}) {
 		case <-t.poke:
 			timer.Stop()
 		case <-timer.C:
+		}
+		if t.hub.clientCount() == 0 && time.Since(time.Unix(0, t.asked.Load())) > lookedAtLately {
+			continue
 		}
 		start := time.Now()
 		t.refresh()
@@ -251,6 +262,7 @@ func (t *topoWatch) namespace(id string) (*emu.Namespace, bool) {
 }
 
 func (s *Server) handleTopology(w http.ResponseWriter, r *http.Request) {
+	s.topo.asked.Store(time.Now().UnixNano())
 	s.topo.mu.Lock()
 	body, gz := s.topo.body, s.topo.gz
 	s.topo.mu.Unlock()
