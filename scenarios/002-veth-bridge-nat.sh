@@ -7,7 +7,10 @@
 #   2. a Linux bridge (vbridge) as a layer-2 switch, and veth pairs as cables:
 #      one end inside each namespace, the other enslaved to the bridge;
 #   3. namespace ⇄ namespace pings: ARP broadcasts flooded by the bridge, the
-#      bridge learning MACs (bridge fdb / brctl showmacs);
+#      bridge learning MACs (bridge fdb / brctl showmacs); a ping to an
+#      address nobody has: three ARP requests go unanswered and ping reports
+#      "Destination Host Unreachable" from the sender's own address (which
+#      the kernel delivers through lo: only with lo up);
 #   4. the namespaces cannot reach the host until the bridge has an address
 #      and each namespace a default route via it ("Network is unreachable");
 #   5. reaching "the internet": ip_forward off drops; on, replies still do
@@ -70,6 +73,12 @@ ip netns exec ns2 ping -c 2 192.168.28.3
 ip netns exec ns3 ping -c 2 192.168.28.1
 ip netns exec ns3 ping -c 2 192.168.28.2
 bridge fdb show br vbridge
+# Nobody has 192.168.28.9: ns1's neighbour entry becomes FAILED after three
+# unanswered ARP requests, and both probes, which waited for it, are
+# reported as unreachable (ping exits 1). The kernel reports it with an ICMP
+# error to itself, through lo: without lo up, ping would just wait.
+ip netns exec ns1 ip link set lo up
+! ip netns exec ns1 ping -c 2 192.168.28.9
 
 # --- step 3: the host ---
 ! ip netns exec ns1 ping -c 2 192.168.17.10

@@ -103,7 +103,13 @@ func parseSteps(out string, texts []string) []step {
 	return steps
 }
 
-var pingSummary = regexp.MustCompile(`(\d+) packets transmitted, (\d+) received`)
+var (
+	pingSummary = regexp.MustCompile(`(\d+) packets transmitted, (\d+) received(, \+\d+ errors)?`)
+	// pingErrors are the lines iputils prints for a probe an error
+	// answered ("From 192.168.28.1 icmp_seq=1 Destination Host
+	// Unreachable").
+	pingErrors = regexp.MustCompile(`(?m)^From \S+ icmp_seq=\d+ .*$`)
+)
 
 // kernelTools are what the kernel run needs.
 var kernelTools = []string{"unshare", "bash", "ip", "iptables", "ping", "sysctl", "bridge", "route", "mount", "tc"}
@@ -119,7 +125,9 @@ func skipOrFail(t *testing.T, why string) {
 // TestKernelAgreement runs each "# kernel: yes" scenario on the real kernel,
 // inside a private network and mount namespace (no real interface is
 // touched, no frame leaves it), and checks that every step has the same
-// exit status as in nsemu, and that pings got the same number of replies.
+// exit status as in nsemu, that pings got the same number of replies and
+// errors, and that they printed the same error lines ("From 192.168.28.1
+// icmp_seq=1 Destination Host Unreachable").
 func TestKernelAgreement(t *testing.T) {
 	if os.Geteuid() != 0 {
 		skipOrFail(t, "needs root (unshare --net)")
@@ -181,8 +189,11 @@ func TestKernelAgreement(t *testing.T) {
 					continue
 				}
 				km, em := pingSummary.FindStringSubmatch(k.output), pingSummary.FindStringSubmatch(e.output)
-				if (km == nil) != (em == nil) || (km != nil && (km[1] != em[1] || km[2] != em[2])) {
+				if (km == nil) != (em == nil) || (km != nil && (km[1] != em[1] || km[2] != em[2] || km[3] != em[3])) {
 					t.Errorf("step %d `%s`: ping results differ\n  kernel: %s\n  nsemu:  %s", i+1, texts[i], oneLine(k.output), oneLine(e.output))
+				}
+				if ke, ee := pingErrors.FindAllString(k.output, -1), pingErrors.FindAllString(e.output, -1); strings.Join(ke, "\n") != strings.Join(ee, "\n") {
+					t.Errorf("step %d `%s`: ping's error lines differ\n  kernel: %q\n  nsemu:  %q", i+1, texts[i], ke, ee)
 				}
 			}
 		})
@@ -219,7 +230,7 @@ func TestScenariosTeach(t *testing.T) {
 			defer w.Close()
 			var narration, out syncBuf
 			cats, _ := teach.ParseCategories("")
-			n := teach.NewNarrator(&narration, cats)
+			n := teach.NewWorldNarrator(w, &narration, cats)
 			detachN := w.Bus().Attach(n)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

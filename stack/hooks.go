@@ -81,7 +81,7 @@ func forwardEvent(ip header.IPv4, in, out string, on bool) trace.Event {
 			Reason: fmt.Sprintf("forwards %s → %s from %s out %s (TTL %d)", src, dst, in, out, ip.TTL())}
 	}
 	return trace.Event{Kind: trace.Dropped, Dev: in, Addr: dst.String(),
-		Reason: fmt.Sprintf("forwarding off: drops %s → %s", src, dst)}
+		Reason: fmt.Sprintf("drops %s → %s: net.ipv4.ip_forward is 0, so it does not route (it would go out %s)", src, dst, out)}
 }
 
 // expireTTL is Linux's TTL check on a packet to forward: while ip_forward
@@ -103,6 +103,9 @@ func (st *Stack) expireTTL(pkt *gstack.PacketBuffer) {
 	}
 	if st.s.CheckLocalAddress(0, ipv4.ProtocolNumber, dst) != 0 {
 		return
+	}
+	if st.bus.Enabled() {
+		st.emit(ttlEvent(ip))
 	}
 	ip.SetTTL(0)
 	ip.SetChecksum(0)

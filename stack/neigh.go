@@ -133,12 +133,15 @@ func (d *nudDispatcher) event(id tcpip.NICID, e gstack.NeighborEntry, state stri
 
 func (d *nudDispatcher) OnNeighborAdded(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, NeighborState(e.State))
+	d.st.links.update(id, e, false)
 }
 
 func (d *nudDispatcher) OnNeighborChanged(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, NeighborState(e.State))
+	d.st.links.update(id, e, false)
 }
 
 func (d *nudDispatcher) OnNeighborRemoved(id tcpip.NICID, e gstack.NeighborEntry) {
 	d.event(id, e, "DELETED")
+	d.st.links.update(id, e, true)
 }

@@ -74,6 +74,8 @@ type Pinger struct {
 	answered map[uint16]bool
 	// large sends probes that need fragments (see writeLarge).
 	large tcpip.Endpoint
+	// fail reports probes lost to a failed ARP resolution (pingfail.go).
+	fail pingFailures
 }
 
 // NewPinger opens an ICMP socket to dst. It fails with ErrNetworkUnreachable
@@ -110,6 +112,7 @@ func (st *Stack) NewPinger(dst netip.Addr, opts PingOptions) (*Pinger, error) {
 		return nil, fmt.Errorf("ping: socket: %s", terr)
 	}
 	p.ep = ep
+	p.watchLinks()
 	if opts.TTL != 0 {
 		_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(opts.TTL))
 	}
@@ -146,6 +149,7 @@ func (p *Pinger) Source() netip.Addr { return p.src }
 
 // Close closes the socket.
 func (p *Pinger) Close() {
+	p.fail.close() // before mu: see linkWatch's lock order
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.closed {
@@ -215,6 +219,7 @@ func (p *Pinger) Send(seq uint16) error {
 		}
 		return fmt.Errorf("ping: sendmsg: %s", err)
 	}
+	p.noteQueued(seq)
 	return nil
 }
 
@@ -231,6 +236,9 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 	t := clock.AfterFunc(timeout, func() { close(expired) })
 	defer t.Stop()
 	for {
+		if rep, ok := p.takeFailed(); ok {
+			return rep, nil
+		}
 		var buf bytes.Buffer
 		_, err := p.ep.Read(&buf, tcpip.ReadOptions{})
 		if err == nil {
@@ -259,6 +267,7 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 		}
 		select {
 		case <-ch:
+		case <-p.fail.wake:
 		case <-expired:
 			return PingReply{}, ErrTimeout
 		case <-ctx.Done():

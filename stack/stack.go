@@ -154,6 +154,10 @@ type Stack struct {
 	holdMu   sync.Mutex
 	held     map[string]buffer.Buffer
 	holdDone bool
+
+	// links follows link resolution for what gVisor does not report
+	// (linkfail.go).
+	links linkWatch
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new

@@ -209,6 +209,10 @@ type Bridge struct {
 	byPort map[*vethsim.End]map[macKey]struct{}
 	// outs is flood's scratch list of egress ports.
 	outs []*vethsim.End
+	// cause is the Seq of the event of the frame being switched, the
+	// Cause of the events about it (trace.Event.Cause); 0 between frames.
+	// The bridge goroutine only.
+	cause uint64
 }
 
 // New makes a bridge, down, with no ports, and starts its goroutine.
@@ -555,6 +559,7 @@ func (b *Bridge) emit(ev trace.Event) {
 	ev.NS = *b.ns.Load()
 	ev.Dev = b.Name()
 	ev.Sync = true
+	ev.Cause = b.cause
 	b.bus.Emit(&ev)
 }
 
@@ -602,6 +607,7 @@ func (b *Bridge) unindex(k macKey, p *vethsim.End) {
 }
 
 func (b *Bridge) sweep() {
+	b.cause = 0
 	now := b.clock.NowMonotonic()
 	ageing := b.Ageing()
 	for mac, en := range b.cam {
@@ -731,13 +737,14 @@ func (b *Bridge) note(it *item, v verdict) string {
 // handle switches one frame; it owns pkt.
 func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration) {
 	in, pkt := it.port, it.pkt
+	b.cause = 0
 	v := b.decide(it, now, ageing)
 	if b.bus.Enabled() {
 		note := ""
 		if b.bus.WantsFrames() {
 			note = b.note(it, v)
 		}
-		in.ObserveNote(pkt, note)
+		b.cause = in.ObserveNote(pkt, note)
 	}
 	if v.early {
 		b.drop(in, pkt, v.drop)

@@ -415,6 +415,19 @@ func TestTraceEvents(t *testing.T) {
 	if len(hops) < 2 || hops[0] != "sent:h0-eth0" || hops[1] != "received:veth0" {
 		t.Fatalf("frame hops = %v", hops)
 	}
+	// A decision names the frame it is about: its Cause is the Seq of the
+	// frame's arrival at its port; the ageing sweep's events have none.
+	arrival := map[uint64]string{}
+	for _, e := range f.ev.Events() {
+		if e.Kind == trace.FrameReceived && e.Bridged {
+			arrival[e.Seq] = e.Dev
+		}
+	}
+	for _, e := range append(flooded, fwd...) {
+		if in := arrival[e.Cause]; in == "" {
+			t.Errorf("%v: Cause %d is no frame's arrival at a port", e, e.Cause)
+		}
+	}
 }
 
 func TestLearnAndMove(t *testing.T) {

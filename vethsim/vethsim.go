@@ -398,6 +398,7 @@ func (e *End) xmit(pkt *stack.PacketBuffer) {
 }
 
 func (e *End) transmitOne(pkt *stack.PacketBuffer) {
+	e.emitQueued(pkt)
 	n := uint64(pkt.Size())
 	e.c.txPackets.Add(1)
 	e.c.txBytes.Add(n)
@@ -418,13 +419,17 @@ func (e *End) arrive(pkt *stack.PacketBuffer, n uint64) {
 	reason := "not attached"
 	if q := e.rxq.Load(); q != nil {
 		AddBusy(e.busy, 1)
+		// Counted before the Put: once queued, the frame may be delivered
+		// (and answered) before this goroutine runs on, and the counters
+		// must not say less than what was delivered.
+		e.c.rxPackets.Add(1)
+		e.c.rxBytes.Add(n)
 		err := q.Put(pkt)
 		if err == nil {
-			// pkt belongs to the receive loop now: do not touch it.
-			e.c.rxPackets.Add(1)
-			e.c.rxBytes.Add(n)
-			return
+			return // pkt belongs to the receive loop now: do not touch it.
 		}
+		e.c.rxPackets.Add(^uint64(0))
+		e.c.rxBytes.Add(^(n - 1))
 		AddBusy(e.busy, -1)
 		if err == ErrQueueFull {
 			reason = "receive queue full"
@@ -443,10 +448,12 @@ func (e *End) Observe(pkt *stack.PacketBuffer) { e.ObserveNote(pkt, "") }
 // ObserveNote is Observe with the receiver's decision about the frame in
 // words (a bridge's "CAM hit, forwarded to ..."), carried in the received
 // event's Reason. Ends of an internal pair (a bridge's link to its own L3
-// interface) are not tap points: their side of the hop is not emitted.
-func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) {
+// interface) are not tap points: their side of the hop is not emitted. It
+// returns the Seq of the last event it emitted (0 for none): the Cause of
+// what the consumer then does with the frame.
+func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 	if !e.bus.Enabled() {
-		return
+		return 0
 	}
 	ev := trace.Event{Time: e.now(), Len: pkt.Size(), Sync: true}
 	var view *buffer.View
@@ -463,16 +470,20 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) {
 			ev.Reason = note
 		}
 		e.bus.Emit(&ev)
+		seq = ev.Seq
 	}
 	if !e.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
 		ev.Bridged = e.receiver.Load() != nil
 		ev.Reason = note
+		ev.Cause = seq
 		e.bus.Emit(&ev)
+		seq = ev.Seq
 	}
 	if view != nil {
 		view.Release()
 	}
+	return seq
 }
 
 func (e *End) emitDrop(pkt *stack.PacketBuffer, reason string) {

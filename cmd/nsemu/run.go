@@ -36,7 +36,7 @@ func parseRun(args []string, stdout, stderr io.Writer) (o runOptions, code int, 
 	fs.BoolVar(&o.stats, "stats", false, "print wall-clock and emulated time at the end")
 	fs.StringVar(&o.pcap, "pcap", "", "write every frame on every tap point to `FILE` (pcapng, for Wireshark; - streams it to standard output, and the transcript goes to standard error)")
 	fs.StringSliceVar(&o.only, "capture", nil, "restrict --pcap to these tap points (`NS/DEV,...`, e.g. ns1/veth-1,host/vbridge)")
-	fs.StringVar(&o.explain, "explain", "", "narrate events, one line each: `CATS` of arp,cam,route,nat,drop (all when given alone)")
+	fs.StringVar(&o.explain, "explain", "", "tell every frame at every hop and the reason wherever a packet is lost, one line each, in the same order on every run: `CATS` of arp,icmp,tcp,udp,dns,cam,route,nat,drop (all when given alone)")
 	fs.Lookup("explain").NoOptDefVal = "all"
 	fs.BoolVar(&o.step, "step", false, "pause before every event (keys from standard input: Enter next, s next line, c continue, t tables, q quit)")
 	hostDirs := hostDirFlag(fs)
@@ -147,7 +147,7 @@ func observedShell(ctx context.Context, w *emu.World, o runOptions, stdin io.Rea
 		if err != nil {
 			return nil, ctx, cleanup, err
 		}
-		narrator = teach.NewNarrator(stdout, cats)
+		narrator = teach.NewWorldNarrator(w, stdout, cats)
 		detach := w.Bus().Attach(narrator)
 		cleanups = append(cleanups, func() { detach(); narrator.Close() })
 	}

@@ -126,6 +126,16 @@ func shellStepper(w *emu.World, sh *shell.Shell, lr shell.LineReader, webAddr st
 		}
 	}
 	st := teach.NewStepper(w, sh.Stdout, keys, nil)
+	if webAddr == "" {
+		// The line editor shows the key prompt: one printed before it
+		// would be erased when it draws its line; cleared once a key is
+		// read, so that the command's output does not redraw it.
+		st.PromptKeys = func(prompt string) (string, error) {
+			lr.SetPrompt(prompt)
+			defer lr.SetPrompt("")
+			return lr.Readline()
+		}
+	}
 	useWeb(st)
 	st.SetEnabled(false)
 	detach := w.Bus().Attach(st)

@@ -79,10 +79,8 @@ type Shell struct {
 	pending pendingErr
 	// jobs counts built-ins running (foreground or in the background).
 	jobs sync.WaitGroup
-	// lastFail describes the last command that failed. failMu guards it:
-	// the stages of a pipeline fail on goroutines of their own. It is a
-	// leaf.
-	failMu   sync.Mutex
+	// lastFail describes the last command that failed; guarded by
+	// pending.mu (the commands of a pipeline fail concurrently).
 	lastFail failure
 }
 
@@ -309,20 +307,20 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", status)
 		}
-		s.setFail(failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg})
+		s.setLastFail(failure{line: int(hc.Pos.Line()), cmd: echoLine(strings.Join(args, " ")), msg: msg})
 		return interp.NewExitStatus(uint8(status))
 	}
 }
 
-func (s *Shell) setFail(f failure) {
-	s.failMu.Lock()
+func (s *Shell) setLastFail(f failure) {
+	s.pending.mu.Lock()
+	defer s.pending.mu.Unlock()
 	s.lastFail = f
-	s.failMu.Unlock()
 }
 
-func (s *Shell) getFail() failure {
-	s.failMu.Lock()
-	defer s.failMu.Unlock()
+func (s *Shell) getLastFail() failure {
+	s.pending.mu.Lock()
+	defer s.pending.mu.Unlock()
 	return s.lastFail
 }
 
@@ -595,7 +593,7 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 		if err := ctx.Err(); err != nil {
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Msg: stopCause(ctx), Status: stopStatus(ctx)}
 		}
-		s.setFail(failure{})
+		s.setLastFail(failure{})
 		var err error
 		if st.Negated {
 			// `! CMD`: run CMD without -e (a failure inside it is the
@@ -634,13 +632,13 @@ func (s *Shell) runScript(ctx context.Context, name string, src io.Reader, args 
 			return &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st),
 				Msg: "succeeded, but the script asserts (with !) that it fails", Status: 1}
 		}
-		fail := s.getFail()
-		if before := s.takePending(fail.msg); before != "" {
+		last := s.getLastFail()
+		if before := s.takePending(last.msg); before != "" {
 			io.WriteString(s.Stderr, before)
 		}
 		e := &ScriptError{File: name, Line: int(st.Pos().Line()), Cmd: stmtText(text, st), Msg: fmt.Sprintf("exit status %d", status), Status: int(status)}
-		if fail.cmd != "" {
-			e.Line, e.Cmd, e.Msg = fail.line, fail.cmd, fail.msg
+		if last.cmd != "" {
+			e.Line, e.Cmd, e.Msg = last.line, last.cmd, last.msg
 		}
 		return e
 	}

@@ -41,10 +41,15 @@ type Stepper struct {
 	// mu, on the goroutine that paused (a bridge's or an end's): it must
 	// not wait for the world. Set it before attaching the stepper.
 	OnPause func(Pause)
-	// Prompt replaces the key prompt printed at a pause (the web view's
+	// Prompt replaces the key prompt shown at a pause (the web view's
 	// keys come from the page, not from the terminal). Set it before
 	// attaching the stepper.
 	Prompt string
+	// PromptKeys, when set, reads a key after showing prompt itself, in
+	// place of printing the prompt and calling the key source: a line
+	// editor (nsemu shell's) redraws its prompt line, and would erase a
+	// prompt printed before it. Set it before attaching the stepper.
+	PromptKeys func(prompt string) (string, error)
 
 	mode    atomic.Int32
 	enabled atomic.Bool
@@ -60,8 +65,11 @@ type Stepper struct {
 	// pause there holds that goroutine, and a topology change waiting for
 	// it, until a key comes.
 	mu      sync.Mutex
-	amu     sync.Mutex // guards pending
+	amu     sync.Mutex // guards pending and frames
 	pending []string   // async events seen since the last pause
+	// frames describes the last frames seen, by Seq, for the bridge
+	// decisions about them (their Cause).
+	frames frameMemo
 }
 
 // Pause is what the step-through shows when it pauses.
@@ -106,12 +114,14 @@ func LineKeys(r io.Reader) func() (string, error) {
 	}
 }
 
-// SetEnabled turns stepping on or off (`step on|off` in nsemu shell).
+// SetEnabled turns stepping on or off (`step on|off` in nsemu shell). The
+// world's bus is told: a stepper wants frames only while on.
 func (s *Stepper) SetEnabled(on bool) {
 	s.enabled.Store(on)
 	if on {
 		s.mode.Store(modeEvent)
 	}
+	s.w.Bus().Refresh()
 }
 
 // PauseAtNextLine turns stepping on so that it pauses before the next
@@ -147,7 +157,7 @@ func (s *Stepper) Emit(e *trace.Event) {
 	if !s.enabled.Load() || s.mode.Load() == modeRun {
 		return
 	}
-	_, text := Explain(e)
+	text := s.explain(e)
 	if text == "" {
 		return
 	}
@@ -204,11 +214,10 @@ func (s *Stepper) pause(what string, tables []string) {
 func (s *Stepper) waitKeyLocked() {
 	prompt := s.Prompt
 	if prompt == "" {
-		prompt = "[Enter] next event · [s] next line · [c] continue · [t] tables · [q] quit > "
+		prompt = keyPrompt
 	}
 	for {
-		fmt.Fprint(s.out, prompt)
-		key, err := s.keys()
+		key, err := s.readKey(prompt)
 		if err != nil {
 			fmt.Fprintln(s.out)
 			s.mode.Store(modeRun)
@@ -330,4 +339,62 @@ func (s *Stepper) allTables() []string {
 		}
 	}
 	return out
+}
+
+// keyPrompt lists the keys a pause takes.
+const keyPrompt = "[Enter] next event · [s] next line · [c] continue · [t] tables · [q] quit > "
+
+// readKey shows prompt and reads a key.
+func (s *Stepper) readKey(prompt string) (string, error) {
+	if s.PromptKeys != nil {
+		return s.PromptKeys(prompt)
+	}
+	fmt.Fprint(s.out, prompt)
+	return s.keys()
+}
+
+// explain describes e as the narration does, a bridge's decision with the
+// frame it decided on (remembered from the frame's event, which came just
+// before on the bridge's goroutine).
+func (s *Stepper) explain(e *trace.Event) string {
+	switch e.Kind {
+	case trace.FrameSent, trace.FrameReceived:
+		if e.Frame != nil && e.Sync {
+			fi := decodeFrame(e.Frame)
+			s.amu.Lock()
+			s.frames.put(e.Seq, fi.text)
+			s.amu.Unlock()
+		}
+	case trace.Forwarded, trace.Flooded:
+		s.amu.Lock()
+		what := s.frames.get(e.Cause)
+		s.amu.Unlock()
+		if e.Kind == trace.Forwarded {
+			return forwardText(e, what)
+		}
+		return floodText(e, what)
+	}
+	_, text := Explain(e)
+	return text
+}
+
+// frameMemo remembers the descriptions of the last few frames by Seq.
+type frameMemo struct {
+	seqs  [16]uint64
+	texts [16]string
+	next  int
+}
+
+func (m *frameMemo) put(seq uint64, text string) {
+	m.seqs[m.next], m.texts[m.next] = seq, text
+	m.next = (m.next + 1) % len(m.seqs)
+}
+
+func (m *frameMemo) get(seq uint64) string {
+	for i, s := range m.seqs {
+		if s == seq && seq != 0 {
+			return m.texts[i]
+		}
+	}
+	return ""
 }

@@ -115,3 +115,52 @@ func TestStepQuit(t *testing.T) {
 		t.Fatalf("q did not stop the script: %v\n%s", err, out.String())
 	}
 }
+
+// TestStepOnInTheShell: a stepper attached off, as nsemu shell attaches it,
+// turned on by `step on`, shows frames (not only a bridge's decisions) and
+// gives its key prompt to the line editor (PromptKeys), which would erase
+// a prompt printed before it.
+func TestStepOnInTheShell(t *testing.T) {
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	out := &syncBuffer{}
+	var prompts []string
+	st := NewStepper(w, out, func() (string, error) { return "", io.EOF }, nil)
+	st.PromptKeys = func(p string) (string, error) {
+		prompts = append(prompts, p)
+		return "c", nil
+	}
+	st.SetEnabled(false)
+	defer w.Bus().Attach(st)()
+	if w.Bus().WantsFrames() {
+		t.Error("the bus wants frames while stepping is off")
+	}
+	sh := shell.New(w, nil, out, out)
+	sh.OnCommand = st.BeforeCommand
+	sh.Stepper = st
+	script := `ip netns add ns1
+ip link add v0 type veth peer name v1 netns ns1
+ip addr add 10.0.0.1/24 dev v0
+ip link set v0 up
+ip netns exec ns1 ip addr add 10.0.0.2/24 dev v1
+ip netns exec ns1 ip link set v1 up
+step on
+ping -c 1 10.0.0.2
+`
+	if err := sh.RunScript(context.Background(), "shell.sh", strings.NewReader(script), nil); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "▶ host v0        → ARP who-has 10.0.0.2 tell 10.0.0.1 (broadcast)") {
+		t.Errorf("step on did not pause at the first frame:\n%s", out.String())
+	}
+	if len(prompts) == 0 || prompts[0] != keyPrompt {
+		t.Errorf("prompts %q, want the key prompt", prompts)
+	}
+	if strings.Contains(out.String(), keyPrompt) {
+		t.Errorf("the key prompt was printed too:\n%s", out.String())
+	}
+	st.SetEnabled(false)
+	if w.Bus().WantsFrames() {
+		t.Error("the bus still wants frames after step off")
+	}
+}

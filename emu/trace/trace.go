@@ -45,6 +45,12 @@ const (
 	RouteDecision
 	// NATRewrite: a namespace rewrote an address; Reason describes it.
 	NATRewrite
+	// Queued: a namespace's device (NS/Dev) put a frame on its wire. It
+	// carries no bytes, only Len and Hash (HashFrame of the frame): the
+	// frame's FrameSent event, emitted when the other side takes it, has
+	// them. It marks the moment of sending among the namespace's other
+	// events, which narration orders by (see emu/teach).
+	Queued
 )
 
 var kindNames = [...]string{
@@ -59,6 +65,7 @@ var kindNames = [...]string{
 	NeighChanged:  "neighbour",
 	RouteDecision: "route",
 	NATRewrite:    "nat",
+	Queued:        "queued",
 }
 
 // String returns a short lower-case name for the kind.
@@ -106,7 +113,45 @@ type Event struct {
 	// it come from inside gVisor or a caller's goroutine, and a sink must
 	// never block on them.
 	Sync bool
+	// Seq numbers the events of a bus in the order Emit was called; Bus.Emit
+	// sets it. Events on one goroutine have increasing Seqs; events of
+	// different goroutines interleave in no fixed order.
+	Seq uint64
+	// Cause is the Seq of the event this one follows from on the same
+	// goroutine, 0 when none is known: a frame's FrameReceived names its
+	// FrameSent, a bridge's decision the frame it decided on.
+	Cause uint64
+	// Hash identifies a Queued frame: HashFrame of its bytes.
+	Hash uint64
 }
+
+// HashFrame hashes the first bytes of a frame given as slices (FNV-1a over
+// at most hashBytes bytes, and the length): enough to tell a frame from
+// the others on the same wire at the same moment. A Queued event's Hash
+// and HashFrame of the bytes of the matching FrameSent agree.
+func HashFrame(n int, parts ...[]byte) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	left := hashBytes
+	for _, p := range parts {
+		if len(p) > left {
+			p = p[:left]
+		}
+		for _, c := range p {
+			h = (h ^ uint64(c)) * prime
+		}
+		left -= len(p)
+		if left == 0 {
+			break
+		}
+	}
+	return (h ^ uint64(n)) * prime
+}
+
+// hashBytes is how many bytes of a frame HashFrame reads: the Ethernet,
+// IPv4 and transport headers of most frames, with the IP ID and checksums
+// that tell two similar packets apart.
+const hashBytes = 64
 
 // Clone returns a deep copy of e that the caller may keep.
 func (e *Event) Clone() *Event {
@@ -170,6 +215,7 @@ type Bus struct {
 	mu     sync.Mutex
 	sinks  atomic.Pointer[[]*attachment]
 	frames atomic.Bool
+	seq    atomic.Uint64
 }
 
 // attachment is one Attach call. Detach finds it by pointer identity: sinks
@@ -223,6 +269,21 @@ func (b *Bus) store(sinks []*attachment) {
 	b.frames.Store(wants)
 }
 
+// Refresh asks the attached sinks again whether they want frames: a sink
+// whose answer changes (a step-through turned on) calls it.
+func (b *Bus) Refresh() {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var cur []*attachment
+	if p := b.sinks.Load(); p != nil {
+		cur = *p
+	}
+	b.store(cur)
+}
+
 // Enabled reports whether any sink is attached. Emitters use it to skip
 // building events nobody reads.
 func (b *Bus) Enabled() bool {
@@ -234,7 +295,8 @@ func (b *Bus) WantsFrames() bool {
 	return b != nil && b.frames.Load()
 }
 
-// Emit delivers e to every attached sink, in attach order.
+// Emit numbers e (Event.Seq) and delivers it to every attached sink, in
+// attach order.
 func (b *Bus) Emit(e *Event) {
 	if b == nil {
 		return
@@ -243,6 +305,7 @@ func (b *Bus) Emit(e *Event) {
 	if p == nil {
 		return
 	}
+	e.Seq = b.seq.Add(1)
 	for _, a := range *p {
 		a.s.Emit(e)
 	}

@@ -200,3 +200,55 @@ func TestKindAndEventString(t *testing.T) {
 		}
 	}
 }
+
+// toggle is a frame sink whose wish changes.
+type toggle struct{ on bool }
+
+func (*toggle) Emit(*Event)         {}
+func (t *toggle) WantsFrames() bool { return t.on }
+
+func TestBusRefreshAndSeq(t *testing.T) {
+	var b Bus
+	s := &toggle{}
+	defer b.Attach(s)()
+	if b.WantsFrames() {
+		t.Fatal("WantsFrames with the sink off")
+	}
+	s.on = true
+	if b.WantsFrames() {
+		t.Fatal("the bus asked again without Refresh")
+	}
+	b.Refresh()
+	if !b.WantsFrames() {
+		t.Fatal("Refresh did not ask the sink again")
+	}
+	var last uint64
+	for i := 0; i < 3; i++ {
+		e := &Event{Kind: Learned}
+		b.Emit(e)
+		if e.Seq <= last {
+			t.Fatalf("Seq %d after %d", e.Seq, last)
+		}
+		last = e.Seq
+	}
+	var nilBus *Bus
+	nilBus.Refresh() // must not panic
+}
+
+// TestHashFrame: the hash of a frame does not depend on how its bytes are
+// cut, and tells frames that differ in their first bytes or length apart.
+func TestHashFrame(t *testing.T) {
+	f := []byte(strings.Repeat("0123456789", 10))
+	whole := HashFrame(len(f), f)
+	if HashFrame(len(f), f[:5], f[5:30], f[30:]) != whole {
+		t.Error("the hash depends on the cut")
+	}
+	g := append([]byte(nil), f...)
+	g[20] = 'x'
+	if HashFrame(len(g), g) == whole {
+		t.Error("a different byte in the head hashes the same")
+	}
+	if HashFrame(len(f)+1, f) == whole {
+		t.Error("a different length hashes the same")
+	}
+}

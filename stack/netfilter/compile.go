@@ -168,11 +168,12 @@ func (c *compiler) chain(ch *chain) error {
 			return err
 		}
 		setSite(gr, c.ts.site(c.t.name, ch.name, "rule", i+1))
-		c.add(gr)
+		c.add(c.ts.explainRule(gr, c.t.name, ch.name, r))
 	}
 	if ch.builtin {
 		c.g.Underflows[ch.hook] = c.next()
-		c.add(c.ts.policyRule(c.t.name, ch, policyTarget(ch.policy, nil)))
+		policy := c.ts.explainDrop(policyTarget(ch.policy, nil), c.t.name, "-P "+ch.name+" "+ch.policy)
+		c.add(c.ts.policyRule(c.t.name, ch, policy))
 		return nil
 	}
 	site := c.ts.site(c.t.name, ch.name, "return", len(ch.rules)+1)

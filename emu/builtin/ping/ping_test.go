@@ -12,8 +12,10 @@ import (
 func TestPing(t *testing.T) {
 	cases := []struct {
 		name, args string
-		status     int
-		want       []string // regexps that must match the output
+		// pre runs first (lo is down after SetupPair).
+		pre    string
+		status int
+		want   []string // regexps that must match the output
 	}{
 		{name: "replies", args: "-c 3 10.0.0.2", status: 0, want: []string{
 			`^PING 10\.0\.0\.2 \(10\.0\.0\.2\) 56\(84\) bytes of data\.\n`,
@@ -23,6 +25,30 @@ func TestPing(t *testing.T) {
 			`rtt min/avg/max/mdev = \d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3} ms\n$`,
 		}},
 		{name: "size and ttl", args: "-c1 -s 100 -t 5 10.0.0.2", status: 0, want: []string{`100\(128\) bytes`, `108 bytes from 10\.0\.0\.2: icmp_seq=1 ttl=64`}},
+		// No neighbour answers ARP for 10.0.0.9: after three requests, a
+		// second apart, it is FAILED and the probes that waited for it are
+		// reported as iputils does on Linux (from the sender's address),
+		// through lo.
+		{name: "no neighbour", pre: "ip link set lo up", args: "-c 2 10.0.0.9", status: 1, want: []string{
+			`^PING 10\.0\.0\.9 \(10\.0\.0\.9\) 56\(84\) bytes of data\.\n` +
+				`From 10\.0\.0\.1 icmp_seq=1 Destination Host Unreachable\n` +
+				`From 10\.0\.0\.1 icmp_seq=2 Destination Host Unreachable\n\n` +
+				`--- 10\.0\.0\.9 ping statistics ---\n` +
+				`2 packets transmitted, 0 received, \+2 errors, 100% packet loss, time 1000ms\n` +
+				`pipe 2\n`,
+		}},
+		{name: "no neighbour, lo down", args: "-c 2 10.0.0.9", status: 1, want: []string{
+			`bytes of data\.\n\n--- 10\.0\.0\.9 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n`,
+		}},
+		{name: "no neighbour, four probes", pre: "ip link set lo up", args: "-c 4 10.0.0.9", status: 1, want: []string{
+			`icmp_seq=4 Destination Host Unreachable\n\n`,
+			`4 packets transmitted, 0 received, \+4 errors, 100% packet loss, time 3000ms\npipe 4\n`,
+		}},
+		// -W 1 gives up before the third ARP request is unanswered: no
+		// error, and iputils' empty last line.
+		{name: "no neighbour, short wait", pre: "ip link set lo up", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{
+			`\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n`,
+		}},
 		{name: "no reply", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n`}},
 		// iputils' time ends at the last probe sent, not at its timeout.
 		{name: "one probe, no reply", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{`1 packets transmitted, 0 received, 100% packet loss, time 0ms\n`}},
@@ -39,7 +65,7 @@ func TestPing(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := builtintest.World(t)
-			builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+			builtintest.MustRun(t, w, nil, builtintest.SetupPair+c.pre+"\n")
 			r := builtintest.Run(t, w, nil, "ping "+c.args+"\n")
 			// A failed step's standard error is its error line; on
 			// status 1 that line is "exit status 1".

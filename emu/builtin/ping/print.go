@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/nsemu/nsemu/stack"
@@ -46,9 +47,16 @@ func printSummary(w io.Writer, dst string, st *stats, total time.Duration) {
 		loss = (st.sent - st.received) * 100 / st.sent
 	}
 	fmt.Fprintf(w, "%s, %d%% packet loss, time %dms\n", line, loss, total.Milliseconds())
+	var tail []string
 	if len(st.rtts) > 0 {
-		fmt.Fprintf(w, "rtt min/avg/max/mdev = %s ms\n", rttStats(st.rtts))
+		tail = append(tail, fmt.Sprintf("rtt min/avg/max/mdev = %s ms", rttStats(st.rtts)))
 	}
+	if st.pipe > 1 {
+		tail = append(tail, fmt.Sprintf("pipe %d", st.pipe))
+	}
+	// iputils ends the statistics with this line even when it has nothing
+	// to say (an empty line).
+	fmt.Fprintln(w, strings.Join(tail, ", "))
 }
 
 // fmtMs writes a round trip time in milliseconds with iputils' precision:

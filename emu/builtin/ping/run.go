@@ -57,6 +57,9 @@ type session struct {
 type stats struct {
 	sent, received, errs, dups int
 	rtts                       []time.Duration
+	// pipe is the most probes ever outstanding when one was answered
+	// (iputils' "pipe N", printed when above 1).
+	pipe int
 	// outstanding are the probes not answered yet.
 	outstanding map[uint16]bool
 }
@@ -139,6 +142,10 @@ func (s *session) await(seq uint16, from tcpip.MonotonicTime, until time.Duratio
 		if left <= 0 || (last && len(s.outstanding) == 0) {
 			return false, nil
 		}
+		if s.r.Deadline > 0 && s.errs > 0 {
+			// iputils: with -w, an error ends the run.
+			return true, nil
+		}
 		reply, err := s.p.Recv(s.c.Ctx, left)
 		switch {
 		case err != nil && s.c.Ctx.Err() != nil:
@@ -159,6 +166,9 @@ func (s *session) await(seq uint16, from tcpip.MonotonicTime, until time.Duratio
 // as in iputils), and prints it unless -q.
 func (s *session) take(reply stack.PingReply) {
 	delete(s.outstanding, reply.Seq)
+	if d := s.sent - int(reply.Seq) + 1; d > s.pipe && d <= s.sent {
+		s.pipe = d
+	}
 	switch {
 	case reply.Error != "":
 		s.errs++
