@@ -31,7 +31,7 @@ func BenchmarkSinkEmit(b *testing.B) {
 		}
 	})
 	b.Run("full", func(b *testing.B) {
-		h := &hub{wake: make(chan struct{}, 1), queue: make([]queued, maxQueued)}
+		h := &hub{wake: make(chan struct{}, 1), queue: make([]*trace.Event, maxQueued)}
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			h.Emit(e)

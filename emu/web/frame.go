@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"github.com/nsemu/nsemu/capture"
+	"github.com/nsemu/nsemu/emu/teach"
+	"github.com/nsemu/nsemu/emu/trace"
 )
 
 var errNoCapture = errors.New("web view: no capture")
@@ -37,6 +39,11 @@ func (s *Server) handleFrame(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("web view: no frame %d (not a frame, or no longer kept)", seq), http.StatusNotFound)
 		return
 	}
+	e := &trace.Event{Kind: kindOf(f.rec.Kind), NS: f.rec.NS, Dev: f.rec.Dev, Bridged: f.rec.Bridged, Frame: f.frame}
+	f.rec.Cat, f.rec.Text = teach.Explain(e)
+	if f.rec.Text != "" {
+		f.rec.Subject = teach.Subject(e)
+	}
 	story := frameStory{
 		record:   f.rec,
 		Summary:  capture.Summary(f.frame, true),
@@ -47,6 +54,13 @@ func (s *Server) handleFrame(w http.ResponseWriter, r *http.Request) {
 		story.Decision = []string{}
 	}
 	writeJSON(w, story)
+}
+
+func kindOf(name string) trace.Kind {
+	if name == trace.FrameSent.String() {
+		return trace.FrameSent
+	}
+	return trace.FrameReceived
 }
 
 // arpWhy says what ARP is doing with a frame, in a learner's words.

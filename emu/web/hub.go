@@ -1,11 +1,13 @@
 package web
 
 import (
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/emu/teach"
 	"github.com/nsemu/nsemu/emu/trace"
 )
 
@@ -26,33 +28,39 @@ const (
 	maxAnimated = 150
 )
 
-// queued is an event copied off the data path, with its sequence number.
-type queued struct {
-	seq int64
-	ev  *trace.Event
-}
-
 // hub is the web view's trace.Sink. Emit copies the event into a bounded
 // queue (it runs on the data path, perhaps inside gVisor with its locks
 // held, so it takes one leaf lock for a moment and never waits); a
-// goroutine of its own turns events into records, keeps frames and the
-// capture (store), and hands records to the pages' streams.
+// goroutine of its own turns events into records (what the page animates),
+// keeps frames and the capture (store), and hands records to the pages'
+// streams. The timeline's lines are --explain's: a teach.Narrator of the
+// same bus tells them (OnLine), and the hub passes them on as records too.
 type hub struct {
 	w     *emu.World
 	start time.Time // emulated time the view started: records' t are from it
 	store *store
 
-	seq     atomic.Int64 // events seen, dropped ones included
-	dropped atomic.Int64 // events dropped because the queue was full
-	handled atomic.Int64 // events the goroutine has handled
+	seen    atomic.Int64  // events seen, dropped ones included
+	last    atomic.Uint64 // the bus's number (Seq) of the last event seen
+	dropped atomic.Int64  // events dropped because the queue was full
+	handled atomic.Int64  // events the goroutine has handled
 
-	// qmu guards queue and closed; it is a leaf (Emit holds it alone).
+	// qmu guards queue, lines and closed; it is a leaf (Emit holds it
+	// alone, OnLine under the narrator's lock).
 	qmu    sync.Mutex
-	queue  []queued
+	queue  []*trace.Event
+	lines  []teach.Line
 	closed bool
 	wake   chan struct{}
 	done   chan struct{}
 	detach func()
+
+	// narr tells the timeline; flushReq asks flusher to make it tell now
+	// (the world paused mid-exchange never goes idle).
+	narr       *teach.Narrator
+	narrDetach func()
+	flushReq   chan struct{}
+	flushDone  chan struct{}
 
 	// cmu guards clients and history. It is taken by the goroutine and
 	// by the streams, never by Emit. A client's mu is ordered below it.
@@ -65,11 +73,48 @@ func newHub(w *emu.World) *hub {
 	h := &hub{
 		w: w, start: w.Clock().Now(), store: newStore(),
 		wake: make(chan struct{}, 1), done: make(chan struct{}),
+		flushReq: make(chan struct{}, 1), flushDone: make(chan struct{}),
 		clients: map[*client]struct{}{},
 	}
+	cats, _ := teach.ParseCategories("")
+	h.narr = teach.NewWorldNarrator(w, io.Discard, cats)
+	h.narr.OnLine = h.addLine
 	go h.run()
+	go h.flusher()
 	h.detach = w.Bus().Attach(h)
+	h.narrDetach = w.Bus().Attach(h.narr)
 	return h
+}
+
+// addLine is the narrator's OnLine: it queues a told line for the
+// goroutine. It never blocks.
+func (h *hub) addLine(l teach.Line) {
+	h.qmu.Lock()
+	defer h.qmu.Unlock()
+	if h.closed || len(h.lines) >= maxQueued {
+		return
+	}
+	h.lines = append(h.lines, l)
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// tellNow asks the narrator to tell what it has (a pause: the world will
+// not go idle until the learner goes on).
+func (h *hub) tellNow() {
+	select {
+	case h.flushReq <- struct{}{}:
+	default:
+	}
+}
+
+func (h *hub) flusher() {
+	defer close(h.flushDone)
+	for range h.flushReq {
+		h.narr.Flush()
+	}
 }
 
 // WantsFrames implements trace.FrameSink: the view narrates ARP, decodes
@@ -79,14 +124,15 @@ func (h *hub) WantsFrames() bool { return true }
 // Emit implements trace.Sink. It copies e, or counts it dropped when the
 // queue is full; it never blocks.
 func (h *hub) Emit(e *trace.Event) {
-	seq := h.seq.Add(1)
+	h.seen.Add(1)
+	h.last.Store(e.Seq)
 	h.qmu.Lock()
 	if h.closed || len(h.queue) >= maxQueued {
 		h.qmu.Unlock()
 		h.dropped.Add(1)
 		return
 	}
-	h.queue = append(h.queue, queued{seq: seq, ev: e.Clone()})
+	h.queue = append(h.queue, e.Clone())
 	// Under qmu: close closes wake under it too.
 	select {
 	case h.wake <- struct{}{}:
@@ -95,10 +141,14 @@ func (h *hub) Emit(e *trace.Event) {
 	h.qmu.Unlock()
 }
 
-// close detaches the sink and stops its goroutine once it has handled
-// what is queued.
+// close detaches the sink and the narrator, and stops their goroutines
+// once they have handled what is queued.
 func (h *hub) close() {
 	h.detach()
+	h.narrDetach()
+	close(h.flushReq)
+	<-h.flushDone
+	h.narr.Close() // its last lines come through addLine
 	h.qmu.Lock()
 	if h.closed {
 		h.qmu.Unlock()
@@ -115,28 +165,46 @@ func (h *hub) run() {
 	for range h.wake {
 		for {
 			h.qmu.Lock()
-			batch := h.queue
-			h.queue = nil
+			batch, lines := h.queue, h.lines
+			h.queue, h.lines = nil, nil
 			h.qmu.Unlock()
-			if len(batch) == 0 {
+			if len(batch) == 0 && len(lines) == 0 {
 				break
 			}
-			for _, q := range batch {
-				h.handle(q)
+			// Events first: the frames the lines tell of are kept then.
+			for _, e := range batch {
+				h.handle(e)
 				h.handled.Add(1)
+			}
+			for _, l := range lines {
+				h.handleLine(l)
 			}
 		}
 	}
 }
 
 // handle turns one event into a record, keeps what the view keeps, and
-// passes the record on.
-func (h *hub) handle(q queued) {
-	r := makeRecord(q.seq, q.ev, h.start)
-	h.store.add(q.ev, r)
-	if !r.wanted() {
-		return
+// passes the record on when the page animates it.
+func (h *hub) handle(e *trace.Event) {
+	r := makeRecord(e, h.start)
+	h.store.add(e, r)
+	if r.wanted() {
+		h.publish(r)
 	}
+}
+
+// handleLine passes a told line on as a timeline record.
+func (h *hub) handleLine(l teach.Line) {
+	r := lineRecord(l, h.start)
+	if f, ok := h.store.frame(r.FrameSeq); ok {
+		r.Proto, r.Bcast = f.rec.Proto, f.rec.Bcast
+	}
+	h.publish(r)
+}
+
+// publish hands a record to every stream, and keeps timeline records for
+// the pages opened later.
+func (h *hub) publish(r record) {
 	h.cmu.Lock()
 	defer h.cmu.Unlock()
 	if r.Cat != "" {
@@ -152,7 +220,7 @@ func (h *hub) handle(q queued) {
 
 // idle reports whether every event seen so far is handled or dropped.
 func (h *hub) idle() bool {
-	return h.handled.Load()+h.dropped.Load() == h.seq.Load()
+	return h.handled.Load()+h.dropped.Load() == h.seen.Load()
 }
 
 // subscribe registers a page's stream and returns it with the timeline so

@@ -8,73 +8,67 @@ import (
 	"github.com/nsemu/nsemu/emu/trace"
 )
 
-// record is an event as the page gets it: what to animate and, for the
-// timeline, the narrated line in --explain's words.
+// record is what the page gets of an event: a frame to animate, or a
+// line of the timeline (--explain's narration).
 type record struct {
+	// Seq is the bus's number of the event.
 	Seq int64 `json:"seq"`
 	// T is the emulated time since the view started, in seconds.
 	T    float64 `json:"t"`
-	Kind string  `json:"kind"`
-	// Cat is the timeline's filter: arp, cam, route, nat, drop (as
-	// --explain), frame for other frames a namespace sent or received,
-	// "" for what only animates (frames at bridge ports).
+	Kind string  `json:"kind,omitempty"`
+	// Cat is a timeline line's category (--explain's: arp, icmp, tcp,
+	// udp, dns, cam, route, nat, drop); "" for a frame to animate.
 	Cat string `json:"cat,omitempty"`
 	// Subject and Text are the narrated line's two columns.
 	Subject string   `json:"subject,omitempty"`
 	Text    string   `json:"text,omitempty"`
 	NS      string   `json:"ns,omitempty"`
 	Dev     string   `json:"dev,omitempty"`
-	Port    string   `json:"port,omitempty"`
 	Ports   []string `json:"ports,omitempty"`
-	MAC     string   `json:"mac,omitempty"`
-	Addr    string   `json:"addr,omitempty"`
 	Bridged bool     `json:"bridged,omitempty"`
 	// Proto colours a frame: arp, icmp, tcp, udp, dns, ipv6, other.
 	Proto string `json:"proto,omitempty"`
 	// Bcast marks a broadcast or multicast frame.
 	Bcast bool `json:"bcast,omitempty"`
-	// Frame says the frame's bytes are kept: /api/frame?seq=Seq.
-	Frame bool `json:"frame,omitempty"`
-	Len   int  `json:"len,omitempty"`
+	// Frame says the event carries a frame; FrameSeq is the event whose
+	// frame a page can open (/api/frame?seq=FrameSeq).
+	Frame    bool  `json:"frame,omitempty"`
+	FrameSeq int64 `json:"frameSeq,omitempty"`
+	Len      int   `json:"len,omitempty"`
 }
 
-// makeRecord describes e. Narration comes from emu/teach, frame summaries
-// from capture: the page says what --explain and tcpdump say.
-func makeRecord(seq int64, e *trace.Event, start time.Time) record {
+// makeRecord describes an event for the animation.
+func makeRecord(e *trace.Event, start time.Time) record {
 	r := record{
-		Seq: seq, T: e.Time.Sub(start).Seconds(), Kind: e.Kind.String(),
-		NS: e.NS, Dev: e.Dev, Port: e.Port, Ports: e.Ports, MAC: e.MAC, Addr: e.Addr,
-		Bridged: e.Bridged, Len: e.Len,
+		Seq: int64(e.Seq), T: since(e.Time, start), Kind: e.Kind.String(),
+		NS: e.NS, Dev: e.Dev, Ports: e.Ports, Bridged: e.Bridged, Len: e.Len,
 	}
-	if r.T < 0 {
-		r.T = 0
-	}
-	cat, text := teach.Explain(e)
-	isFrame := e.Kind == trace.FrameSent || e.Kind == trace.FrameReceived
-	if isFrame && len(e.Frame) >= 14 {
-		r.Frame = true
+	if (e.Kind == trace.FrameSent || e.Kind == trace.FrameReceived) && len(e.Frame) >= 14 {
+		r.Frame, r.FrameSeq = true, r.Seq
 		r.Proto = capture.Protocol(e.Frame)
 		r.Bcast = e.Frame[0]&1 == 1
-		if text == "" && !e.Bridged {
-			cat, text = "frame", arrow(e)+" "+capture.Summary(e.Frame, false)
-		}
-	}
-	if text != "" {
-		r.Cat, r.Subject, r.Text = cat, teach.Subject(e), text
 	}
 	return r
 }
 
-func arrow(e *trace.Event) string {
-	if e.Kind == trace.FrameReceived {
-		return "←"
+// lineRecord is a timeline line, in the narrator's words.
+func lineRecord(l teach.Line, start time.Time) record {
+	return record{
+		Seq: int64(l.Seq), T: since(l.Time, start), Cat: l.Cat, Subject: l.Subject, Text: l.Text,
+		NS: l.NS, Dev: l.Dev, FrameSeq: int64(l.Frame),
 	}
-	return "→"
 }
 
-// wanted reports whether a page needs the record: a timeline line, or a
-// frame arriving somewhere (what the page animates). A frame leaving a
-// bridge port is the same frame the other end receives: it is left out.
+func since(t, start time.Time) float64 {
+	if t.IsZero() || t.Before(start) {
+		return 0
+	}
+	return t.Sub(start).Seconds()
+}
+
+// wanted reports whether a page animates the record: a frame arriving
+// somewhere, or leaving a namespace. A frame leaving a bridge port is the
+// same frame the other end receives: it is left out.
 func (r record) wanted() bool {
-	return r.Cat != "" || r.Kind == trace.FrameReceived.String()
+	return r.Frame && (r.Kind == trace.FrameReceived.String() || !r.Bridged)
 }

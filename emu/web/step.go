@@ -83,6 +83,7 @@ func (s *Server) UseStepper(st *teach.Stepper) {
 	st.OnPause = func(p teach.Pause) {
 		s.step.onPause(p)
 		s.topo.kick()
+		s.hub.tellNow()
 	}
 	s.step.mu.Lock()
 	s.step.st = st
@@ -105,7 +106,7 @@ func (c *stepControl) close() {
 // goroutine that paused. It records the pause and wakes the streams.
 func (c *stepControl) onPause(p teach.Pause) {
 	c.mu.Lock()
-	c.state = stepState{Paused: true, What: p.What, Also: p.Also, Tables: p.Tables, At: c.hub.seq.Load()}
+	c.state = stepState{Paused: true, What: p.What, Also: p.Also, Tables: p.Tables, At: int64(c.hub.last.Load())}
 	c.pending = false
 	c.mu.Unlock()
 	c.hub.notify()

@@ -36,6 +36,8 @@ type stats struct {
 	Evicted int64 `json:"evicted"`
 	// NotCaptured frames are not in the capture (it is full).
 	NotCaptured int64 `json:"notCaptured"`
+	// NotNarrated events: the narrator fell behind.
+	NotNarrated int64 `json:"notNarrated"`
 }
 
 // sse writes Server-Sent Events.
@@ -135,6 +137,6 @@ func (s *Server) stats(st *streamState) stats {
 	evicted, skipped := s.hub.store.counts()
 	return stats{
 		Dropped: s.hub.dropped.Load(), PageDropped: st.pageDropped, NotAnimated: st.notAnimated,
-		Evicted: evicted, NotCaptured: skipped,
+		Evicted: evicted, NotCaptured: skipped, NotNarrated: s.hub.narr.Dropped(),
 	}
 }

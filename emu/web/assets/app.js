@@ -19,7 +19,7 @@ function pickNode(d) {
 }
 
 function pickRecord(r) {
-  if (r.frame) { detail.showFrame(r.seq); return; }
+  if (r.frameSeq) { detail.showFrame(r.frameSeq); return; }
   const id = graph.nsByName.get(r.ns);
   detail.showTables(id, r.cat === 'cam' ? r.dev : undefined);
 }
@@ -83,6 +83,7 @@ function setStats(s) {
   if (nd) parts.push(nd + ' frames not animated (sampled)');
   if (s.evicted) parts.push(s.evicted + ' old frames no longer kept');
   if (s.notCaptured) parts.push(s.notCaptured + ' frames not in the capture (it is full)');
+  if (s.notNarrated) parts.push(s.notNarrated + ' events not narrated (the narrator fell behind)');
   $('stats').textContent = parts.length ? parts.join(' · ') : 'nothing dropped';
 }
 

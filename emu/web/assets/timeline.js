@@ -47,7 +47,7 @@ export class Timeline {
     if (this.hidden.has(r.cat)) div.classList.add('hidden');
     div.dataset.seq = r.seq;
     div.dataset.cat = r.cat;
-    div.title = r.subject + '  ' + r.text + (r.frame ? '  (click: the frame\'s story)' : '');
+    div.title = r.subject + '  ' + r.text + (r.frameSeq ? '  (click: the frame\'s story)' : '');
     for (const [cls, text] of [['t', '+' + r.t.toFixed(6)], ['s', r.subject], ['x', r.text]]) {
       const span = document.createElement('span');
       span.className = cls;

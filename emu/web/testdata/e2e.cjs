@@ -100,7 +100,8 @@ async function main() {
     if (i > 20) fail('no ARP reply at ns1 after 20 events (status: ' + s + ')');
     s = await press(page, 'next');
   }
-  await waitFor(page, 'the flood in the timeline', timelineHas, 'floods the broadcast to vbridge, veth-2-br, veth-3-br');
+  await waitFor(page, 'the flood in the timeline', () => [...document.querySelectorAll('#timeline .ev')].some((e) =>
+    e.textContent.includes('floods the broadcast') && e.textContent.includes('to vbridge, veth-2-br, veth-3-br')));
   await waitFor(page, 'the broadcast reaching ns2 and ns3', (want) => want.every((subject) =>
     [...document.querySelectorAll('#timeline .ev')].some((e) => e.querySelector('.s').textContent === subject &&
       e.querySelector('.x').textContent.startsWith('← ARP who-has 192.168.28.2'))), ['ns2 veth-2', 'ns3 veth-3']);
