@@ -4,13 +4,14 @@
 // frame's decoded layers and the decision behind it, step buttons that
 // drive the same stepper as --step, and the capture so far as pcapng.
 //
-// The server listens on loopback unless told otherwise. Its one
-// trace.Sink (hub) copies each event into a bounded queue and does
-// everything else — narration, decoding, the capture, the streams to the
+// The server listens on loopback unless told otherwise. Its trace.Sink
+// (hub) copies each event into a bounded queue and does everything else —
+// decoding, the frames a page can open, the capture, the streams to the
 // pages — on its own goroutine, so the data path never waits for a socket;
-// what it cannot keep up with it counts and the page shows. Pages follow
-// over Server-Sent Events (/api/events); the topology, tables and frames
-// are JSON (/api/topology, /api/ns, /api/frame); the capture is
+// what it cannot keep up with it counts and the page shows. The timeline's
+// lines are told by a teach.Narrator on the same bus, as --explain's are.
+// Pages follow over Server-Sent Events (/api/events); the topology, tables
+// and frames are JSON (/api/topology, /api/ns, /api/frame); the capture is
 // /capture.pcapng. Every asset is embedded: the page works offline.
 package web
 
