@@ -160,6 +160,10 @@ func New(opts Options) *World {
 		panic(fmt.Sprintf("emu: making the host namespace: %v", err))
 	}
 	w.host = h
+	// A machine's lo is up from boot (a new namespace's is down).
+	if err := h.SetLinkUp("lo", true); err != nil {
+		panic(fmt.Sprintf("emu: bringing the host's lo up: %v", err))
+	}
 	return w
 }
 

@@ -117,11 +117,14 @@ func SortLines(s string) string {
 var (
 	macRe      = regexp.MustCompile(`([0-9a-f]{2}:){5}[0-9a-f]{2}`)
 	bridgeIDRe = regexp.MustCompile(`8000\.[0-9a-f]{12}`)
+	// ip -d prints a bridge id's bytes without leading zeros.
+	dBridgeIDRe = regexp.MustCompile(`8000\.[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}\b`)
 )
 
 // NormMACs writes every MAC but the all-zero and broadcast ones as "MAC",
 // and bridge ids as 8000.BRIDGEID.
 func NormMACs(s string) string {
+	s = dBridgeIDRe.ReplaceAllString(s, "8000.MAC")
 	s = macRe.ReplaceAllStringFunc(s, func(m string) string {
 		if m == "00:00:00:00:00:00" || m == "ff:ff:ff:ff:ff:ff" {
 			return m

@@ -94,8 +94,18 @@ func queueDetails(kind emu.Kind) []detail {
 	}
 }
 
-// bridgeID is a bridge's id: priority 8000 and its address.
-func bridgeID(mac string) string { return "8000." + mac }
+// bridgeID is a bridge's id as `ip -d` prints it: priority 8000 and its
+// address, each byte in hexadecimal without a leading zero (the kernel's
+// "%x:%x:..."; brctl pads them).
+func bridgeID(mac string) string {
+	parts := strings.Split(mac, ":")
+	for i, p := range parts {
+		if len(p) == 2 && p[0] == '0' {
+			parts[i] = p[1:]
+		}
+	}
+	return "8000." + strings.Join(parts, ":")
+}
 
 // timer is a bridge timer as iproute2 prints it ("%4i.%.2i").
 func timer(name, key string) detail {

@@ -22,6 +22,7 @@ var (
 	pingTotalRe = regexp.MustCompile(`, time \d+ms`)
 	rttRe       = regexp.MustCompile(`rtt min/avg/max/mdev = \S+ ms`)
 	statsRowRe  = regexp.MustCompile(`(?m)^ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ $`)
+	loV6Re      = regexp.MustCompile(` ::1/128`)
 	fe80Re      = regexp.MustCompile(` fe80::\S+`)
 	// The bridge's timers run, and the JSON indexes are the namespace's
 	// own on Linux (nsemu numbers devices across the world).
@@ -60,7 +61,7 @@ func realToNsemu(s string) string {
 			}
 			continue
 		}
-		out = append(out, fe80Re.ReplaceAllString(l, ""))
+		out = append(out, loV6Re.ReplaceAllString(fe80Re.ReplaceAllString(l, ""), ""))
 	}
 	return strings.Join(out, "\n")
 }

@@ -12,8 +12,18 @@ import (
 // private network namespace (see testdata/record.sh); ifindexes are
 // nsemu's, which are deterministic in a fresh world.
 
-const loDown = "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n" +
-	"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+// loDown is a new namespace's lo; the host's is up from the start (loUp).
+const (
+	loDown = "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n" +
+		"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+	loUp = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n" +
+		"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+	loUpBrief = "lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n"
+	loUpAddr  = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n" +
+		"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n" +
+		"    inet 127.0.0.1/8 scope host lo\n" +
+		"       valid_lft forever preferred_lft forever\n"
+)
 
 func TestIPNetns(t *testing.T) {
 	builtintest.RunCases(t, []builtintest.Case{
@@ -34,7 +44,7 @@ func TestIPNetns(t *testing.T) {
 		{Name: "-n is netns exec", Setup: "ip netns add ns1\n", Cmd: "ip -n ns1 link show lo", Out: loDown},
 		{Name: "delete", Setup: "ip netns add ns1\nip netns add ns2\n", Cmd: "ip netns delete ns1 && ip netns", Out: "ns2\n"},
 		{Name: "delete takes its veth ends", Setup: builtintest.SetupPair, Cmd: "ip netns del ns1 && ip -br link",
-			Out: "lo               DOWN           00:00:00:00:00:00 <LOOPBACK> \n"},
+			Out: loUpBrief},
 		{Name: "add twice", Setup: "ip netns add ns1\n", Cmd: "ip netns add ns1",
 			Err: `Cannot create namespace file "/run/netns/ns1": File exists`, Status: 1},
 		{Name: "exec of a missing namespace", Cmd: "ip netns exec x ip link",
@@ -63,26 +73,26 @@ func TestIPLinkShow(t *testing.T) {
 		"    link/ether MAC brd ff:ff:ff:ff:ff:ff\n"
 	ports := port(3, 4, "ns1") + port(5, 6, "ns2") + port(7, 8, "ns3")
 	builtintest.RunCases(t, []builtintest.Case{
-		{Name: "all", Setup: builtintest.SetupSeed, Cmd: "ip link", Out: loDown + vbridge + ports},
+		{Name: "all", Setup: builtintest.SetupSeed, Cmd: "ip link", Out: loUp + vbridge + ports},
 		{Name: "abbreviated", Setup: builtintest.SetupSeed, Cmd: "ip l sh veth-2-br", Out: port(5, 6, "ns2")},
 		{Name: "list", Setup: builtintest.SetupSeed, Cmd: "ip link list dev vbridge", Out: vbridge},
 		{Name: "type bridge", Setup: builtintest.SetupSeed, Cmd: "ip link show type bridge", Out: vbridge},
 		{Name: "type veth", Setup: builtintest.SetupSeed, Cmd: "ip link show type veth", Out: ports},
 		{Name: "type bridge_slave", Setup: builtintest.SetupSeed, Cmd: "ip link show type bridge_slave", Out: ports},
 		{Name: "master", Setup: builtintest.SetupSeed, Cmd: "ip link show master vbridge", Out: ports},
-		{Name: "up", Setup: builtintest.SetupSeed, Cmd: "ip link show up", Out: vbridge + ports},
+		{Name: "up", Setup: builtintest.SetupSeed, Cmd: "ip link show up", Out: loUp + vbridge + ports},
 		{Name: "the namespace side", Setup: builtintest.SetupSeed, Cmd: "ip netns exec ns1 ip link show veth-1",
 			Out: "4: veth-1@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\n" +
 				"    link/ether MAC brd ff:ff:ff:ff:ff:ff link-netnsid 0\n"},
 		{Name: "oneline", Setup: builtintest.SetupSeed, Cmd: "ip -o link show dev vbridge",
 			Out: "2: vbridge: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\\    link/ether MAC brd ff:ff:ff:ff:ff:ff\n"},
 		{Name: "brief", Setup: builtintest.SetupSeed, Cmd: "ip -br link",
-			Out: "lo               DOWN           00:00:00:00:00:00 <LOOPBACK> \n" +
+			Out: loUpBrief +
 				"vbridge          UP             MAC <BROADCAST,MULTICAST,UP,LOWER_UP> \n" +
 				"veth-1-br@if4    UP             MAC <BROADCAST,MULTICAST,UP,LOWER_UP> \n" +
 				"veth-2-br@if6    UP             MAC <BROADCAST,MULTICAST,UP,LOWER_UP> \n" +
 				"veth-3-br@if8    UP             MAC <BROADCAST,MULTICAST,UP,LOWER_UP> \n"},
-		{Name: "stats", Cmd: "ip -s link show lo", Out: loDown +
+		{Name: "stats", Cmd: "ip -s link show lo", Out: loUp +
 			"    RX:  bytes packets errors dropped  missed   mcast           \n" +
 			"             0       0      0       0       0       0 \n" +
 			"    TX:  bytes packets errors dropped carrier collsns           \n" +
@@ -110,7 +120,7 @@ func TestIPLinkShow(t *testing.T) {
 func TestIPLinkAdd(t *testing.T) {
 	builtintest.RunCases(t, []builtintest.Case{
 		{Name: "veth pair", Cmd: "ip link add veth-1 type veth peer name veth-1-br && ip -br link",
-			Out: "lo               DOWN           00:00:00:00:00:00 <LOOPBACK> \n" +
+			Out: loUpBrief +
 				"veth-1-br@veth-1 DOWN           MAC <BROADCAST,MULTICAST,M-DOWN> \n" +
 				"veth-1@veth-1-br DOWN           MAC <BROADCAST,MULTICAST,M-DOWN> \n"},
 		{Name: "peer in a namespace", Setup: "ip netns add ns1\n",
@@ -125,7 +135,7 @@ func TestIPLinkAdd(t *testing.T) {
 		{Name: "positional peer", Cmd: "ip link add v0 type veth peer v1 && ip -br link show v1",
 			Out: "v1@v0            DOWN           MAC <BROADCAST,MULTICAST,M-DOWN> \n"},
 		{Name: "peer named by the kernel", Cmd: "ip link add veth7 type veth && ip -br link",
-			Out: "lo               DOWN           00:00:00:00:00:00 <LOOPBACK> \n" +
+			Out: loUpBrief +
 				"veth0@veth7      DOWN           MAC <BROADCAST,MULTICAST,M-DOWN> \n" +
 				"veth7@veth0      DOWN           MAC <BROADCAST,MULTICAST,M-DOWN> \n"},
 		{Name: "bridge", Cmd: "ip link add name br0 type bridge && ip link show br0",
@@ -231,7 +241,7 @@ func TestIPLinkDel(t *testing.T) {
 	const base = "ip link add br0 type bridge\nip link add veth0 type veth peer name veth1\n"
 	builtintest.RunCases(t, []builtintest.Case{
 		{Name: "veth takes its peer", Setup: base, Cmd: "ip link del veth0 && ip -br link",
-			Out: "lo               DOWN           00:00:00:00:00:00 <LOOPBACK> \nbr0              DOWN           MAC <BROADCAST,MULTICAST> \n"},
+			Out: loUpBrief + "br0              DOWN           MAC <BROADCAST,MULTICAST> \n"},
 		{Name: "delete dev", Setup: base, Cmd: "ip link delete dev br0 && ip -br link show type bridge", Out: ""},
 		{Name: "bridge releases its ports", Setup: base + "ip link set veth1 master br0\n", Cmd: "ip link del br0 && ip link show veth1",
 			Out: "3: veth1@veth0: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n" +
@@ -255,22 +265,25 @@ func TestIPAddr(t *testing.T) {
 		{Name: "a s dev", Setup: builtintest.SetupPair, Cmd: "ip a s dev veth0", Out: veth0},
 		{Name: "address list", Setup: builtintest.SetupPair, Cmd: "ip address list veth0", Out: veth0},
 		{Name: "all", Setup: builtintest.SetupPair, Cmd: "ip addr",
-			Out: "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN group default qlen 1000\n" +
-				"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n" + veth0},
+			Out: loUpAddr + veth0},
 		{Name: "lo up shows 127.0.0.1", Cmd: "ip link set lo up && ip a",
 			Out: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n" +
 				"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n" +
 				"    inet 127.0.0.1/8 scope host lo\n" +
 				"       valid_lft forever preferred_lft forever\n"},
 		{Name: "-4", Setup: builtintest.SetupPair, Cmd: "ip -4 addr",
-			Out: "3: veth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n" +
+			Out: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n" +
+				"    inet 127.0.0.1/8 scope host lo\n" +
+				"       valid_lft forever preferred_lft forever\n" +
+				"3: veth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n" +
 				"    inet 10.0.0.1/24 scope global veth0\n" +
 				"       valid_lft forever preferred_lft forever\n"},
 		{Name: "-6 has nothing", Setup: builtintest.SetupPair, Cmd: "ip -6 addr", Out: ""},
 		{Name: "oneline", Setup: builtintest.SetupPair, Cmd: "ip -o addr",
-			Out: "3: veth0    inet 10.0.0.1/24 scope global veth0\\       valid_lft forever preferred_lft forever\n"},
+			Out: "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n" +
+				"3: veth0    inet 10.0.0.1/24 scope global veth0\\       valid_lft forever preferred_lft forever\n"},
 		{Name: "brief", Setup: builtintest.SetupPair, Cmd: "ip -br a",
-			Out: "lo               DOWN           \nveth0@if2        UP             10.0.0.1/24 \n"},
+			Out: "lo               UNKNOWN        127.0.0.1/8 \nveth0@if2        UP             10.0.0.1/24 \n"},
 		{Name: "stats", Setup: builtintest.SetupPair, Cmd: "ip -s addr show veth0",
 			OutRe: `valid_lft forever preferred_lft forever\n    RX:  bytes packets errors dropped  missed   mcast {11}\n`},
 		{Name: "secondaries come last", Setup: builtintest.SetupPair,
@@ -463,24 +476,24 @@ func TestIPNeigh(t *testing.T) {
 func TestIPGlobal(t *testing.T) {
 	builtintest.RunCases(t, []builtintest.Case{
 		{Name: "abbreviations", Setup: builtintest.SetupPair, Cmd: "ip a | head -1 && ip r && ip n && ip l | head -1 && ip ro li && ip ad sh lo | head -1 && ip addres | head -1",
-			Out: "1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN group default qlen 1000\n" +
+			Out: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n" +
 				"10.0.0.0/24 dev veth0 proto kernel scope link src 10.0.0.1 \n" +
-				"1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n" +
+				"1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n" +
 				"10.0.0.0/24 dev veth0 proto kernel scope link src 10.0.0.1 \n" +
-				"1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN group default qlen 1000\n" +
-				"1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN group default qlen 1000\n"},
+				"1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n" +
+				"1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n"},
 		{Name: "long options", Cmd: "ip --oneline -statistics -details link show lo",
-			OutRe: `^1: lo: <LOOPBACK> .*qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0  allmulti 0 .*\\    RX:  bytes`},
+			OutRe: `^1: lo: <LOOPBACK,UP,LOWER_UP> .*qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0  allmulti 0 .*\\    RX:  bytes`},
 		{Name: "-6 route", Setup: builtintest.SetupPair, Cmd: "ip -6 route", Out: ""},
 		{Name: "-family inet", Setup: builtintest.SetupPair, Cmd: "ip -f inet route", Out: "10.0.0.0/24 dev veth0 proto kernel scope link src 10.0.0.1 \n"},
-		{Name: "-- ends options", Cmd: "ip -- link show lo", Out: loDown},
+		{Name: "-- ends options", Cmd: "ip -- link show lo", Out: loUp},
 		{Name: "version", Cmd: "ip -V", OutRe: `^ip utility, iproute2-`},
 		{Name: "no object", Cmd: "ip", Err: `(nsemu emulates ip link, address, route, rule, neigh, netns and monitor; see "help ip")`, Status: 255},
 		{Name: "unknown object", Cmd: "ip foo", Err: `Object "foo" is unknown, try "ip help".`, Status: 1},
 		{Name: "object nsemu lacks", Cmd: "ip xfrm state", Err: `nsemu: "ip xfrm" is not emulated (supported: link, address, route, rule, neigh, netns, monitor)`, Status: 1},
 		{Name: "unknown option", Cmd: "ip -x link", Err: `Option "-x" is unknown, try "ip -help".`, Status: 255},
 		{Name: "json", Cmd: "ip -j link",
-			Out: `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK"],"mtu":65536,"qdisc":"noop","operstate":"DOWN","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"loopback","address":"00:00:00:00:00:00","broadcast":"00:00:00:00:00:00"}]` + "\n"},
+			Out: `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"qdisc":"noqueue","operstate":"UNKNOWN","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"loopback","address":"00:00:00:00:00:00","broadcast":"00:00:00:00:00:00"}]` + "\n"},
 		{Name: "pretty json", Setup: builtintest.SetupPair, Cmd: "ip -p -j neigh; ip -j -p route show dev veth0",
 			Out: "[ ]\n[ {\n        \"dst\": \"10.0.0.0/24\",\n        \"protocol\": \"kernel\",\n        \"scope\": \"link\",\n        \"prefsrc\": \"10.0.0.1\",\n        \"flags\": [ ]\n    } ]\n"},
 		{Name: "help", Cmd: "ip help", Err: `(nsemu emulates ip link, address, route, rule, neigh, netns and monitor; see "help ip")`, Status: 255},

@@ -29,7 +29,7 @@ func TestPing(t *testing.T) {
 		// second apart, it is FAILED and the probes that waited for it are
 		// reported as iputils does on Linux (from the sender's address),
 		// through lo.
-		{name: "no neighbour", pre: "ip link set lo up", args: "-c 2 10.0.0.9", status: 1, want: []string{
+		{name: "no neighbour", args: "-c 2 10.0.0.9", status: 1, want: []string{
 			`^PING 10\.0\.0\.9 \(10\.0\.0\.9\) 56\(84\) bytes of data\.\n` +
 				`From 10\.0\.0\.1 icmp_seq=1 Destination Host Unreachable\n` +
 				`From 10\.0\.0\.1 icmp_seq=2 Destination Host Unreachable\n\n` +
@@ -37,7 +37,7 @@ func TestPing(t *testing.T) {
 				`2 packets transmitted, 0 received, \+2 errors, 100% packet loss, time 1000ms\n` +
 				`pipe 2\n`,
 		}},
-		{name: "no neighbour, lo down", args: "-c 2 10.0.0.9", status: 1, want: []string{
+		{name: "no neighbour, lo down", pre: "ip link set lo down", args: "-c 2 10.0.0.9", status: 1, want: []string{
 			`bytes of data\.\n\n--- 10\.0\.0\.9 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n`,
 		}},
 		{name: "no neighbour, four probes", pre: "ip link set lo up", args: "-c 4 10.0.0.9", status: 1, want: []string{
@@ -49,7 +49,7 @@ func TestPing(t *testing.T) {
 		{name: "no neighbour, short wait", pre: "ip link set lo up", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{
 			`\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n`,
 		}},
-		{name: "no reply", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n`}},
+		{name: "no reply", pre: "ip link set lo down", args: "-c 2 10.0.0.9", status: 1, want: []string{`2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n`}},
 		// iputils' time ends at the last probe sent, not at its timeout.
 		{name: "one probe, no reply", args: "-c 1 -W 1 10.0.0.9", status: 1, want: []string{`1 packets transmitted, 0 received, 100% packet loss, time 0ms\n`}},
 		{name: "combined flags keep the earlier ones", args: "-c 2 -qn 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics ---\n2 packets transmitted, 2 received`}},
@@ -60,7 +60,7 @@ func TestPing(t *testing.T) {
 		{name: "bad count", args: "-c 0 10.0.0.2", status: 2, want: []string{`invalid argument: '0'`}},
 		{name: "bad host", args: "-c 1 nosuch.example", status: 2, want: []string{`ping: nosuch.example: Name or service not known`}},
 		{name: "no destination", args: "-c 1", status: 2, want: []string{`Destination address required`}},
-		{name: "loopback down", args: "-c 1 127.0.0.1", status: 2, want: []string{`Network is unreachable`}},
+		{name: "loopback down", pre: "ip link set lo down", args: "-c 1 127.0.0.1", status: 2, want: []string{`Network is unreachable`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

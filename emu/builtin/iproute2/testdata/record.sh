@@ -21,6 +21,8 @@ for s in "${scripts[@]}"; do
 	case "$s" in record.sh | prelude.sh) continue ;; esac
 	cleanup
 	ip netns add "${P}host"
+	# A machine's lo is up from boot, as nsemu's host's is.
+	ip -n "${P}host" link set lo up
 	ip netns exec "${P}host" bash -c "P=$P; $(cat prelude.sh "$s")" >"${s%.sh}.real" 2>/dev/null
 	echo "recorded ${s%.sh}.real"
 done

@@ -32,6 +32,8 @@ for s in "${scripts[@]}"; do
 	case "$s" in record.sh) continue ;; esac
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns add "$NS"
+	# A machine's lo is up from boot, as nsemu's host's is.
+	ip -n "$NS" link set lo up
 	while IFS= read -r line; do
 		case "$line" in "" | "#"*) continue ;; esac
 		echo "\$ $line"

@@ -46,6 +46,8 @@ for s in "${scripts[@]}"; do
 		continue
 	fi
 	ip netns add "$NS"
+	# A machine's lo is up from boot, as nsemu's host's is.
+	ip -n "$NS" link set lo up
 	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	while IFS= read -r line; do
 		case "$line" in "" | "#"*) continue ;; esac
