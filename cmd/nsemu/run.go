@@ -20,7 +20,7 @@ import (
 // runOptions are nsemu run's flags.
 type runOptions struct {
 	stats, step, keep, realtime bool
-	pcap, explain               string
+	pcap, explain, web          string
 	only, hostDirs              []string
 	up                          *uplinkFlags
 	path                        string
@@ -43,16 +43,21 @@ func parseRun(args []string, stdout, stderr io.Writer) (o runOptions, code int, 
 	fs.BoolVar(&o.keep, "keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
 	fs.BoolVar(&o.realtime, "realtime", false, "run on wall-clock time: waits take as long as they say (by default idle waits cost no time)")
 	o.up = addUplinkFlags(fs)
+	webAddr := webFlag(fs, "; the script waits, paused before its first command, for the page's buttons")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
 		fmt.Fprintf(usageOut, "Usage: nsemu run [flags] SCRIPT [ARGS...]\n\nRuns SCRIPT in a fresh emulated world; $1... are ARGS.\nExit status 0 when every step behaved; otherwise the failing step's status,\nwith SCRIPT:LINE: COMMAND: message on stderr.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(webArgs(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, 0, true
 		}
 		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return o, 2, true
+	}
+	if o.web = *webAddr; o.web != "" && o.step {
+		fmt.Fprintf(stderr, "nsemu run: --step and --web: the page has the step buttons; give one of them\n")
 		return o, 2, true
 	}
 	if fs.NArg() < 1 {
@@ -126,7 +131,9 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 }
 
 // observedShell makes the script's shell with the observers the flags ask
-// for: --explain's narrator and --step's stepper.
+// for: --explain's narrator, --step's stepper, --web's view (whose page
+// steps). Its cleanup runs before the world closes: a pause waiting for a
+// key is released first.
 func observedShell(ctx context.Context, w *emu.World, o runOptions, stdin io.Reader, stdout, stderr io.Writer) (*shell.Shell, context.Context, func(), error) {
 	var cleanups []func()
 	cleanup := func() {
@@ -161,6 +168,16 @@ func observedShell(ctx context.Context, w *emu.World, o runOptions, stdin io.Rea
 		cleanups = append(cleanups, cancel, detach)
 		sh.OnCommand = st.BeforeCommand
 		sh.Stepper = st
+	}
+	if o.web != "" {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		cleanups = append(cleanups, cancel)
+		srv, err := startWeb(ctx, w, sh, o.web, filepath.Base(o.path), cancel, stderr)
+		if err != nil {
+			return nil, ctx, cleanup, err
+		}
+		cleanups = append(cleanups, func() { _ = srv.Close() })
 	}
 	return sh, ctx, cleanup, nil
 }

@@ -26,15 +26,20 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	initScript := fs.String("init", "", "run `SCRIPT` first, then leave the prompt in the world it built (a teacher's prepared topology)")
 	fast := fs.Bool("fast", false, "let idle waits cost no time, as in scripts (by default the shell runs on wall-clock time: ping sends one probe a second)")
 	up := addUplinkFlags(fs)
+	webAddr := webFlag(fs, "; its buttons step (`step on` pauses at the next event)")
 	fs.Usage = func() {
 		fmt.Fprintf(usageOut, "Usage: nsemu shell [flags]\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(webArgs(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "nsemu shell: unexpected argument %q (to run a script: nsemu run SCRIPT)\n", fs.Arg(0))
 		return 2
 	}
 	if err := up.parse(); err != nil {
@@ -83,25 +88,13 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		lr = shell.NewPlainReader(stdin, stdout)
 	}
-	// `step on` turns on the step-through; keys come from the same line
-	// reader (a command is running, so the shell is not reading).
-	st := teach.NewStepper(w, sh.Stdout, func() (string, error) {
-		lr.SetPrompt("")
-		return lr.Readline()
-	}, nil)
-	// The line editor shows the key prompt: one printed before it would be
-	// erased when it draws its line; cleared once a key is read, so that
-	// the command's output does not redraw it.
-	st.PromptKeys = func(prompt string) (string, error) {
-		lr.SetPrompt(prompt)
-		defer lr.SetPrompt("")
-		return lr.Readline()
+	stopStepping, err := shellStepper(w, sh, lr, *webAddr, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
 	}
-	st.SetEnabled(false)
-	detach := w.Bus().Attach(st)
-	defer detach()
-	sh.OnCommand = st.BeforeCommand
-	sh.Stepper = st
+	// Deferred after w.Close, so it runs first.
+	defer stopStepping()
 	if *initScript != "" {
 		if err := runInit(sh, *initScript); err != nil {
 			fmt.Fprintln(sh.Stderr, err)
@@ -112,6 +105,43 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// shellStepper gives the shell its stepper, off until `step on`: keys come
+// from the same line reader (a command is running, so the shell is not
+// reading), or, with --web, from the page, which then also shows the
+// world. The function it returns undoes it.
+func shellStepper(w *emu.World, sh *shell.Shell, lr shell.LineReader, webAddr string, stderr io.Writer) (func(), error) {
+	keys := func() (string, error) {
+		lr.SetPrompt("")
+		return lr.Readline()
+	}
+	useWeb, stopWeb := func(*teach.Stepper) {}, func() {}
+	if webAddr != "" {
+		var err error
+		// Before the stepper is attached: the view's sink sees an event
+		// first, so the page has the event a pause is at.
+		if keys, useWeb, stopWeb, err = shellWeb(w, webAddr, stderr); err != nil {
+			return nil, err
+		}
+	}
+	st := teach.NewStepper(w, sh.Stdout, keys, nil)
+	if webAddr == "" {
+		// The line editor shows the key prompt: one printed before it
+		// would be erased when it draws its line; cleared once a key is
+		// read, so that the command's output does not redraw it.
+		st.PromptKeys = func(prompt string) (string, error) {
+			lr.SetPrompt(prompt)
+			defer lr.SetPrompt("")
+			return lr.Readline()
+		}
+	}
+	useWeb(st)
+	st.SetEnabled(false)
+	detach := w.Bus().Attach(st)
+	sh.OnCommand = st.BeforeCommand
+	sh.Stepper = st
+	return func() { detach(); stopWeb() }, nil
 }
 
 // runInit runs nsemu shell --init's script in the shell's world; an error

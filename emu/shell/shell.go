@@ -274,6 +274,11 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		}
 		if s.OnCommand != nil {
 			s.OnCommand(int(hc.Pos.Line()), args)
+			// Interrupted while the step-through waited before it: the
+			// command does not run.
+			if ctx.Err() != nil {
+				return interp.NewExitStatus(uint8(stopStatus(ctx)))
+			}
 		}
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)

@@ -61,6 +61,12 @@ type Narrator struct {
 	world   *emu.World
 	dropped atomic.Int64
 
+	// OnLine, when set, gets every line as it is told, with the event it
+	// tells (the web view's timeline). It runs on the goroutine that tells
+	// (the narrator's, or Flush's caller) with the narrator's lock held:
+	// it must not block. Set it before attaching the narrator.
+	OnLine func(Line)
+
 	// qmu guards queue and closed. Emit takes only qmu, for a moment: it
 	// may run inside gVisor, with its locks held.
 	qmu    sync.Mutex
@@ -76,6 +82,19 @@ type Narrator struct {
 	wmu   sync.Mutex
 	w     io.Writer
 	story *story
+}
+
+// Line is a told line with what it tells, for OnLine.
+type Line struct {
+	Cat, Subject, Text string
+	// Seq is the bus's number of the event the line tells (0 for what is
+	// owed at the end); NS, Dev and Time are that event's.
+	Seq     uint64
+	NS, Dev string
+	Time    time.Time
+	// Frame is the Seq of the event whose frame the line describes (0
+	// when none).
+	Frame uint64
 }
 
 // Limits of the narrator's queue.
@@ -193,6 +212,7 @@ func (n *Narrator) Flush() {
 		// program about to print waits for them.
 		defer n.world.Hold()()
 	}
+	n.story.onLine = n.OnLine
 	for _, part := range splitAtGaps(batch) {
 		for _, l := range n.story.tell(order(part)) {
 			io.WriteString(n.w, l)
@@ -244,6 +264,7 @@ func (n *Narrator) Close() {
 	n.Flush()
 	n.wmu.Lock()
 	defer n.wmu.Unlock()
+	n.story.onLine = n.OnLine
 	for _, l := range n.story.finish() {
 		io.WriteString(n.w, l)
 	}

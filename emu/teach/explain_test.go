@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -205,4 +206,40 @@ type blockingWriter struct{ release chan struct{} }
 func (b blockingWriter) Write(p []byte) (int, error) {
 	<-b.release
 	return len(p), nil
+}
+
+// TestOnLine: a program that shows the lines its own way gets each with
+// its category and the event it tells: the same lines as the transcript.
+func TestOnLine(t *testing.T) {
+	w := emu.New(emu.Options{})
+	defer w.Close()
+	var out bytes.Buffer
+	cats, _ := ParseCategories("")
+	n := NewWorldNarrator(w, &out, cats)
+	var lines []Line
+	n.OnLine = func(l Line) { lines = append(lines, l) }
+	detach := w.Bus().Attach(n)
+	sh := shell.New(w, nil, io.Discard, io.Discard)
+	if err := sh.RunScript(context.Background(), "t.sh", strings.NewReader(twoOnABridge), nil); err != nil {
+		t.Fatal(err)
+	}
+	detach()
+	n.Close()
+	var told []string
+	request := false
+	for _, l := range lines {
+		told = append(told, fmt.Sprintf("%-14s %s\n", l.Subject, l.Text))
+		if l.Seq == 0 {
+			t.Errorf("line %q has no event", l.Text)
+		}
+		if l.Cat == "arp" && l.NS == "ns1" && strings.HasPrefix(l.Text, "→ ARP who-has 10.0.0.2") && l.Frame != 0 && !l.Time.IsZero() {
+			request = true
+		}
+	}
+	if got := strings.Join(told, ""); got != out.String() {
+		t.Errorf("OnLine's lines differ from the transcript:\n%s", emutest.Diff(out.String(), got))
+	}
+	if !request {
+		t.Errorf("no line for ns1's ARP request with its frame: %+v", lines)
+	}
 }

@@ -36,6 +36,15 @@ type Stepper struct {
 	keys   func() (string, error)
 	cancel context.CancelFunc
 
+	// OnPause, when set, is told of every pause before the first key is
+	// read: the web view shows it. It runs with the clock paused, holding
+	// mu, on the goroutine that paused (a bridge's or an end's): it must
+	// not wait for the world. Set it before attaching the stepper.
+	OnPause func(Pause)
+	// Prompt replaces the key prompt shown at a pause (the web view's
+	// keys come from the page, not from the terminal). Set it before
+	// attaching the stepper.
+	Prompt string
 	// PromptKeys, when set, reads a key after showing prompt itself, in
 	// place of printing the prompt and calling the key source: a line
 	// editor (nsemu shell's) redraws its prompt line, and would erase a
@@ -62,6 +71,26 @@ type Stepper struct {
 	// decisions about them (their Cause).
 	frames frameMemo
 }
+
+// Pause is what the step-through shows when it pauses.
+type Pause struct {
+	// What is the event (or the script line) the world is paused at, in
+	// the narrated line's words: "ns1 veth-1     → ARP who-has …".
+	What string
+	// Also are the events from inside gVisor (neighbour changes, route
+	// and NAT decisions) narrated since the last pause.
+	Also []string
+	// Tables are the tables the event touches (a bridge's CAM, a
+	// namespace's neighbours or routes), one line each.
+	Tables []string
+}
+
+// Step modes, as Mode names them.
+const (
+	ModeOff   = "off"   // not stepping: the world runs
+	ModeEvent = "event" // pausing before the next event
+	ModeLine  = "line"  // pausing before the next script command
+)
 
 // NewStepper steps w, printing to out and reading keys with next (one line
 // per key; io.EOF means "run to the end"). cancel stops the script on q.
@@ -93,6 +122,28 @@ func (s *Stepper) SetEnabled(on bool) {
 		s.mode.Store(modeEvent)
 	}
 	s.w.Bus().Refresh()
+}
+
+// PauseAtNextLine turns stepping on so that it pauses before the next
+// script command (the web view starts a script paused this way).
+func (s *Stepper) PauseAtNextLine() {
+	s.mode.Store(modeLine)
+	s.enabled.Store(true)
+}
+
+// Mode says what the stepper will pause at next: ModeEvent, ModeLine or
+// ModeOff.
+func (s *Stepper) Mode() string {
+	if !s.enabled.Load() {
+		return ModeOff
+	}
+	switch s.mode.Load() {
+	case modeEvent:
+		return ModeEvent
+	case modeLine:
+		return ModeLine
+	}
+	return ModeOff
 }
 
 // Enabled reports whether stepping is on.
@@ -153,8 +204,20 @@ func (s *Stepper) pause(what string, tables []string) {
 	for _, t := range tables {
 		fmt.Fprintf(s.out, "    %s\n", t)
 	}
+	if s.OnPause != nil {
+		s.OnPause(Pause{What: what, Also: pending, Tables: tables})
+	}
+	s.waitKeyLocked()
+}
+
+// waitKeyLocked reads keys until one ends the pause. s.mu must be held.
+func (s *Stepper) waitKeyLocked() {
+	prompt := s.Prompt
+	if prompt == "" {
+		prompt = keyPrompt
+	}
 	for {
-		key, err := s.readKey(keyPrompt)
+		key, err := s.readKey(prompt)
 		if err != nil {
 			fmt.Fprintln(s.out)
 			s.mode.Store(modeRun)

@@ -37,6 +37,10 @@ type story struct {
 	// and its bridge's decision).
 	earlier map[uint64][]byte
 	out     []string
+	// onLine is the Narrator's OnLine; cur is the event being told, and
+	// frame the one whose frame it describes, for it.
+	onLine     func(Line)
+	cur, frame *trace.Event
 }
 
 func newStory(world *emu.World, cats map[string]bool) *story {
@@ -96,11 +100,28 @@ func (s *story) finish() []string {
 func (s *story) line(cat, subject, text string) {
 	if text != "" && s.cats[cat] {
 		s.out = append(s.out, fmt.Sprintf("%-14s %s\n", subject, text))
+		if s.onLine != nil {
+			s.onLine(s.lineOf(cat, subject, text))
+		}
 	}
+}
+
+// lineOf is a line with the event it tells.
+func (s *story) lineOf(cat, subject, text string) Line {
+	l := Line{Cat: cat, Subject: subject, Text: text}
+	if s.cur != nil {
+		l.Seq, l.NS, l.Dev, l.Time = s.cur.Seq, s.cur.NS, s.cur.Dev, s.cur.Time
+	}
+	if s.frame != nil {
+		l.Frame = s.frame.Seq
+	}
+	return l
 }
 
 func (s *story) tellOne(r *rec, bySeq map[uint64]*rec) {
 	e := r.e
+	s.cur, s.frame = e, nil
+	defer func() { s.cur, s.frame = nil, nil }()
 	switch e.Kind {
 	case trace.Queued:
 		if r.sent != nil {
@@ -127,7 +148,7 @@ func (s *story) tellOne(r *rec, bySeq map[uint64]*rec) {
 	case trace.Forwarded, trace.Flooded:
 		var frame []byte
 		if c := bySeq[e.Cause]; c != nil {
-			frame = c.e.Frame
+			frame, s.frame = c.e.Frame, c.e
 		} else if e.Cause != 0 {
 			frame = s.earlier[e.Cause]
 		}
@@ -143,6 +164,7 @@ func (s *story) tellOne(r *rec, bySeq map[uint64]*rec) {
 // tellFrame tells a frame at a tap point: at (NS, Dev) is where, frame the
 // event with its bytes. It returns what it decoded.
 func (s *story) tellFrame(at, frame *trace.Event, arrow string) frameInfo {
+	s.cur, s.frame = at, frame
 	fi := s.describe(frame.Frame)
 	if fi.cat == "" {
 		return fi
