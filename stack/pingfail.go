@@ -16,6 +16,8 @@ type pingFailures struct {
 	// calls neighDone with its own lock held).
 	queued map[neighKey][]uint16
 	failed []uint16
+	// waited counts the probes that ever waited for a neighbour.
+	waited int
 	// wake tells Recv that failed grew.
 	wake chan struct{}
 	stop func()
@@ -61,6 +63,7 @@ func (p *Pinger) noteQueued(seq uint16) {
 			p.fail.queued = map[neighKey][]uint16{}
 		}
 		p.fail.queued[k] = append(p.fail.queued[k], seq)
+		p.fail.waited++
 	})
 }
 

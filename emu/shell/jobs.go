@@ -226,8 +226,8 @@ func (t *jobTable) notices(w io.Writer, prefix func(*job) string, failedOnly boo
 		}
 		if !failedOnly || (j.status != 0 && !j.killed) {
 			fmt.Fprintf(w, "%s%s\n", prefix(j), t.lineLocked(j, live, false))
+			j.reported = true
 		}
-		j.reported = true
 	}
 }
 
