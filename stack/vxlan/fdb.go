@@ -32,6 +32,9 @@ type Entry struct {
 	// Static entries were added by a command (or are the device's
 	// default remote); the others were learned and age.
 	Static bool
+	// State is a static entry's state as `bridge fdb` shows it:
+	// "permanent" or "static"; "" for a learned one.
+	State string
 	// Used is when a learned entry last saw its MAC as a source.
 	Used time.Time
 }
@@ -92,11 +95,17 @@ const (
 // entry (and is ignored for others, as Linux ignores it); replace sets
 // the entry's only remote.
 func (f *FDB) Update(op Op, mac net.HardwareAddr, r Remote) error {
+	return f.UpdateState(op, mac, r, "permanent")
+}
+
+// UpdateState is Update with the entry's state ("permanent" or
+// "static").
+func (f *FDB) UpdateState(op Op, mac net.HardwareAddr, r Remote, state string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, _ := f.findLocked(mac)
 	if e == nil {
-		f.entries = slices.Insert(f.entries, 0, &Entry{MAC: slices.Clone(mac), Remotes: []Remote{r}, Static: true})
+		f.entries = slices.Insert(f.entries, 0, &Entry{MAC: slices.Clone(mac), Remotes: []Remote{r}, Static: true, State: state})
 		return nil
 	}
 	switch op {
@@ -109,7 +118,7 @@ func (f *FDB) Update(op Op, mac net.HardwareAddr, r Remote) error {
 	case OpReplace:
 		e.Remotes = []Remote{r}
 	}
-	e.Static = true
+	e.Static, e.State = true, state
 	return nil
 }
 
@@ -183,7 +192,8 @@ func (f *FDB) Entries() []Entry {
 	f.expireLocked()
 	out := make([]Entry, len(f.entries))
 	for i, e := range f.entries {
-		out[i] = Entry{MAC: slices.Clone(e.MAC), Remotes: slices.Clone(e.Remotes), Static: e.Static, Used: e.Used}
+		out[i] = *e
+		out[i].MAC, out[i].Remotes = slices.Clone(e.MAC), slices.Clone(e.Remotes)
 	}
 	return out
 }
