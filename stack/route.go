@@ -28,6 +28,9 @@ type Route struct {
 	// Type is the route's type: "" for a unicast route, or "blackhole",
 	// "unreachable", "prohibit" or "throw" (no device, no gateway).
 	Type string
+	// OnLink: the gateway is on the device's link whatever its addresses
+	// say (`onlink`, as flannel's routes to other hosts' subnets are).
+	OnLink bool
 }
 
 // The routing tables every namespace has (rt_tables' names).
@@ -222,6 +225,10 @@ func (st *Stack) checkRouteLocked(r *Route) error {
 		}
 	}
 	switch {
+	case r.OnLink && r.Gateway.IsValid():
+		if r.Dev == "" {
+			return ErrOnLinkNoDev
+		}
 	case r.Gateway.IsValid():
 		dev, ok := st.gatewayDevLocked(r.Gateway, r.Dev, tableOf(*r))
 		if !ok {

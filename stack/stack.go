@@ -44,6 +44,7 @@ var (
 	ErrNoSuchDevice       = errors.New("Cannot find device")
 	ErrAddrNotAvailable   = errors.New("Cannot assign requested address")
 	ErrInvalidGateway     = errors.New("Nexthop has invalid gateway")
+	ErrOnLinkNoDev        = errors.New("Nexthop device required for onlink")
 )
 
 // DeviceError names the device an error is about.

@@ -366,6 +366,16 @@ func TestIPRoute(t *testing.T) {
 		{Name: "get local", Setup: builtintest.SetupPair, Cmd: "ip route get to 10.0.0.1", Out: "local 10.0.0.1 dev lo src 10.0.0.1 uid 0 \n    cache <local> \n"},
 		{Name: "get loopback", Cmd: "ip link set lo up && ip route get 127.0.0.5", Out: "local 127.0.0.5 dev lo src 127.0.0.1 uid 0 \n    cache <local> \n"},
 		{Name: "get unreachable", Setup: builtintest.SetupPair, Cmd: "ip route get 8.8.8.8", Err: "RTNETLINK answers: Network is unreachable", Status: 2},
+		// flannel's route to another node's pods: the gateway is on no
+		// subnet of the device.
+		{Name: "onlink", Setup: builtintest.SetupPair + "ip route add 10.244.2.0/24 via 10.244.2.0 dev veth0 onlink\n",
+			Cmd: "ip route show 10.244.2.0/24", Out: "10.244.2.0/24 via 10.244.2.0 dev veth0 onlink \n"},
+		{Name: "onlink in JSON", Setup: builtintest.SetupPair + "ip route add 10.244.2.0/24 via 10.244.2.0 dev veth0 onlink\n",
+			Cmd: "ip -j route show 10.244.2.0/24", Out: `[{"dst":"10.244.2.0/24","gateway":"10.244.2.0","dev":"veth0","flags":["onlink"]}]` + "\n"},
+		{Name: "no onlink", Setup: builtintest.SetupPair, Cmd: "ip route add 10.244.2.0/24 via 10.244.2.0 dev veth0",
+			Err: "Error: Nexthop has invalid gateway.", Status: 2},
+		{Name: "onlink without dev", Setup: builtintest.SetupPair, Cmd: "ip route add 10.244.2.0/24 via 10.244.2.0 onlink",
+			Err: "Error: Nexthop device required for onlink.", Status: 2},
 		{Name: "get bad address", Cmd: "ip route get 300.1.1.1", Err: `Error: inet prefix is expected rather than "300.1.1.1".`, Status: 1},
 		{Name: "get nothing", Cmd: "ip route get", Err: "need at least a destination address", Status: 1},
 		{Name: "no device", Setup: builtintest.SetupPair, Cmd: "ip route add 10.8.0.0/16", Err: "RTNETLINK answers: No such device", Status: 2},

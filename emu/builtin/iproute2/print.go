@@ -344,6 +344,9 @@ func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	if r.Metric != 0 {
 		fmt.Fprintf(&b, " metric %d", r.Metric)
 	}
+	if r.OnLink {
+		b.WriteString(" onlink")
+	}
 	if r.Type != "local" && r.Dev != "" && linkDown(ip.ns, r.Dev) {
 		b.WriteString(" linkdown")
 	}
