@@ -132,3 +132,29 @@ func TestVxlanDecapDrops(t *testing.T) {
 	dev, _ := b.Link("vx0")
 	emutest.WaitFor(t, "vx0 counting the short inner frame as dropped", func() bool { return dev.Counters().RxDropped == 1 })
 }
+
+// TestVxlanGroup: two hosts whose VXLAN devices flood to a multicast
+// group (group 239.1.1.1 dev eth0) find each other without a remote.
+func TestVxlanGroup(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	a, err := w.AddNamespace("node1")
+	must(t, err)
+	b, err := w.AddNamespace("node2")
+	must(t, err)
+	_, _, err = a.AddVeth("eth0", "eth0", b)
+	must(t, err)
+	for i, n := range []*Namespace{a, b} {
+		must(t, n.AddAddr("eth0", pfx([]string{"192.168.50.1/24", "192.168.50.2/24"}[i])))
+		must(t, n.SetLinkUp("eth0", true))
+		_, err := n.AddVxlan("vx0", VxlanConfig{Config: vxlan.Config{VNI: 7, Port: vxlan.IANAPort, Dev: "eth0",
+			Group: addr("239.1.1.1"), Learning: true}})
+		must(t, err)
+		must(t, n.AddAddr("vx0", pfx([]string{"10.7.0.1/24", "10.7.0.2/24"}[i])))
+		must(t, n.SetLinkUp("vx0", true))
+	}
+	defer w.Warp()()
+	if _, err := ping(t, a, "10.7.0.2"); err != nil {
+		t.Fatalf("ping 10.7.0.2 over a multicast-flooding vx0: %v", err)
+	}
+}
