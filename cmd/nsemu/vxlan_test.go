@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -131,5 +132,67 @@ func TestVxlanPcapTshark(t *testing.T) {
 	want := "node1/eth0|4789|100|192.168.56.11,10.0.0.1|192.168.56.12,10.0.0.2|8"
 	if !strings.Contains(string(got), want) {
 		t.Errorf("tshark's fields lack %q (interface, UDP port, VNI, outer,inner source, destination, ICMP type):\n%s", want, got)
+	}
+}
+
+// configMapScript returns the body of a "NAME: |" block of the ConfigMap in
+// scenarios/k8s/nsemu-shards.yaml (its lines indented by four spaces).
+func configMapScript(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../scenarios/k8s/nsemu-shards.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case line == "  "+name+": |":
+			in = true
+		case in && (strings.HasPrefix(line, "    ") || line == ""):
+			out = append(out, strings.TrimPrefix(line, "    "))
+		case in:
+			return strings.Join(out, "\n")
+		}
+	}
+	t.Fatalf("no %s in the manifest", name)
+	return ""
+}
+
+// TestK8sShardScript runs the Kubernetes example's shard script as three
+// nsemu processes, as the StatefulSet's pods would: each in the test's
+// network namespace with a pod address of its own (198.51.100.N on lo),
+// its VXLAN port published there, the others' addresses as arguments.
+// Every shard's container reaches the first container of every other.
+func TestK8sShardScript(t *testing.T) {
+	needs(t, true, "ip")
+	n := newNetns(t)
+	dir, bin := workDir(t, map[string]string{"shard.sh": configMapScript(t, "shard.sh")})
+	pod := func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }
+	var procs []*proc
+	for i := 0; i < 3; i++ {
+		n.ip(t, "addr", "add", pod(i)+"/32", "dev", "lo")
+	}
+	for i := 0; i < 3; i++ {
+		argv := []string{"ip", "netns", "exec", n.name, bin, "run", "--uplink", "host",
+			"--publish", pod(i) + ":4789:4789/udp", "--keep", "shard.sh", fmt.Sprint(i), "1450", "3"}
+		for j := 0; j < 3; j++ {
+			if j != i {
+				argv = append(argv, pod(j))
+			}
+		}
+		procs = append(procs, start(t, dir, argv...))
+	}
+	for i, p := range procs {
+		others := []string{}
+		for j := 0; j < 3; j++ {
+			if j != i {
+				others = append(others, fmt.Sprintf("10.42.%d.1", j))
+			}
+		}
+		p.waitOutput(t, fmt.Sprintf("shard %d: reached %s", i, strings.Join(others, " ")))
+	}
+	for _, p := range procs {
+		p.term(t)
 	}
 }
