@@ -372,6 +372,8 @@ func TestIPRoute(t *testing.T) {
 			Cmd: "ip route show 10.244.2.0/24", Out: "10.244.2.0/24 via 10.244.2.0 dev veth0 onlink \n"},
 		{Name: "onlink in JSON", Setup: builtintest.SetupPair + "ip route add 10.244.2.0/24 via 10.244.2.0 dev veth0 onlink\n",
 			Cmd: "ip -j route show 10.244.2.0/24", Out: `[{"dst":"10.244.2.0/24","gateway":"10.244.2.0","dev":"veth0","flags":["onlink"]}]` + "\n"},
+		{Name: "a /32 adds no prefix route", Setup: builtintest.SetupPair + "ip addr add 10.244.1.0/32 dev veth0\n",
+			Cmd: "ip route", Out: "10.0.0.0/24 dev veth0 proto kernel scope link src 10.0.0.1 \n"},
 		{Name: "no onlink", Setup: builtintest.SetupPair, Cmd: "ip route add 10.244.2.0/24 via 10.244.2.0 dev veth0",
 			Err: "Error: Nexthop has invalid gateway.", Status: 2},
 		{Name: "onlink without dev", Setup: builtintest.SetupPair, Cmd: "ip route add 10.244.2.0/24 via 10.244.2.0 onlink",
