@@ -14,6 +14,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/docker"
 	"github.com/nsemu/nsemu/emu/builtin/findutils"
 	"github.com/nsemu/nsemu/emu/builtin/grep"
+	"github.com/nsemu/nsemu/emu/builtin/iperf3"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
@@ -37,6 +38,7 @@ func init() {
 		docker.Builtins(),
 		findutils.Builtins(),
 		grep.Builtins(),
+		iperf3.Builtins(),
 		iproute2.Builtins(),
 		iptables.Builtins(),
 		nc.Builtins(),
