@@ -52,9 +52,11 @@ func client(c *shell.Cmd, r Request) error {
 		return clientError("unable to connect to server: %s", libc.ConnError(err))
 	}
 	defer ctrl.Close()
+	// From here on the client holds the world while it talks to the
+	// server (see clientRun.hold); the senders' holds cover the test.
 	stopWatch := closeOnDone(c, ctrl)
 	defer stopWatch()
-	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(), out: out}
+	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(), out: out, hold: c.World().Hold()}
 	if _, err := ctrl.Write(cl.cookie); err != nil {
 		return clientError("control socket has closed unexpectedly")
 	}
@@ -64,6 +66,10 @@ func client(c *shell.Cmd, r Request) error {
 	if cl.s != nil {
 		cl.s.finish()
 	}
+	if cl.repDone != nil {
+		<-cl.repDone
+	}
+	cl.hold()
 	return err
 }
 
@@ -89,6 +95,12 @@ type clientRun struct {
 	cookie []byte
 	out    io.Writer
 	s      *session
+	// hold keeps the world from warping while the control connection
+	// carries the test's setup and end: a message delivered to a stack
+	// whose reader has not woken yet leaves the world idle for a moment,
+	// and the warp would jump the clock a whole interval ahead. It is let
+	// go while the test runs and taken again at its end.
+	hold func()
 	// repDone closes when the reporter has stopped (and TEST_END is sent).
 	repDone chan struct{}
 	doc     *jsonDoc
@@ -220,6 +232,7 @@ func (cl *clientRun) testRunning() {
 	}
 	cl.s.rep = &reporter{s: cl.s, w: w, interval: cl.r.Interval}
 	cl.s.run()
+	cl.hold()
 	var deadline time.Time
 	if cl.r.Duration > 0 {
 		deadline = cl.s.start.Add(time.Duration(cl.r.Duration) * time.Second)
@@ -228,6 +241,7 @@ func (cl *clientRun) testRunning() {
 	go func() {
 		defer close(cl.repDone)
 		cl.s.rep.loop(deadline)
+		cl.hold = cl.c.World().Hold()
 		writeState(cl.ctrl, stateTestEnd)
 	}()
 }

@@ -22,9 +22,9 @@ var parseCases = []parsetest.Case[Request]{
 		r.Duration, r.Parallel, r.Reverse, r.Format, r.Interval, r.JSON = 3, 4, true, 'm', 500*time.Millisecond, true
 	})},
 	{Args: "-c h -n 100M", Want: with(client10("h"), func(r *Request) { r.Duration, r.Bytes = 0, 100<<20 })},
-	{Args: "-c h -u", Want: with(client10("h"), func(r *Request) { r.UDP, r.Len, r.Rate = true, 0, 1 << 20 })},
+	{Args: "-c h -u", Want: with(client10("h"), func(r *Request) { r.UDP, r.Len, r.Rate = true, 0, 1<<20 })},
 	{Args: "-c h -u -b 10M -l 1000", Want: with(client10("h"), func(r *Request) { r.UDP, r.Len, r.Rate = true, 1000, 10000000 })},
-	{Args: "-c h -b 10X -l 64K", Want: with(client10("h"), func(r *Request) { r.Rate, r.Len = 10, 64 << 10 })},
+	{Args: "-c h -b 10X -l 64K", Want: with(client10("h"), func(r *Request) { r.Rate, r.Len = 10, 64<<10 })},
 	{Args: "--client h --time=2 --udp --bitrate 1k", Want: with(client10("h"), func(r *Request) { r.Duration, r.UDP, r.Len, r.Rate = 2, true, 0, 1000 })},
 	{Args: "-c h -t abc -P 0", Want: with(client10("h"), func(r *Request) { r.Duration = 0 })},
 	{Args: "-h", Want: Request{Help: true, Port: 5201, Duration: 10, Parallel: 1, Format: 'a', Interval: time.Second}},

@@ -40,11 +40,11 @@ func (s *srv) test(ctx context.Context, a arrival) error {
 		}
 	}()
 	err := t.run(ctx)
+	if t.pc != nil {
+		t.pc.Close() // ends the demultiplexer finish waits for
+	}
 	if t.s != nil {
 		t.s.finish()
-	}
-	if t.pc != nil {
-		t.pc.Close()
 	}
 	return err
 }
@@ -189,10 +189,10 @@ func (t *srvTest) demux() {
 // DISPLAY_RESULTS, then the client's IPERF_DONE.
 func (t *srvTest) end() error {
 	s := t.s
-	s.finish()
 	if t.pc != nil {
-		t.pc.Close()
+		t.pc.Close() // ends the demultiplexer finish waits for
 	}
+	s.finish()
 	sent, recvd := s.summarySamples()
 	if t.doc == nil {
 		printSummary(t.srv.out, sent, recvd, s.unit)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/clock"
 )
 
@@ -97,25 +98,37 @@ func (s *stream) udpStats() (jitter float64, lost, ooo int64) {
 // pacer paces a sender at rate bits per second on the emulated clock:
 // before each block it waits until the stream is no longer ahead of the
 // rate, sleeping on a clock timer (so a warped world skips the wait).
+//
+// The sender holds the world (emu.World.Hold) whenever it is not asleep
+// on its timer: otherwise, between its timer firing and its next timer
+// being armed, the world could look idle and the warp would jump the clock
+// to some later timer, and the sender would find itself behind and send a
+// burst. The hold passes from the sender to the timer's function (which
+// takes a new one before waking the sender) and back, so there is no gap.
 type pacer struct {
+	w     *emu.World
 	clk   *clock.Clock
 	rate  float64
 	start time.Time
 	stop  <-chan struct{}
+	// release ends the hold the sender has now.
+	release func()
 }
+
+func newPacer(w *emu.World, rate float64, start time.Time, stop <-chan struct{}) *pacer {
+	return &pacer{w: w, clk: w.Clock(), rate: rate, start: start, stop: stop, release: w.Hold()}
+}
+
+// done ends the sender's hold.
+func (p *pacer) done() { p.release() }
 
 // wait blocks until sent bytes are within the rate; false when stopped.
 func (p *pacer) wait(sent uint64) bool {
-	if p.rate <= 0 {
-		select {
-		case <-p.stop:
-			return false
-		default:
-			return true
-		}
+	var d time.Duration
+	if p.rate > 0 {
+		due := p.start.Add(time.Duration(float64(sent) * 8 / p.rate * float64(time.Second)))
+		d = due.Sub(p.clk.Now())
 	}
-	due := p.start.Add(time.Duration(float64(sent) * 8 / p.rate * float64(time.Second)))
-	d := due.Sub(p.clk.Now())
 	if d <= 0 {
 		select {
 		case <-p.stop:
@@ -127,12 +140,19 @@ func (p *pacer) wait(sent uint64) bool {
 	// A timer per millisecond at most: faster rates send in bursts.
 	d = max(d, time.Millisecond)
 	fired := make(chan struct{})
-	t := p.clk.AfterFunc(d, func() { close(fired) })
-	defer t.Stop()
+	var next func()
+	t := p.clk.AfterFunc(d, func() { next = p.w.Hold(); close(fired) })
+	p.release()
 	select {
 	case <-fired:
+		p.release = next
 		return true
 	case <-p.stop:
+		if !t.Stop() {
+			<-fired
+			next()
+		}
+		p.release = func() {}
 		return false
 	}
 }

@@ -32,19 +32,17 @@ type session struct {
 	// up, -n is reached, or the peer said TEST_END).
 	stop     chan struct{}
 	stopOnce sync.Once
+	// stoppedAt is when stop closed: the streams' end.
+	stoppedAt time.Time
 	// ended closes when every data goroutine has returned.
 	wg    sync.WaitGroup
 	total atomic.Uint64 // bytes moved by every stream (for -n)
-	// release ends the hold an unpaced sender keeps on the world (run).
-	release func()
 }
 
 func (s *session) halt() {
 	s.stopOnce.Do(func() {
+		s.stoppedAt = s.clk.Now()
 		close(s.stop)
-		if s.release != nil {
-			s.release()
-		}
 	})
 }
 
@@ -61,23 +59,22 @@ func (s *session) blockLen() int {
 // run starts the data goroutines: senders when this side sends, receivers
 // otherwise (the server's UDP receivers are fed by its demultiplexer).
 //
-// An unpaced sender holds the world busy while it runs: between two of
-// its writes the world may look idle for a moment (the window full, the
+// A sender holds the world busy while it is not waiting on its pacing
+// timer (see pacer): an unpaced one all the time. Between two of its
+// writes the world may look idle for a moment (the window full, the
 // receiver's stack at work), and the warp would then jump the clock to the
-// next timer, a second ahead, counting time nothing was waited for. Held,
-// the clock follows the wall clock, so the rate is what really moved over
-// the time it really took. A paced sender (-b) is idle between its
-// blocks, and the warp skips those waits.
+// next timer, counting time nothing waited for; held, the clock follows
+// the wall clock, so a rate is what really moved over the time it took. A
+// paced sender (-b) is idle between its blocks, and the warp skips those
+// waits.
 func (s *session) run() {
-	if s.sending && s.p.Bandwidth == 0 {
-		s.release = s.ns.World().Hold()
-	}
 	s.start = s.clk.Now()
 	for _, st := range s.streams {
 		switch {
 		case s.sending:
 			s.wg.Add(1)
-			go s.send(st)
+			// The pacer takes its hold here, before the goroutine runs.
+			go s.send(st, newPacer(s.ns.World(), float64(s.p.Bandwidth), s.start, s.stop))
 		case st.conn != nil:
 			s.wg.Add(1)
 			go s.receive(st)
@@ -87,10 +84,10 @@ func (s *session) run() {
 
 // send writes blocks on st until stopped, paced when a rate is set, and
 // stops the test when -n is reached.
-func (s *session) send(st *stream) {
+func (s *session) send(st *stream, pc *pacer) {
 	defer s.wg.Done()
+	defer pc.done()
 	buf := make([]byte, s.blockLen())
-	pc := &pacer{clk: s.clk, rate: float64(s.p.Bandwidth), start: s.start, stop: s.stop}
 	for pc.wait(st.bytes.Load()) {
 		if s.p.Num > 0 && s.total.Load() >= s.p.Num {
 			s.halt()
@@ -149,9 +146,8 @@ func isClosed(err error) bool { return errors.Is(err, net.ErrClosed) }
 // goroutines; it records each stream's end.
 func (s *session) finish() {
 	s.halt()
-	now := s.clk.Now()
 	for _, st := range s.streams {
-		st.end = now
+		st.end = s.stoppedAt
 		if st.conn != nil {
 			st.conn.Close()
 		}
