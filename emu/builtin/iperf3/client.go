@@ -42,14 +42,15 @@ func client(c *shell.Cmd, r Request) error {
 	if r.JSON {
 		out = io.Discard
 	}
-	fmt.Fprintf(out, fmtConnecting, r.Host, r.Port)
-	if r.Reverse {
-		fmt.Fprintf(out, fmtReverse, r.Host)
-	}
 	ap := netip.AddrPortFrom(dst, uint16(r.Port))
 	ctrl, err := c.NS.DialTCP(c.Ctx, ap)
 	if err != nil {
 		return clientError("unable to connect to server: %s", libc.ConnError(err))
+	}
+	// iperf3 says it once the control connection is up (on_connect).
+	fmt.Fprintf(out, fmtConnecting, r.Host, r.Port)
+	if r.Reverse {
+		fmt.Fprintf(out, fmtReverse, r.Host)
 	}
 	defer ctrl.Close()
 	// From here on the client holds the world while it talks to the

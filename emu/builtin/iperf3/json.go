@@ -154,7 +154,7 @@ func jsonEnd(sent, recvd []sample) obj {
 	for i := range max(len(sent), len(recvd)) {
 		if len(sent) > 0 && sent[0].udp {
 			x := recvd[i]
-			streams = append(streams, obj{{"udp", jsonSum(x).withSocket(x.fd)}})
+			streams = append(streams, obj{{"udp", endRecord(x)}})
 			continue
 		}
 		o := obj{}
@@ -168,10 +168,10 @@ func jsonEnd(sent, recvd []sample) obj {
 	}
 	end := obj{{"streams", streams}}
 	if len(sent) > 0 {
-		end = append(end, kv{"sum_sent", jsonSum(sum(sent))})
+		end = append(end, kv{"sum_sent", endRecord(sum(sent))[1:]})
 	}
 	if len(recvd) > 0 {
-		end = append(end, kv{"sum_received", jsonSum(sum(recvd))})
+		end = append(end, kv{"sum_received", endRecord(sum(recvd))[1:]})
 	}
 	return end
 }
