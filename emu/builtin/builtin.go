@@ -12,6 +12,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/ethtool"
 	"github.com/nsemu/nsemu/emu/builtin/findutils"
 	"github.com/nsemu/nsemu/emu/builtin/grep"
 	"github.com/nsemu/nsemu/emu/builtin/iperf3"
@@ -36,6 +37,7 @@ func init() {
 		curl.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		ethtool.Builtins(),
 		findutils.Builtins(),
 		grep.Builtins(),
 		iperf3.Builtins(),
