@@ -16,6 +16,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/grep"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
+	"github.com/nsemu/nsemu/emu/builtin/kmod"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
@@ -39,6 +40,7 @@ func init() {
 		grep.Builtins(),
 		iproute2.Builtins(),
 		iptables.Builtins(),
+		kmod.Builtins(),
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
