@@ -18,6 +18,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/iperf3"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
+	"github.com/nsemu/nsemu/emu/builtin/kmod"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
@@ -43,6 +44,7 @@ func init() {
 		iperf3.Builtins(),
 		iproute2.Builtins(),
 		iptables.Builtins(),
+		kmod.Builtins(),
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
