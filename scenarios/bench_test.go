@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,8 @@ import (
 // loop, through the shell as `nsemu run` does: N namespaces each with a
 // veth on one bridge, one command at a time, then a first-to-last ping. It
 // reports the time and the heap per namespace. NSEMU_BENCH_N sets N
-// (1 000 by default).
+// (1 000 by default); NSEMU_BENCH_HEAPPROFILE=FILE writes the heap profile
+// of the built world (-memprofile sees it only after it is closed).
 func BenchmarkNamespacesCLI(b *testing.B) {
 	n := 1000
 	if s := os.Getenv("NSEMU_BENCH_N"); s != "" {
@@ -56,11 +58,17 @@ func benchNamespacesCLI(b *testing.B, src []byte, n int) {
 	if err != nil {
 		b.Fatalf("%v\noutput:\n%s", err, out.String())
 	}
+	goroutines := runtime.NumGoroutine()
 	runtime.GC()
 	runtime.ReadMemStats(&after)
+	if p := os.Getenv("NSEMU_BENCH_HEAPPROFILE"); p != "" {
+		writeHeapProfile(b, p)
+	}
 	b.ReportMetric(el.Seconds(), "s-total")
 	b.ReportMetric(float64(el.Microseconds())/float64(n), "µs/ns")
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n)/1024, "KiB/ns")
+	b.ReportMetric(float64(after.StackInuse-before.StackInuse)/float64(n)/1024, "stack-KiB/ns")
+	b.ReportMetric(float64(goroutines)/float64(n), "goroutines/ns")
 }
 
 // smokeArgs is a bench script's "# smoke: ARGS" line: the arguments that
@@ -96,5 +104,16 @@ func TestBenchScripts(t *testing.T) {
 				t.Errorf("no ping answered in full:\n%s", out.String())
 			}
 		})
+	}
+}
+
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
 	}
 }
