@@ -69,6 +69,10 @@ func benchNamespacesCLI(b *testing.B, src []byte, n int) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n)/1024, "KiB/ns")
 	b.ReportMetric(float64(after.StackInuse-before.StackInuse)/float64(n)/1024, "stack-KiB/ns")
 	b.ReportMetric(float64(goroutines)/float64(n), "goroutines/ns")
+	// Allocation is most of the CPU a namespace costs, and unlike time it
+	// does not vary with the machine's load.
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n), "allocs/ns")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/1024, "alloc-KiB/ns")
 }
 
 // smokeArgs is a bench script's "# smoke: ARGS" line: the arguments that

@@ -88,6 +88,11 @@ func (st *Stack) SetDevConf(dev string, c Conf, ok bool) error {
 	} else {
 		delete(st.confDevs, dev)
 	}
+	if st.nicByNameLocked(dev) == nil {
+		// Not a NIC (a bridge port, say): nothing reads it until it
+		// becomes one, and AddNIC publishes then.
+		return nil
+	}
 	return st.confChangedLocked()
 }
 

@@ -115,6 +115,9 @@ type Stack struct {
 
 	mu   sync.Mutex
 	nics map[tcpip.NICID]*NIC
+	// byName indexes nics by name: the host of a big world has a device
+	// per bridge port, and every command names one.
+	byName map[string]*NIC
 	// nicNames maps NIC IDs to names for nicName (written under mu).
 	nicNames   sync.Map
 	routes     []Route         // static routes; connected ones are derived
@@ -173,7 +176,7 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Clock == nil {
 		return nil, errors.New("stack: a clock is required")
 	}
-	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, rules: defaultRules()}
+	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, byName: map[string]*NIC{}, rules: defaultRules()}
 	st.s = gstack.New(gstack.Options{
 		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4Protocol, ipv6.NewProtocol, arp.NewProtocol},
 		TransportProtocols: []gstack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
@@ -297,14 +300,7 @@ func netAddr(a tcpip.Address) netip.Addr {
 	return ad
 }
 
-func (st *Stack) nicByNameLocked(name string) *NIC {
-	for _, n := range st.nics {
-		if n.Name == name {
-			return n
-		}
-	}
-	return nil
-}
+func (st *Stack) nicByNameLocked(name string) *NIC { return st.byName[name] }
 
 // AddNIC adds a device to the stack, down and without addresses.
 func (st *Stack) AddNIC(name string, link Link) error {
@@ -325,7 +321,7 @@ func (st *Stack) addNIC(name string, link Link, lo bool) error {
 			return fmt.Errorf("creating NIC %q: %s", name, err)
 		}
 	}
-	st.nics[id] = n
+	st.nics[id], st.byName[name] = n, n
 	st.nicNames.Store(id, name)
 	if fa, ok := link.(forwardingAware); ok {
 		fa.SetSegmentOnReceive(st.forwarding)
@@ -368,6 +364,7 @@ func (st *Stack) RemoveNIC(name string) error {
 	n.Link.SetOnCloseAction(nil)
 	if n.pending {
 		delete(st.nics, n.ID)
+		delete(st.byName, n.Name)
 		st.nicNames.Delete(n.ID)
 		st.publishLocked()
 		return nil
@@ -376,6 +373,7 @@ func (st *Stack) RemoveNIC(name string) error {
 		return fmt.Errorf("removing NIC %q: %s", name, err)
 	}
 	delete(st.nics, n.ID)
+	delete(st.byName, n.Name)
 	st.nicNames.Delete(n.ID)
 	st.releaseHeld(name)
 	st.dropRoutesLocked(name)
@@ -403,7 +401,9 @@ func (st *Stack) RenameNIC(old, name string) error {
 	} else if err := st.s.SetNICName(n.ID, name); err != nil {
 		return fmt.Errorf("renaming %q: %s", old, err)
 	}
+	delete(st.byName, n.Name)
 	n.Name = name
+	st.byName[name] = n
 	st.nicNames.Store(n.ID, name)
 	for i := range st.routes {
 		if st.routes[i].Dev == old {

@@ -2622,11 +2622,43 @@ func (*TransportEndpointStats) IsEndpointStats() {}
 // InitStatCounters initializes v's fields with nil StatCounter fields to new
 // StatCounters.
 func InitStatCounters(v reflect.Value) {
+	// The counters are allocated in one block: a stack's statistics hold
+	// hundreds of them, and a NIC's or a network endpoint's dozens, so one
+	// allocation each made creating stacks and NICs allocation-bound.
+	n := countNilStatCounters(v)
+	var block []StatCounter
+	if n > 0 {
+		block = make([]StatCounter, n)
+	}
+	initStatCounters(v, &block)
+}
+
+// countNilStatCounters counts the nil StatCounter fields InitStatCounters
+// fills in v.
+func countNilStatCounters(v reflect.Value) int {
+	n := 0
 	for i := 0; i < v.NumField(); i++ {
 		v := v.Field(i)
 		if s, ok := v.Addr().Interface().(**StatCounter); ok {
 			if *s == nil {
-				*s = new(StatCounter)
+				n++
+			}
+		} else if _, ok := v.Addr().Interface().(**IntegralStatCounterMap); !ok {
+			n += countNilStatCounters(v)
+		}
+	}
+	return n
+}
+
+// initStatCounters points v's nil StatCounter fields at the counters of
+// block, in order, and makes its nil IntegralStatCounterMaps.
+func initStatCounters(v reflect.Value, block *[]StatCounter) {
+	for i := 0; i < v.NumField(); i++ {
+		v := v.Field(i)
+		if s, ok := v.Addr().Interface().(**StatCounter); ok {
+			if *s == nil {
+				*s = &(*block)[0]
+				*block = (*block)[1:]
 			}
 		} else if s, ok := v.Addr().Interface().(**IntegralStatCounterMap); ok {
 			if *s == nil {
@@ -2634,7 +2666,7 @@ func InitStatCounters(v reflect.Value) {
 				(*s).Init()
 			}
 		} else {
-			InitStatCounters(v)
+			initStatCounters(v, block)
 		}
 	}
 }
