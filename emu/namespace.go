@@ -109,18 +109,21 @@ func (n *Namespace) put(d *Device) {
 	if d.end != nil {
 		d.end.SetNamespace(n.name)
 	}
-	_ = n.pushConf()
+	_ = n.pushConf(d, "")
 }
 
 // remove takes a device out of n: deleted, or moved away.
 func (n *Namespace) remove(name string) {
 	n.mu.Lock()
-	if d, ok := n.devs[name]; ok {
+	d, ok := n.devs[name]
+	if ok {
 		n.dropConfLocked(d)
 	}
 	delete(n.devs, name)
 	n.mu.Unlock()
-	_ = n.pushConf()
+	if ok {
+		_ = n.pushConf(d, "")
+	}
 }
 
 // attachL3 makes a device a NIC of the namespace's stack.
@@ -423,7 +426,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 	d.name = name
 	n.devs[name] = d
 	n.mu.Unlock()
-	_ = n.pushConf()
+	_ = n.pushConf(d, old)
 	return nil
 }
 
