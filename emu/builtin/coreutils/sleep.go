@@ -23,6 +23,11 @@ func runSleep(c *shell.Cmd) int {
 	// and that takes the scheduler real time. The rest is emulated time,
 	// skipped while nothing happens.
 	settle := min(total, 50*time.Millisecond)
+	if c.World().EmulatedTime() {
+		// No real time: the shell starts a command only once the
+		// background ones are ready (emu.World.Settle).
+		settle = 0
+	}
 	start := time.Now()
 	select {
 	case <-time.After(settle):
