@@ -61,6 +61,8 @@ type driver struct {
 	waiters []chan struct{}
 	// holds counts HoldTime calls in effect.
 	holds int
+	// hooks run at each quiescent moment (OnQuiescent).
+	hooks []*func()
 
 	stop chan struct{}
 	done chan struct{}
@@ -115,6 +117,33 @@ func (w *World) HoldTime() (release func()) {
 	}
 }
 
+// OnQuiescent has f called at each moment purely emulated time finds the
+// world quiescent, before the clock moves or a command starts: what the
+// last timer (or command) set off has all happened. The narrator tells its
+// lines then, so its batches are the same on every run. f runs on the
+// driver's goroutine and must not block, nor call Settle. It returns the
+// function that ends the calls. On other clocks f is never called.
+func (w *World) OnQuiescent(f func()) (remove func()) {
+	d := w.drv
+	if d == nil {
+		return func() {}
+	}
+	p := &f
+	d.mu.Lock()
+	d.hooks = append(d.hooks, p)
+	d.mu.Unlock()
+	return func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for i, x := range d.hooks {
+			if x == p {
+				d.hooks = append(d.hooks[:i:i], d.hooks[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
 func (w *World) startDriver() {
 	w.drv = &driver{
 		stop: make(chan struct{}),
@@ -150,9 +179,12 @@ func (w *World) drive() {
 			return
 		}
 		d.mu.Lock()
-		waiters, held := d.waiters, d.holds > 0
+		waiters, held, hooks := d.waiters, d.holds > 0, d.hooks
 		d.waiters = nil
 		d.mu.Unlock()
+		for _, f := range hooks {
+			(*f)()
+		}
 		if len(waiters) > 0 {
 			for _, ch := range waiters {
 				close(ch)
@@ -211,62 +243,86 @@ func (w *World) quiescent() bool {
 // copies what it is given and a goroutine of its own writes it to the
 // underlying writer, in order. On purely emulated time, nsemu's transcript
 // goes through one: a command blocked writing to a terminal or a pipe would
-// look, to the driver, as if it were waiting for the clock. Close flushes
-// and stops it.
+// look, to the driver, as if it were waiting for the clock. The writers of
+// one NewSerialWriters call share the goroutine and its queue, so that
+// what goes to standard output and to standard error keeps its order when
+// both lead to one file (2>&1). Close (any of them) flushes and stops it.
 type SerialWriter struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	buf    []byte
-	closed bool
-	done   chan struct{}
-	out    io.Writer
+	q   *serialQueue
+	out io.Writer
 }
 
-// NewSerialWriter starts a SerialWriter onto out.
-func NewSerialWriter(out io.Writer) *SerialWriter {
-	s := &SerialWriter{out: out, done: make(chan struct{})}
-	s.cond = sync.NewCond(&s.mu)
-	go s.loop()
-	return s
+// serialQueue is the queue and goroutine SerialWriters share.
+type serialQueue struct {
+	// mu guards chunks and closed; a leaf.
+	mu     sync.Mutex
+	cond   *sync.Cond
+	chunks []serialChunk
+	closed bool
+	done   chan struct{}
+}
+
+type serialChunk struct {
+	out io.Writer
+	b   []byte
+}
+
+// NewSerialWriters starts SerialWriters onto each of outs, sharing one
+// queue.
+func NewSerialWriters(outs ...io.Writer) []*SerialWriter {
+	q := &serialQueue{done: make(chan struct{})}
+	q.cond = sync.NewCond(&q.mu)
+	go q.loop()
+	ws := make([]*SerialWriter, len(outs))
+	for i, out := range outs {
+		ws[i] = &SerialWriter{q: q, out: out}
+	}
+	return ws
 }
 
 // Write implements io.Writer: it copies p and returns at once.
 func (s *SerialWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	q := s.q
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
 		return 0, io.ErrClosedPipe
 	}
-	s.buf = append(s.buf, p...)
-	s.cond.Signal()
+	if n := len(q.chunks); n > 0 && q.chunks[n-1].out == s.out {
+		q.chunks[n-1].b = append(q.chunks[n-1].b, p...)
+	} else {
+		q.chunks = append(q.chunks, serialChunk{out: s.out, b: append([]byte(nil), p...)})
+	}
+	q.cond.Signal()
 	return len(p), nil
 }
 
-func (s *SerialWriter) loop() {
-	defer close(s.done)
+func (q *serialQueue) loop() {
+	defer close(q.done)
 	for {
-		s.mu.Lock()
-		for len(s.buf) == 0 && !s.closed {
-			s.cond.Wait()
+		q.mu.Lock()
+		for len(q.chunks) == 0 && !q.closed {
+			q.cond.Wait()
 		}
-		b, closed := s.buf, s.closed
-		s.buf = nil
-		s.mu.Unlock()
-		if len(b) > 0 {
-			_, _ = s.out.Write(b)
+		chunks, closed := q.chunks, q.closed
+		q.chunks = nil
+		q.mu.Unlock()
+		for _, c := range chunks {
+			_, _ = c.out.Write(c.b)
 		}
-		if closed && len(b) == 0 {
+		if closed && len(chunks) == 0 {
 			return
 		}
 	}
 }
 
-// Close writes what is left and stops the writer's goroutine.
+// Close writes what is left and stops the writers' goroutine.
 func (s *SerialWriter) Close() error {
-	s.mu.Lock()
-	s.closed = true
-	s.cond.Signal()
-	s.mu.Unlock()
-	<-s.done
+	q := s.q
+	q.mu.Lock()
+	q.closed = true
+	q.cond.Signal()
+	q.mu.Unlock()
+	<-q.done
 	return nil
 }

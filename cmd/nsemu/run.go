@@ -106,13 +106,10 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	// On purely emulated time the transcript is written by a goroutine of
 	// its own; flushed (deferred) after the script, before the capture
 	// closes.
-	stderr, flushErr := serialOutput(w, stderr)
-	defer flushErr()
-	var out io.Writer = stderr
-	if o.pcap != "-" {
-		var flushOut func()
-		out, flushOut = serialOutput(w, stdout)
-		defer flushOut()
+	out, stderr, flushOut := serialOutputs(w, stdout, stderr)
+	defer flushOut()
+	if o.pcap == "-" {
+		out = stderr
 	}
 	if o.pcap != "" {
 		closeCapture, err := openCapture(w, o.pcap, stdout, o.only)

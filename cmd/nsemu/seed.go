@@ -49,12 +49,13 @@ func (s *seedFlag) options(o emu.Options) emu.Options {
 	return o
 }
 
-// serialOutput makes out a writer that never blocks in a system call, on
-// purely emulated time (see emu.SerialWriter); close flushes it.
-func serialOutput(w *emu.World, out io.Writer) (io.Writer, func()) {
+// serialOutputs makes stdout and stderr writers that never block in a
+// system call, sharing one queue, on purely emulated time (see
+// emu.SerialWriter); close flushes them.
+func serialOutputs(w *emu.World, stdout, stderr io.Writer) (io.Writer, io.Writer, func()) {
 	if !w.EmulatedTime() {
-		return out, func() {}
+		return stdout, stderr, func() {}
 	}
-	s := emu.NewSerialWriter(out)
-	return s, func() { _ = s.Close() }
+	s := emu.NewSerialWriters(stdout, stderr)
+	return s[0], s[1], func() { _ = s[0].Close() }
 }
