@@ -376,6 +376,9 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	loLink := qdisc.NewEgress(loopback.New())
+	if w.hop > 0 {
+		loLink.SetHop(w.clock, w.hop, w.hops)
+	}
 	cfg := stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink, Busy: &w.busy}
 	if w.seeded {
 		cfg.Seed = [4]uint64{w.Uint64(), w.Uint64(), w.Uint64(), w.Uint64()}

@@ -2,7 +2,9 @@ package vethsim
 
 import (
 	"sync"
+	"time"
 
+	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
@@ -14,6 +16,21 @@ type Hops struct {
 	mu     sync.Mutex
 	frames map[*stack.PacketBuffer]struct{}
 	closed bool
+}
+
+// After has arrive(pkt) called d from now on clock, taking ownership of
+// pkt: arrive then owns it. If the set is released first, pkt is released
+// instead.
+func (h *Hops) After(clock tcpip.Clock, d time.Duration, pkt *stack.PacketBuffer, arrive func(*stack.PacketBuffer)) {
+	if !h.put(pkt) {
+		pkt.DecRef()
+		return
+	}
+	clock.AfterFunc(d, func() {
+		if h.take(pkt) {
+			arrive(pkt)
+		}
+	})
 }
 
 // put records a frame that set off; false when the set is released (the

@@ -425,15 +425,7 @@ func (e *End) transmitOne(pkt *stack.PacketBuffer) {
 // at one moment arrive in the order they were sent: the clock fires timers
 // of one deadline in the order they were armed.
 func (e *End) sendDelayed(pkt *stack.PacketBuffer, n uint64) {
-	if !e.hops.put(pkt) {
-		pkt.DecRef()
-		return
-	}
-	e.clock.AfterFunc(e.hop, func() {
-		if e.hops.take(pkt) {
-			e.peer.arrive(pkt, n)
-		}
-	})
+	e.hops.After(e.clock, e.hop, pkt, func(pkt *stack.PacketBuffer) { e.peer.arrive(pkt, n) })
 }
 
 // arrive queues a frame of n bytes that came off the wire at e.

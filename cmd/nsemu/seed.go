@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"runtime"
 
 	flag "github.com/spf13/pflag"
 
@@ -36,11 +37,18 @@ func (s *seedFlag) check(realtime bool, up *uplinkFlags) error {
 	return nil
 }
 
-// options fills the world's options for --seed.
+// options fills the world's options for --seed. It also runs the process
+// on one thread of Go code (GOMAXPROCS 1): within one moment of emulated
+// time, what a timer sets off runs on several goroutines (a frame's
+// delivery, gVisor's TCP processor, the program it wakes), and on one
+// thread they take turns in the order the runtime readies them, not in
+// the order two cores happen to reach a shared lock (a TCP window
+// computed before or after the handshake's last step was filed).
 func (s *seedFlag) options(o emu.Options) emu.Options {
 	if !s.set() {
 		return o
 	}
+	runtime.GOMAXPROCS(1)
 	o.Seed, o.EmulatedTime, o.Realtime = *s.n, true, false
 	if o.Seed == 0 {
 		// The world's 0 means "random"; --seed 0 is a seed like any other.
