@@ -200,7 +200,11 @@ func runAndReport(ctx context.Context, sh *shell.Shell, w *emu.World, o runOptio
 	err := sh.RunScript(ctx, name, script, o.args)
 	if o.keep && err == nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "nsemu: %s done; the world keeps running until Ctrl-C\n", name)
+		// On purely emulated time nothing outside the script moves the
+		// world: its clock stops here rather than race through timers.
+		release := w.HoldTime()
 		<-ctx.Done()
+		release()
 	}
 	if o.stats {
 		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))

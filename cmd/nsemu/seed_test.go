@@ -16,6 +16,12 @@ import (
 // error interleaved as a terminal would show them.
 func nsemuProcess(t *testing.T, dir string, args ...string) (int, []byte) {
 	t.Helper()
+	return nsemuProcessIn(t, dir, "", args...)
+}
+
+// nsemuProcessIn is nsemuProcess with stdin as standard input.
+func nsemuProcessIn(t *testing.T, dir, stdin string, args ...string) (int, []byte) {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +29,7 @@ func nsemuProcess(t *testing.T, dir string, args ...string) (int, []byte) {
 	cmd := exec.Command(self, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), asNsemu+"=1")
+	cmd.Stdin = strings.NewReader(stdin)
 	var out bytes.Buffer
 	// One writer for both: the child gets one pipe, so the order of its
 	// standard output and error lines is kept.
@@ -186,6 +193,29 @@ func TestSeedFlagConflicts(t *testing.T) {
 		code, _, errs := nsemu(t, "", args...)
 		if code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("nsemu %v: exit %d, stderr %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+// TestSeedShellRepeats: nsemu shell --seed gives the same session for the
+// same lines, on emulated time that stands still at the prompt (sleep 5
+// and three probes a second apart make 7 s, whatever the typing took).
+func TestSeedShellRepeats(t *testing.T) {
+	lines := strings.ReplaceAll(macScript, "ping -c 2", "ping -c 3") + "sleep 5\ndate\nip netns exec a ping -c 1 10.9.0.1 &\nwait\n"
+	var outs [2]string
+	for i := range outs {
+		code, out := nsemuProcessIn(t, t.TempDir(), lines, "shell", "--seed", "4")
+		if code != 0 {
+			t.Fatalf("shell %d: exit %d\n%s", i+1, code, out)
+		}
+		outs[i] = string(out)
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("two shells with --seed 4 differ:\n%s", firstDifference([]byte(outs[0]), []byte(outs[1])))
+	}
+	for _, want := range []string{"Thu Jan  1 00:00:07 UTC 2026", "icmp_seq=3 ttl=64 time=0.040 ms", "[1]+  Done"} {
+		if !strings.Contains(outs[0], want) {
+			t.Errorf("the session lacks %q:\n%s", want, outs[0])
 		}
 	}
 }
