@@ -162,11 +162,14 @@ func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Dev
 	// ("11: veth-1-br@if12" after `ip link add veth-1 ... peer name veth-1-br`).
 	peerIndex := n.w.allocIndex()
 	pair, err := vethsim.NewPair(vethsim.Config{
-		Names:   [2]string{name, peer},
-		Indexes: [2]int{n.w.allocIndex(), peerIndex},
-		Bus:     n.w.bus,
-		Clock:   n.w.clock,
-		Busy:    &n.w.busy,
+		Names:    [2]string{name, peer},
+		Indexes:  [2]int{n.w.allocIndex(), peerIndex},
+		MACs:     [2]net.HardwareAddr{n.w.NewMAC(), n.w.NewMAC()},
+		Bus:      n.w.bus,
+		Clock:    n.w.clock,
+		Busy:     &n.w.busy,
+		HopDelay: n.w.hop,
+		Hops:     n.w.hops,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -207,7 +210,11 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, ErrExists
 	}
 	idx := n.w.allocIndex()
-	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy})
+	if mac == nil {
+		mac = n.w.NewMAC()
+	}
+	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, SelfMAC: n.w.NewMAC(), Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy,
+		HopDelay: n.w.hop, Hops: n.w.hops})
 	if err != nil {
 		return nil, err
 	}

@@ -128,6 +128,12 @@ type Config struct {
 	// emulator fast-forwards its clock only when nothing is in flight. May
 	// be nil.
 	Busy *atomic.Int64
+	// HopDelay, when not 0, is each frame's time on the wire: it arrives
+	// at the peer that long after it was sent, on Clock (required then).
+	// Purely emulated time models latency this way (emu.HopDelay).
+	HopDelay time.Duration
+	// Hops holds the frames on their way when HopDelay is set.
+	Hops *Hops
 	// Internal pairs (a bridge's link to its own L3 interface) skip the name
 	// checks: the second end is never shown as a device. The two ends may
 	// share a name (they may live in different namespaces); the world
@@ -169,6 +175,9 @@ func NewPair(cfg Config) (*Pair, error) {
 		e.bus = cfg.Bus
 		e.clock = cfg.Clock
 		e.busy = cfg.Busy
+		if cfg.Clock != nil && cfg.HopDelay > 0 && cfg.Hops != nil {
+			e.hop, e.hops = cfg.HopDelay, cfg.Hops
+		}
 		ns := ""
 		e.ns.Store(&ns)
 	}
@@ -189,6 +198,9 @@ type End struct {
 	bus    *trace.Bus
 	clock  tcpip.Clock
 	busy   *atomic.Int64
+	// hop and hops: Config.HopDelay and Config.Hops.
+	hop  time.Duration
+	hops *Hops
 
 	name atomic.Pointer[string]
 	ns   atomic.Pointer[string]
@@ -398,7 +410,18 @@ func (e *End) transmitOne(pkt *stack.PacketBuffer) {
 	n := uint64(pkt.Size())
 	e.c.txPackets.Add(1)
 	e.c.txBytes.Add(n)
+	if e.hop > 0 {
+		e.sendDelayed(pkt, n)
+		return
+	}
 	e.peer.arrive(pkt, n)
+}
+
+// sendDelayed lets pkt arrive at the peer after the hop delay. Frames sent
+// at one moment arrive in the order they were sent: the clock fires timers
+// of one deadline in the order they were armed.
+func (e *End) sendDelayed(pkt *stack.PacketBuffer, n uint64) {
+	e.hops.After(e.clock, e.hop, pkt, func(pkt *stack.PacketBuffer) { e.peer.arrive(pkt, n) })
 }
 
 // arrive queues a frame of n bytes that came off the wire at e.
