@@ -68,6 +68,8 @@ type driver struct {
 	done chan struct{}
 	// samples is the driver's reusable metrics read.
 	samples []metrics.Sample
+	// pipes are the pipes commands are blocked reading (WatchReads).
+	pipes pipeWatch
 }
 
 // EmulatedTime reports whether the world runs on purely emulated time
@@ -228,9 +230,10 @@ func (w *World) pause(d time.Duration) bool {
 }
 
 // quiescent is one look: nothing in flight, no timer function running, no
-// goroutine running or waiting to run but the driver.
+// goroutine running or waiting to run but the driver, and no command
+// blocked on a pipe that has something for it (WatchReads).
 func (w *World) quiescent() bool {
-	if !w.Idle() {
+	if !w.Idle() || w.drv.pipes.anyReady() {
 		return false
 	}
 	s := w.drv.samples

@@ -287,7 +287,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)
 		defer s.jobs.Done()
-		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, hc.Stdin, s.heldWriter(hc.Stdout), errBuf)
+		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, s.W.WatchReads(hc.Stdin), s.heldWriter(hc.Stdout), errBuf)
 		s.flushPending()
 		if status == 0 {
 			hc.Stderr.Write(errBuf.Bytes())
