@@ -27,7 +27,9 @@ package emu
 //
 // A goroutine blocked in a system call (writing a file of the real
 // machine) is not seen by the runtime's metrics as running: nsemu's own
-// output goes through an in-memory writer (SerialWriter) for that reason.
+// output goes through an in-memory writer (SerialWriter) for that reason,
+// and the driver waits a while longer when a goroutine is in one (see
+// waitQuiescent).
 
 import (
 	"io"
@@ -51,6 +53,9 @@ const (
 	// heldPoll is how often a driver whose time is held (the shell's
 	// prompt) looks again.
 	heldPoll = 2 * time.Millisecond
+	// syscallGrace and syscallAdopt: see waitQuiescent.
+	syscallGrace = 5 * time.Millisecond
+	syscallAdopt = 100 * time.Millisecond
 )
 
 // driver is the goroutine that moves purely emulated time.
@@ -68,6 +73,11 @@ type driver struct {
 	done chan struct{}
 	// samples is the driver's reusable metrics read.
 	samples []metrics.Sample
+	// baseNonGo is how many goroutines stay in system calls for good, and
+	// extraSince when the looks last began to find more (waitQuiescent);
+	// the driver's own.
+	baseNonGo  uint64
+	extraSince time.Time
 }
 
 // EmulatedTime reports whether the world runs on purely emulated time
@@ -151,6 +161,7 @@ func (w *World) startDriver() {
 		samples: []metrics.Sample{
 			{Name: "/sched/goroutines/running:goroutines"},
 			{Name: "/sched/goroutines/runnable:goroutines"},
+			{Name: "/sched/goroutines/not-in-go:goroutines"},
 		},
 	}
 	go w.drive()
@@ -201,14 +212,33 @@ func (w *World) drive() {
 
 // waitQuiescent waits for settleLooks quiet looks in a row; false when
 // the driver is stopped.
+//
+// A goroutine in a system call is neither running nor runnable to the
+// scheduler's counts: a command writing a file of the real machine would
+// look idle. So a look with more goroutines in system calls than the
+// process has for good (the signal loop; a reader of the terminal) counts
+// as quiet only once that has lasted syscallGrace; one that lasts
+// syscallAdopt is taken as a goroutine that waits there for good.
 func (w *World) waitQuiescent() bool {
+	d := w.drv
 	for quiet := 0; quiet < settleLooks; {
 		if !w.pause(settlePoll) {
 			return false
 		}
-		if w.quiescent() {
+		ok, nonGo := w.quiescent()
+		if nonGo <= d.baseNonGo {
+			d.baseNonGo, d.extraSince = nonGo, time.Time{}
+		} else if d.extraSince.IsZero() {
+			d.extraSince = time.Now()
+		} else if time.Since(d.extraSince) >= syscallAdopt {
+			d.baseNonGo = nonGo
+		}
+		switch {
+		case !ok:
+			quiet = 0
+		case nonGo <= d.baseNonGo || time.Since(d.extraSince) >= syscallGrace:
 			quiet++
-		} else {
+		default:
 			quiet = 0
 		}
 	}
@@ -228,15 +258,13 @@ func (w *World) pause(d time.Duration) bool {
 }
 
 // quiescent is one look: nothing in flight, no timer function running, no
-// goroutine running or waiting to run but the driver.
-func (w *World) quiescent() bool {
-	if !w.Idle() {
-		return false
-	}
+// goroutine running or waiting to run but the driver. nonGo is the number
+// of goroutines in system calls.
+func (w *World) quiescent() (ok bool, nonGo uint64) {
 	s := w.drv.samples
 	metrics.Read(s)
 	running, runnable := s[0].Value.Uint64(), s[1].Value.Uint64()
-	return running <= 1 && runnable == 0
+	return w.Idle() && running <= 1 && runnable == 0, s[2].Value.Uint64()
 }
 
 // SerialWriter is an io.Writer that never blocks in a system call: it
