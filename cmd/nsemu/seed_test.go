@@ -219,3 +219,14 @@ func TestSeedShellRepeats(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedPipeWriterWaits: on emulated time, a command parked on a full
+// pipe waits, as its reader does for the clock: the run neither hangs nor
+// loses a line.
+func TestSeedPipeWriterWaits(t *testing.T) {
+	script := writeScript(t, "seq 1 200000 | { sleep 1; wc -l; }\nping -c 2 127.0.0.1 | { sleep 3; grep -c ttl; }\n")
+	code, out := nsemuProcess(t, t.TempDir(), "run", "--seed", "1", script)
+	if code != 0 || string(out) != "200000\n2\n" {
+		t.Fatalf("exit %d, output %q; want 0 and \"200000\\n2\\n\"", code, out)
+	}
+}
