@@ -21,6 +21,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -241,6 +242,19 @@ func (w *World) Uint64() uint64 {
 	w.rngMu.Lock()
 	defer w.rngMu.Unlock()
 	return w.rng.Uint64()
+}
+
+// SeededCPUs is the number of CPUs a seeded world's machine has.
+const SeededCPUs = 2
+
+// NumCPU is the number of CPUs of the emulated machine (a veth's queues):
+// the real machine's, or SeededCPUs when Options.Seed is set, so that a
+// seeded run prints the same on every machine.
+func (w *World) NumCPU() int {
+	if w.seeded {
+		return SeededCPUs
+	}
+	return runtime.NumCPU()
 }
 
 // SetRealtime turns real time on or off (see Options.Realtime); it

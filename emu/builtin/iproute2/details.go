@@ -39,7 +39,7 @@ func (l *linkView) detailsLines() (linkTail string, lines []string) {
 	if l.master != "" {
 		kinds = append(kinds, "bridge_slave "+joinDetails(l.portDetails()))
 	}
-	tail := joinDetails(queueDetails(l.kind)) + " "
+	tail := joinDetails(queueDetails(l)) + " "
 	if len(kinds) == 0 {
 		return linkTail + tail, nil
 	}
@@ -77,10 +77,13 @@ func (l *linkView) commonDetails() []detail {
 }
 
 // queueDetails end the details: addrgenmode, queues, offload sizes.
-func queueDetails(kind emu.Kind) []detail {
+func queueDetails(l *linkView) []detail {
 	q := 1
-	if kind == emu.KindVeth {
+	if l.kind == emu.KindVeth {
 		q = runtime.NumCPU()
+		if l.d != nil {
+			q = l.d.Namespace().World().NumCPU()
+		}
 	}
 	return []detail{
 		{"addrgenmode eui64", "inet6_addr_gen_mode", "eui64"},
@@ -234,7 +237,7 @@ func (l *linkView) detailsJSON() jsonObject {
 	if len(info) > 0 {
 		o = append(o, jsonField{"linkinfo", info})
 	}
-	return append(o, detailsObject(queueDetails(l.kind))...)
+	return append(o, detailsObject(queueDetails(l))...)
 }
 
 func detailsObject(ds []detail) jsonObject {
