@@ -32,6 +32,7 @@ import (
 	"github.com/nsemu/nsemu/emu/clock"
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/vxlan"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
 	"github.com/nsemu/nsemu/vethsim/qdisc"
@@ -315,7 +316,14 @@ func (w *World) Idle() bool {
 // flight and timers: a command blocked writing its output into a pipe
 // whose reader has not caught up. Call the returned function when it is
 // done.
+//
+// On purely emulated time it holds nothing: the clock moves only when
+// every goroutine waits anyway, and a hold would keep it from ever moving
+// (a writer parked on a full pipe whose reader waits for the clock).
 func (w *World) Hold() (release func()) {
+	if w.drv != nil {
+		return func() {}
+	}
 	w.busy.Add(1)
 	var once sync.Once
 	return func() { once.Do(func() { w.busy.Add(-1) }) }
@@ -498,10 +506,12 @@ const (
 	// KindEther is a physical-like Ethernet device ("eth0") whose wire
 	// leads out of the namespace's world: an uplink (AddEther).
 	KindEther
+	// KindVxlan is a VXLAN device (AddVxlan).
+	KindVxlan
 )
 
 func (k Kind) String() string {
-	return [...]string{"loopback", "veth", "bridge", "ether"}[k]
+	return [...]string{"loopback", "veth", "bridge", "ether", "vxlan"}[k]
 }
 
 // Device is a network device in a namespace. Its name, namespace, master
@@ -518,6 +528,9 @@ type Device struct {
 	peer *Device
 	// br is the bridge (KindBridge).
 	br *l2switch.Bridge
+	// vx is a VXLAN device's data path (KindVxlan); end is then its
+	// device end.
+	vx *vxlan.Device
 	// master is the bridge a veth end is enslaved to.
 	master *Device
 	up     bool
@@ -564,7 +577,7 @@ func (d *Device) PeerIndex() int {
 // MAC returns the device's hardware address.
 func (d *Device) MAC() net.HardwareAddr {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end.MAC()
 	case KindBridge:
 		return d.br.MAC()
@@ -575,7 +588,7 @@ func (d *Device) MAC() net.HardwareAddr {
 // MTU returns the device's MTU.
 func (d *Device) MTU() uint32 {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end.MTU()
 	case KindBridge:
 		return d.br.Self().MTU()
@@ -588,7 +601,7 @@ func (d *Device) MTU() uint32 {
 // when up.
 func (d *Device) Carrier() bool {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end.Peer().IsUp()
 	case KindBridge:
 		for _, p := range d.br.Ports() {
@@ -607,7 +620,7 @@ func (d *Device) OperState() string {
 	switch {
 	case !d.up:
 		return "DOWN"
-	case d.Kind == KindLoopback:
+	case d.Kind == KindLoopback, d.Kind == KindVxlan:
 		return "UNKNOWN"
 	case d.Kind == KindVeth && !d.Carrier():
 		return "LOWERLAYERDOWN"
@@ -622,6 +635,12 @@ func (d *Device) Counters() vethsim.Counters {
 	switch d.Kind {
 	case KindVeth, KindEther:
 		return d.end.Counters()
+	case KindVxlan:
+		c := d.end.Counters()
+		rx, tx := d.vx.Drops()
+		c.RxDropped += rx
+		c.TxDropped += tx
+		return c
 	case KindBridge:
 		return d.br.Self().Counters()
 	}
@@ -673,7 +692,7 @@ func (d *Device) isL3() bool { return d.master == nil }
 // link returns the link endpoint the device has in its stack.
 func (d *Device) link() stack.Link {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end
 	case KindBridge:
 		return d.br.Self()

@@ -207,7 +207,8 @@ type End struct {
 	mac  atomic.Value // tcpip.LinkAddress
 	mtu  atomic.Uint32
 	up   atomic.Bool
-	gso  atomic.Bool
+	// off holds the ethtool features (Offloads' bits, offload.go).
+	off atomic.Uint32
 	// segRx cuts large segments before delivery (the stack forwards).
 	segRx atomic.Bool
 	// rxVerify turns RX checksum offload off while the receive loop
@@ -295,11 +296,6 @@ func (e *End) SetUp(up bool) { e.up.Store(up) }
 
 // Carrier reports whether frames can flow: both ends are up.
 func (e *End) Carrier() bool { return e.up.Load() && e.peer.up.Load() }
-
-// SetGSO lets the end accept large TCP segments from its stack (up to 64 KB)
-// and carry them whole when no observer needs real frames. It must be set
-// before the end is attached to a stack.
-func (e *End) SetGSO(on bool) { e.gso.Store(on) }
 
 // SetSegmentOnReceive makes the end cut large segments into MTU-sized
 // frames before its stack sees them. A namespace that forwards sets it, as
@@ -399,7 +395,7 @@ func (e *End) dropNoCarrier(pkt *stack.PacketBuffer) {
 
 // xmit sends pkt on, cut into real frames when an observer wants them.
 func (e *End) xmit(pkt *stack.PacketBuffer) {
-	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
+	if e.mustCut(pkt) {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.transmitOne(seg)
 		}
@@ -600,7 +596,7 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 // rxOne delivers one frame to the stack; the caller keeps its reference.
 func (e *End) rxOne(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
 	e.Observe(pkt)
-	if NeedsSegment(pkt) && e.segRx.Load() {
+	if NeedsSegment(pkt) && (e.segRx.Load() || e.rxCsumOff()) {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.deliver(d, seg)
 			seg.DecRef()
@@ -699,7 +695,7 @@ func (e *End) SetLinkAddress(a tcpip.LinkAddress) { e.mac.Store(a) }
 // goroutine (the only one that delivers the end's frames), and nothing else
 // reads that capability.
 func (e *End) Capabilities() stack.LinkEndpointCapabilities {
-	if e.rxVerify.Load() {
+	if e.rxVerify.Load() || e.rxCsumOff() {
 		return stack.CapabilityResolutionRequired
 	}
 	return stack.CapabilityResolutionRequired | stack.CapabilityRXChecksumOffload
@@ -707,7 +703,7 @@ func (e *End) Capabilities() stack.LinkEndpointCapabilities {
 
 // GSOMaxSize implements stack.GSOEndpoint.
 func (e *End) GSOMaxSize() uint32 {
-	if e.gso.Load() {
+	if e.stackGSO() {
 		return gsoMaxSize
 	}
 	return 0
@@ -715,7 +711,7 @@ func (e *End) GSOMaxSize() uint32 {
 
 // SupportedGSO implements stack.GSOEndpoint.
 func (e *End) SupportedGSO() stack.SupportedGSO {
-	if e.gso.Load() {
+	if e.stackGSO() {
 		return stack.HostGSOSupported
 	}
 	return stack.GSONotSupported

@@ -1,6 +1,7 @@
 package nc
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -15,7 +16,7 @@ import (
 func run(c *shell.Cmd) int {
 	r, err := Parse(c.Args[1:])
 	if err != nil {
-		return c.Errorf("%v", err)
+		return c.Exit(err)
 	}
 	if r.Listen {
 		return c.Exit(listen(c, r))
@@ -43,6 +44,10 @@ func connect(c *shell.Cmd, r Request) error {
 		conn, err = c.NS.DialTCP(c.Ctx, ap)
 	}
 	if err != nil {
+		// OpenBSD nc says why only with -v.
+		if !r.Verbose {
+			return &shell.ExitError{Status: 1}
+		}
 		return fmt.Errorf("nc: connect to %s port %d (%s) failed: %s", dst, port, proto, libc.ConnError(err))
 	}
 	defer conn.Close()
@@ -76,16 +81,24 @@ func listen(c *shell.Cmd, r Request) error {
 		<-c.Ctx.Done()
 		l.Close()
 	}()
-	conn, err := l.Accept()
-	if err != nil {
-		return &shell.ExitError{Status: 1}
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			if r.Keep && c.Ctx.Err() != nil {
+				return nil
+			}
+			return &shell.ExitError{Status: 1}
+		}
+		if r.Verbose {
+			ra := conn.RemoteAddr().(*net.TCPAddr)
+			fmt.Fprintf(c.Stderr, "Connection received on %s %d\n", ra.IP, ra.Port)
+		}
+		copyConn(c, conn, r)
+		conn.Close()
+		if !r.Keep {
+			return nil
+		}
 	}
-	defer conn.Close()
-	if r.Verbose {
-		fmt.Fprintf(c.Stderr, "Connection received on %s\n", conn.RemoteAddr())
-	}
-	copyConn(c, conn, r)
-	return nil
 }
 
 // listenUDP prints the datagrams that arrive at ap until -w idles out or
@@ -130,13 +143,14 @@ func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
 	go func() {
 		defer close(sent)
 		if c.Stdin != nil {
-			io.Copy(conn, c.Stdin)
+			io.Copy(lineEnds(conn, r.CRLF), c.Stdin)
 		}
 		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
 			cw.CloseWrite()
 		}
 	}()
 	stop := make(chan struct{})
+	quitAfterInput(c, conn, r, sent, stop)
 	go func() {
 		select {
 		case <-c.Ctx.Done():
@@ -156,6 +170,44 @@ func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
 	}
 	close(stop)
 	conn.Close()
+}
+
+// quitAfterInput closes conn r.Quit after standard input has ended (-q),
+// on the emulated clock, unless the copy ends first (stop).
+func quitAfterInput(c *shell.Cmd, conn net.Conn, r Request, sent, stop <-chan struct{}) {
+	if r.Quit < 0 {
+		return
+	}
+	go func() {
+		select {
+		case <-sent:
+		case <-stop:
+			return
+		}
+		stopWarp := c.World().Warp()
+		defer stopWarp()
+		t := c.World().Clock().AfterFunc(r.Quit, func() { conn.Close() })
+		<-stop
+		t.Stop()
+	}()
+}
+
+// crlfWriter writes each LF as CR LF (nc -C).
+type crlfWriter struct{ w io.Writer }
+
+func (cw crlfWriter) Write(p []byte) (int, error) {
+	if _, err := cw.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// lineEnds is w, or w writing CR LF line ends when crlf is set.
+func lineEnds(w io.Writer, crlf bool) io.Writer {
+	if crlf {
+		return crlfWriter{w}
+	}
+	return w
 }
 
 // receive copies conn to w until the peer closes, or, with -w or over
