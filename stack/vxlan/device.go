@@ -283,12 +283,31 @@ func (d *Device) encap(buf []byte, r Remote) {
 		return
 	}
 	to := tcpip.FullAddress{Addr: tcpip.AddrFromSlice(r.IP.AsSlice()), Port: port}
+	if d.circular(to.Addr) {
+		d.txDropped.Add(1)
+		return
+	}
 	if r.IP.IsMulticast() {
 		d.setMulticast(ep)
 	}
 	if _, terr := ep.Write(bytes.NewReader(buf), tcpip.WriteOptions{To: &to}); terr != nil {
 		d.txDropped.Add(1)
 	}
+}
+
+// circular reports whether the route to a remote leaves through the
+// device itself (a remote on the overlay), which Linux refuses as a
+// circular route: each pass would wrap the frame again, without end.
+func (d *Device) circular(remote tcpip.Address) bool {
+	if remote.Len() != 4 || header.IsV4MulticastAddress(remote) {
+		return false
+	}
+	r, err := d.st.FindRoute(0, tcpip.Address{}, remote, ipv4.ProtocolNumber, false)
+	if err != nil {
+		return false // the write fails as the stack says
+	}
+	defer r.Release()
+	return d.st.FindNICNameFromID(r.OutgoingNIC()) == d.wire.Peer().Name()
 }
 
 // endpoint returns the sender's UDP endpoint, made on first use: bound to
