@@ -109,18 +109,21 @@ func (n *Namespace) put(d *Device) {
 	if d.end != nil {
 		d.end.SetNamespace(n.name)
 	}
-	_ = n.pushConf()
+	_ = n.pushConf(d, "")
 }
 
 // remove takes a device out of n: deleted, or moved away.
 func (n *Namespace) remove(name string) {
 	n.mu.Lock()
-	if d, ok := n.devs[name]; ok {
+	d, ok := n.devs[name]
+	if ok {
 		n.dropConfLocked(d)
 	}
 	delete(n.devs, name)
 	n.mu.Unlock()
-	_ = n.pushConf()
+	if ok {
+		_ = n.pushConf(d, "")
+	}
 }
 
 // attachL3 makes a device a NIC of the namespace's stack.
@@ -159,11 +162,14 @@ func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Dev
 	// ("11: veth-1-br@if12" after `ip link add veth-1 ... peer name veth-1-br`).
 	peerIndex := n.w.allocIndex()
 	pair, err := vethsim.NewPair(vethsim.Config{
-		Names:   [2]string{name, peer},
-		Indexes: [2]int{n.w.allocIndex(), peerIndex},
-		Bus:     n.w.bus,
-		Clock:   n.w.clock,
-		Busy:    &n.w.busy,
+		Names:    [2]string{name, peer},
+		Indexes:  [2]int{n.w.allocIndex(), peerIndex},
+		MACs:     [2]net.HardwareAddr{n.w.NewMAC(), n.w.NewMAC()},
+		Bus:      n.w.bus,
+		Clock:    n.w.clock,
+		Busy:     &n.w.busy,
+		HopDelay: n.w.hop,
+		Hops:     n.w.hops,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -204,7 +210,11 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, ErrExists
 	}
 	idx := n.w.allocIndex()
-	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy})
+	if mac == nil {
+		mac = n.w.NewMAC()
+	}
+	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, SelfMAC: n.w.NewMAC(), Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy,
+		HopDelay: n.w.hop, Hops: n.w.hops})
 	if err != nil {
 		return nil, err
 	}
@@ -423,7 +433,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 	d.name = name
 	n.devs[name] = d
 	n.mu.Unlock()
-	_ = n.pushConf()
+	_ = n.pushConf(d, old)
 	return nil
 }
 

@@ -54,9 +54,13 @@ func (n *Namespace) AddVxlan(name string, cfg VxlanConfig) (*Device, error) {
 	if n.vniTaken(cfg.VNI, cfg.Port) {
 		return nil, ErrVNIExists
 	}
+	mac := cfg.MAC
+	if mac == nil {
+		mac = n.w.NewMAC() // from the seed under --seed
+	}
 	pair, err := vethsim.NewPair(vethsim.Config{
 		Names: [2]string{name, name + "-wire"}, Indexes: [2]int{n.w.allocIndex(), 0},
-		MACs: [2]net.HardwareAddr{cfg.MAC, nil}, MTU: mtu,
+		MACs: [2]net.HardwareAddr{mac, n.w.NewMAC()}, MTU: mtu,
 		Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy, Internal: true,
 	})
 	if err != nil {

@@ -83,22 +83,34 @@ type ipCmd struct {
 	// errOut takes warnings that do not fail the command.
 	errOut io.Writer
 	ids    *nsids
-	// rt are the routing table names, read from rt_tables.
-	rt rtTables
+	// rt are the routing table names, read from rt_tables by the first
+	// command that names or prints a table (tables): most commands do
+	// not, and a script building thousands of namespaces runs them in a
+	// loop.
+	rt *rtTables
 }
 
 func newIPCmd(c *shell.Cmd) *ipCmd {
-	rt := builtinTables()
-	if data, err := c.ReadFile(rtTablesPath); err == nil {
-		rt = parseRTTables(data)
+	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
+}
+
+// tables returns the routing table names, reading rt_tables the first
+// time.
+func (ip *ipCmd) tables() rtTables {
+	if ip.rt == nil {
+		rt := builtinTables()
+		if data, err := ip.c.ReadFile(rtTablesPath); err == nil {
+			rt = parseRTTables(data)
+		}
+		ip.rt = &rt
 	}
-	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr, rt: rt}
+	return *ip.rt
 }
 
 func (ip *ipCmd) printf(format string, a ...any) { fmt.Fprintf(ip.out, format, a...) }
 
 // names answers the parsers from the namespace ip acts on.
-func (ip *ipCmd) names() names { return world{ns: ip.ns, rt: ip.rt} }
+func (ip *ipCmd) names() names { return world{ns: ip.ns, rt: ip.tables} }
 
 // start parses tool's global options. It returns false when the command
 // ends there (-V prints the version).

@@ -120,7 +120,7 @@ func (ip *ipCmd) routeJSON(r stack.Route, f *routeFilter) jsonObject {
 		o = append(o, jsonField{"dev", r.Dev})
 	}
 	if t := routeTable(r); f.table == 0 && t != stack.TableMain {
-		o = append(o, jsonField{"table", ip.rt.name(t)})
+		o = append(o, jsonField{"table", ip.tables().name(t)})
 	}
 	if r.Kernel && f.proto == "" {
 		o = append(o, jsonField{"protocol", "kernel"})
@@ -163,7 +163,7 @@ func (ip *ipCmd) routeGetJSON(q stack.Flow, r stack.Route) jsonObject {
 	}
 	o = append(o, jsonField{"dev", dev})
 	if t := routeTable(r); t != stack.TableMain {
-		o = append(o, jsonField{"table", ip.rt.name(t)})
+		o = append(o, jsonField{"table", ip.tables().name(t)})
 	}
 	if q.IIF == "" && !q.Src.IsValid() && r.Src.IsValid() {
 		o = append(o, jsonField{"prefsrc", r.Src.String()})

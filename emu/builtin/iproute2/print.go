@@ -330,7 +330,7 @@ func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 		b.WriteString(" dev " + r.Dev)
 	}
 	if t := routeTable(r); f.table == 0 && t != stack.TableMain {
-		b.WriteString(" table " + ip.rt.name(t))
+		b.WriteString(" table " + ip.tables().name(t))
 	}
 	if r.Kernel && f.proto == "" {
 		b.WriteString(" proto kernel")
@@ -396,7 +396,7 @@ func (ip *ipCmd) routeGetLines(q stack.Flow, r stack.Route) string {
 	}
 	b.WriteString(" dev " + dev)
 	if t := routeTable(r); t != stack.TableMain {
-		b.WriteString(" table " + ip.rt.name(t))
+		b.WriteString(" table " + ip.tables().name(t))
 	}
 	if q.IIF == "" && !q.Src.IsValid() && r.Src.IsValid() {
 		b.WriteString(" src " + r.Src.String())
