@@ -93,14 +93,14 @@ type Env struct {
 }
 
 // New makes the data path of a VXLAN device whose wire end is wire (up,
-// unattached). Its FDB starts with the default remote or group, as
-// Linux's does.
+// unattached). Its FDB starts with the default remote or group (through
+// the lower device, when there is one), as Linux's does.
 func New(cfg Config, wire *vethsim.End, env Env) *Device {
 	d := &Device{cfg: cfg, wire: wire, st: env.Stack, ns: env.NS, socks: env.Socks, bus: env.Bus, clock: env.Clock, busy: env.Busy}
 	d.fdb = newFDB(cfg.Ageing, d.now)
 	switch {
 	case cfg.Remote.IsValid():
-		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Remote})
+		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Remote, Via: cfg.Dev})
 	case cfg.Group.IsValid():
 		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Group, Via: cfg.Dev})
 	}
