@@ -783,6 +783,22 @@ func (e *End) WaitDetached() { e.rxWG.Wait() }
 // ARPHardwareType implements stack.LinkEndpoint.
 func (e *End) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareEther }
 
+// wireCopy is the copy of a frame that crosses the wire: the sender's
+// buffers stay the sender's (TCP keeps them to retransmit; the receiver
+// may rewrite headers in place). A frame that fits a pooled chunk is
+// copied into one, the headers and the data together: with real frames
+// (GSO off) it is one pool allocation per frame instead of one per part,
+// and no reference counting of the sender's chunks. Larger segments are
+// copied chunk by chunk.
+func wireCopy(pkt *stack.PacketBuffer) buffer.Buffer {
+	if pkt.Size() <= buffer.MaxChunkSize {
+		return buffer.MakeWithView(pkt.ToView())
+	}
+	payload := pkt.ToBuffer()
+	defer payload.Release()
+	return payload.DeepClone()
+}
+
 // AddHeader implements stack.LinkEndpoint.
 func (e *End) AddHeader(pkt *stack.PacketBuffer) {
 	eth := header.Ethernet(pkt.LinkHeader().Push(header.EthernetMinimumSize))
@@ -831,9 +847,7 @@ func (e *End) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 			e.c.txDropped.Add(1)
 			continue
 		}
-		payload := pkt.ToBuffer()
-		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload.DeepClone()})
-		payload.Release()
+		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: wireCopy(pkt)})
 		wire.GSOOptions = pkt.GSOOptions
 		wire.NetworkProtocolNumber = pkt.NetworkProtocolNumber
 		_ = e.Transmit(wire)
