@@ -216,12 +216,21 @@ func (p *Pinger) Send(seq uint16) error {
 		case *tcpip.ErrHostUnreachable, *tcpip.ErrNetworkUnreachable:
 			return ErrNetworkUnreachable
 		case *tcpip.ErrMessageTooLong:
-			return fmt.Errorf("ping: local error: message too long, mtu=%d", p.mtu())
+			return &LocalError{MTU: p.mtu()}
 		}
 		return fmt.Errorf("ping: sendmsg: %s", err)
 	}
 	p.noteQueued(seq)
 	return nil
+}
+
+// LocalError is a probe the namespace refused to send: larger than the
+// route's MTU with DF set (iputils reads it from the socket's error queue,
+// counts it as an error and goes on).
+type LocalError struct{ MTU uint32 }
+
+func (e *LocalError) Error() string {
+	return fmt.Sprintf("ping: local error: message too long, mtu=%d", e.MTU)
 }
 
 // Recv waits up to timeout (on the emulator clock) for the next answer to

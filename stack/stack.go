@@ -44,6 +44,7 @@ var (
 	ErrNoSuchDevice       = errors.New("Cannot find device")
 	ErrAddrNotAvailable   = errors.New("Cannot assign requested address")
 	ErrInvalidGateway     = errors.New("Nexthop has invalid gateway")
+	ErrOnLinkNoDev        = errors.New("Nexthop device required for onlink")
 )
 
 // DeviceError names the device an error is about.
@@ -78,6 +79,9 @@ type Config struct {
 	// routing), as the veth ends count frames in flight, so that the
 	// world's clock does not jump past them; may be nil.
 	Busy *atomic.Int64
+	// Seed, when not all zero, seeds every random number the stack draws
+	// (see seededSource); otherwise they are random.
+	Seed [4]uint64
 }
 
 // Link is what a device needs to become a NIC: a gVisor link endpoint.
@@ -177,7 +181,7 @@ func New(cfg Config) (*Stack, error) {
 		return nil, errors.New("stack: a clock is required")
 	}
 	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, byName: map[string]*NIC{}, rules: defaultRules()}
-	st.s = gstack.New(gstack.Options{
+	opts := gstack.Options{
 		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4Protocol, ipv6.NewProtocol, arp.NewProtocol},
 		TransportProtocols: []gstack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
 		Clock:              cfg.Clock,
@@ -185,7 +189,12 @@ func New(cfg Config) (*Stack, error) {
 		NUDDisp:            &nudDispatcher{st: st},
 		RawFactory:         raw.EndpointFactory{},
 		RandSource:         runtimeRandSource{},
-	})
+	}
+	if cfg.Seed != [4]uint64{} {
+		src := newSeededSource(cfg.Seed)
+		opts.RandSource, opts.SecureRNG = src, secureReader{src}
+	}
+	st.s = gstack.New(opts)
 	tuneTCP(st.s)
 	// Linux's ephemeral ports (net.ipv4.ip_local_port_range).
 	_ = st.s.SetPortRange(32768, 60999)

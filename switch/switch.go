@@ -86,6 +86,12 @@ type Config struct {
 	Clock tcpip.Clock
 	// QueueLen of the input queue; DefaultQueueLen when 0.
 	QueueLen int
+	// HopDelay and Hops model the latency of the bridge's link to its own
+	// interface (see vethsim.Config.HopDelay); SelfMAC is the MAC of the
+	// link's bridge side, which no frame shows (random when nil).
+	HopDelay time.Duration
+	Hops     *vethsim.Hops
+	SelfMAC  net.HardwareAddr
 	// Busy counts frames in flight world-wide (see vethsim.Config.Busy);
 	// may be nil.
 	Busy *atomic.Int64
@@ -230,10 +236,12 @@ func New(cfg Config) (*Bridge, error) {
 	pair, err := vethsim.NewPair(vethsim.Config{
 		Names:    [2]string{cfg.Name, cfg.Name},
 		Indexes:  [2]int{cfg.Index, 0},
-		MACs:     [2]net.HardwareAddr{cfg.MAC, vethsim.RandomMAC()},
+		MACs:     [2]net.HardwareAddr{cfg.MAC, cfg.SelfMAC},
 		Bus:      cfg.Bus,
 		Clock:    cfg.Clock,
 		Busy:     cfg.Busy,
+		HopDelay: cfg.HopDelay,
+		Hops:     cfg.Hops,
 		Internal: true,
 	})
 	if err != nil {

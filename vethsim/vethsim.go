@@ -128,6 +128,12 @@ type Config struct {
 	// emulator fast-forwards its clock only when nothing is in flight. May
 	// be nil.
 	Busy *atomic.Int64
+	// HopDelay, when not 0, is each frame's time on the wire: it arrives
+	// at the peer that long after it was sent, on Clock (required then).
+	// Purely emulated time models latency this way (emu.HopDelay).
+	HopDelay time.Duration
+	// Hops holds the frames on their way when HopDelay is set.
+	Hops *Hops
 	// Internal pairs (a bridge's link to its own L3 interface) skip the name
 	// checks: the second end is never shown as a device. The two ends may
 	// share a name (they may live in different namespaces); the world
@@ -169,6 +175,9 @@ func NewPair(cfg Config) (*Pair, error) {
 		e.bus = cfg.Bus
 		e.clock = cfg.Clock
 		e.busy = cfg.Busy
+		if cfg.Clock != nil && cfg.HopDelay > 0 && cfg.Hops != nil {
+			e.hop, e.hops = cfg.HopDelay, cfg.Hops
+		}
 		ns := ""
 		e.ns.Store(&ns)
 	}
@@ -189,13 +198,17 @@ type End struct {
 	bus    *trace.Bus
 	clock  tcpip.Clock
 	busy   *atomic.Int64
+	// hop and hops: Config.HopDelay and Config.Hops.
+	hop  time.Duration
+	hops *Hops
 
 	name atomic.Pointer[string]
 	ns   atomic.Pointer[string]
 	mac  atomic.Value // tcpip.LinkAddress
 	mtu  atomic.Uint32
 	up   atomic.Bool
-	gso  atomic.Bool
+	// off holds the ethtool features (Offloads' bits, offload.go).
+	off atomic.Uint32
 	// segRx cuts large segments before delivery (the stack forwards).
 	segRx atomic.Bool
 	// rxVerify turns RX checksum offload off while the receive loop
@@ -298,11 +311,6 @@ func (e *End) SetUp(up bool) { e.up.Store(up) }
 
 // Carrier reports whether frames can flow: both ends are up.
 func (e *End) Carrier() bool { return e.up.Load() && e.peer.up.Load() }
-
-// SetGSO lets the end accept large TCP segments from its stack (up to 64 KB)
-// and carry them whole when no observer needs real frames. It must be set
-// before the end is attached to a stack.
-func (e *End) SetGSO(on bool) { e.gso.Store(on) }
 
 // SetSegmentOnReceive makes the end cut large segments into MTU-sized
 // frames before its stack sees them. A namespace that forwards sets it, as
@@ -460,7 +468,7 @@ func (e *End) dropNoCarrier(pkt *stack.PacketBuffer) {
 
 // xmit sends pkt on, cut into real frames when an observer wants them.
 func (e *End) xmit(pkt *stack.PacketBuffer) {
-	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
+	if e.mustCut(pkt) {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.transmitOne(seg)
 		}
@@ -475,7 +483,18 @@ func (e *End) transmitOne(pkt *stack.PacketBuffer) {
 	n := uint64(pkt.Size())
 	e.c.txPackets.Add(1)
 	e.c.txBytes.Add(n)
+	if e.hop > 0 {
+		e.sendDelayed(pkt, n)
+		return
+	}
 	e.peer.arrive(pkt, n)
+}
+
+// sendDelayed lets pkt arrive at the peer after the hop delay. Frames sent
+// at one moment arrive in the order they were sent: the clock fires timers
+// of one deadline in the order they were armed.
+func (e *End) sendDelayed(pkt *stack.PacketBuffer, n uint64) {
+	e.hops.After(e.clock, e.hop, pkt, func(pkt *stack.PacketBuffer) { e.peer.arrive(pkt, n) })
 }
 
 // arrive queues a frame of n bytes that came off the wire at e.
@@ -648,7 +667,7 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 // rxOne delivers one frame to the stack; the caller keeps its reference.
 func (e *End) rxOne(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
 	e.Observe(pkt)
-	if NeedsSegment(pkt) && e.segRx.Load() {
+	if NeedsSegment(pkt) && (e.segRx.Load() || e.rxCsumOff()) {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.deliver(d, seg)
 			seg.DecRef()
@@ -747,7 +766,7 @@ func (e *End) SetLinkAddress(a tcpip.LinkAddress) { e.mac.Store(a) }
 // goroutine (the only one that delivers the end's frames), and nothing else
 // reads that capability.
 func (e *End) Capabilities() stack.LinkEndpointCapabilities {
-	if e.rxVerify.Load() {
+	if e.rxVerify.Load() || e.rxCsumOff() {
 		return stack.CapabilityResolutionRequired
 	}
 	return stack.CapabilityResolutionRequired | stack.CapabilityRXChecksumOffload
@@ -755,7 +774,7 @@ func (e *End) Capabilities() stack.LinkEndpointCapabilities {
 
 // GSOMaxSize implements stack.GSOEndpoint.
 func (e *End) GSOMaxSize() uint32 {
-	if e.gso.Load() {
+	if e.stackGSO() {
 		return gsoMaxSize
 	}
 	return 0
@@ -763,7 +782,7 @@ func (e *End) GSOMaxSize() uint32 {
 
 // SupportedGSO implements stack.GSOEndpoint.
 func (e *End) SupportedGSO() stack.SupportedGSO {
-	if e.gso.Load() {
+	if e.stackGSO() {
 		return stack.HostGSOSupported
 	}
 	return stack.GSONotSupported

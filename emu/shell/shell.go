@@ -191,6 +191,10 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	if err := checkArgs(args); err != nil {
 		return nil, err
 	}
+	// On purely emulated time a command starts once what the earlier ones
+	// set off has finished (a background job's first words included), so
+	// the transcript comes out in the same order on every run.
+	s.W.Settle()
 	switch args[0] {
 	case forkCmd:
 		if err := s.lim().fork(); err != nil {

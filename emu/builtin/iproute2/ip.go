@@ -34,11 +34,13 @@ neighbours, as iproute2's ip does:
 
   ip netns add|del|list|exec NS CMD...
   ip link add NAME type veth peer name PEER [netns NS] | ip link add NAME type bridge
+  ip link add NAME type vxlan id VNI [dstport P] [local IP] [remote IP | group IP]
+      [dev DEV] [learning|nolearning] [ttl N|auto] [ageing S]
   ip link set [dev] NAME up|down|netns NS|master BR|nomaster|name NEW|address MAC|mtu N
   ip link del [dev] NAME | ip link [show [dev NAME] [type veth|bridge] [master BR] [up]]
   ip addr add|del CIDR dev NAME | ip addr flush dev NAME | ip addr [show [dev NAME]]
   ip route [show [table N|NAME|all|local]] [type TYPE]
-  ip route add|replace|del [TYPE] PREFIX|default [via GW] [dev NAME] [metric N] [src A] [table T]
+  ip route add|replace|del [TYPE] PREFIX|default [via GW] [dev NAME] [metric N] [src A] [table T] [onlink]
   ip route get ADDR [from A [iif DEV]] [oif DEV] [mark N] | ip route flush dev NAME|table T
   ip rule [list [SELECTOR]] | ip rule add|del [not] [from P] [to P] [iif D] [oif D]
       [fwmark M[/MASK]] [pref N] [lookup T | goto N | nop | blackhole | unreachable | prohibit]
@@ -55,12 +57,14 @@ prohibit, throw; table names come from /etc/iproute2/rt_tables.`,
 		{
 			Group: shell.GroupIproute2,
 			Name:  "bridge",
-			Usage: "bridge [ -s | -d | -j | -p | -n NS ] { link | fdb } [ show ] ...",
+			Usage: "bridge [ -s | -d | -j | -p | -n NS ] { link | fdb } [ show | add | append | replace | del ] ...",
 			Help: `Shows the emulated bridges' ports and forwarding databases, as iproute2's
 bridge does:
 
   bridge link [show] [dev PORT]
   bridge fdb [show] [br BRIDGE] [brport|dev PORT]
+  bridge fdb add|append|replace|del MAC dev VXLAN [dst IP] [port P] [vni N] [via DEV]
+      [self] [permanent|static]   (a VXLAN device's FDB; 00:00:00:00:00:00 floods)
 
 Learned entries show as "MAC dev PORT master BR", the bridge's and its
 ports' own addresses add "permanent"; each device's own multicast

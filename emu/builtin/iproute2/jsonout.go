@@ -135,6 +135,9 @@ func (ip *ipCmd) routeJSON(r stack.Route, f *routeFilter) jsonObject {
 		o = append(o, jsonField{"metric", r.Metric})
 	}
 	flags := []string{}
+	if r.OnLink {
+		flags = append(flags, "onlink")
+	}
 	if r.Type != "local" && r.Dev != "" && linkDown(ip.ns, r.Dev) {
 		flags = append(flags, "linkdown")
 	}

@@ -1,0 +1,48 @@
+package builtintest
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/nsemu/nsemu/emu/emutest"
+)
+
+var jobLineRe = regexp.MustCompile(`(?m)^\[\d+\] \d+\n`)
+
+// GoldenReal runs testdata/NAME.sh line by line (Transcript) and compares
+// the transcript with testdata/NAME.golden (rewritten by -update) and, when
+// it exists, with testdata/NAME.real, what the real tools printed for the
+// same lines (recorded by the package's testdata/record.sh). norm, when not
+// nil, rewrites the recording's machine-specific parts (a kernel release,
+// the recording's namespace names) as nsemu prints them. Without a
+// recording, why says why, in the log.
+func GoldenReal(t *testing.T, name string, norm func(string) string, why string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	src, err := os.ReadFile(path + ".sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Transcript(t, string(src))
+	emutest.Golden(t, path+".golden", got)
+	real, err := os.ReadFile(path + ".real")
+	if os.IsNotExist(err) {
+		t.Logf("%s: no recording of the real tools: %s", name, why)
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := string(real)
+	if norm != nil {
+		want = norm(want)
+	}
+	// nsemu shell announces a background job ("[1] 4001") as an
+	// interactive bash does; the recording's bash -c does not.
+	got = jobLineRe.ReplaceAllString(got, "")
+	if got != want {
+		t.Errorf("%s: nsemu's transcript differs from the real tools':\n--- nsemu:\n%s--- real:\n%s", name, got, want)
+	}
+}
