@@ -98,6 +98,9 @@ func (n *Namespace) Sysctl(key string) (string, error) {
 		first, last := n.st.LocalPortRange()
 		return fmt.Sprintf("%d\t%d", first, last), nil
 	}
+	if strings.HasPrefix(key, "net.bridge.") && n.w.ModuleLoaded("br_netfilter") {
+		def = "1" // br_netfilter's default, in every namespace
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if v, ok := n.sysctls[key]; ok {

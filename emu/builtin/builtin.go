@@ -18,10 +18,12 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/iperf3"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
+	"github.com/nsemu/nsemu/emu/builtin/kmod"
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
+	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
@@ -43,10 +45,12 @@ func init() {
 		iperf3.Builtins(),
 		iproute2.Builtins(),
 		iptables.Builtins(),
+		kmod.Builtins(),
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
 		ping.Builtins(),
+		python.Builtins(),
 		sed.Builtins(),
 		sysctl.Builtins(),
 		tc.Builtins(),

@@ -57,7 +57,7 @@ func client(c *shell.Cmd, r Request) error {
 	// server (see clientRun.hold); the senders' holds cover the test.
 	stopWatch := closeOnDone(c, ctrl)
 	defer stopWatch()
-	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(), out: out, hold: c.World().Hold()}
+	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(c.World()), out: out, hold: c.World().Hold()}
 	if _, err := ctrl.Write(cl.cookie); err != nil {
 		return clientError("control socket has closed unexpectedly")
 	}

@@ -1,6 +1,7 @@
 package nc
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -15,7 +16,7 @@ import (
 func run(c *shell.Cmd) int {
 	r, err := Parse(c.Args[1:])
 	if err != nil {
-		return c.Errorf("%v", err)
+		return c.Exit(err)
 	}
 	if r.Listen {
 		return c.Exit(listen(c, r))
@@ -43,6 +44,10 @@ func connect(c *shell.Cmd, r Request) error {
 		conn, err = c.NS.DialTCP(c.Ctx, ap)
 	}
 	if err != nil {
+		// OpenBSD nc says why only with -v.
+		if !r.Verbose {
+			return &shell.ExitError{Status: 1}
+		}
 		return fmt.Errorf("nc: connect to %s port %d (%s) failed: %s", dst, port, proto, libc.ConnError(err))
 	}
 	defer conn.Close()
@@ -76,16 +81,24 @@ func listen(c *shell.Cmd, r Request) error {
 		<-c.Ctx.Done()
 		l.Close()
 	}()
-	conn, err := l.Accept()
-	if err != nil {
-		return &shell.ExitError{Status: 1}
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			if r.Keep && c.Ctx.Err() != nil {
+				return nil
+			}
+			return &shell.ExitError{Status: 1}
+		}
+		if r.Verbose {
+			ra := conn.RemoteAddr().(*net.TCPAddr)
+			fmt.Fprintf(c.Stderr, "Connection received on %s %d\n", ra.IP, ra.Port)
+		}
+		copyConn(c, conn, r)
+		conn.Close()
+		if !r.Keep {
+			return nil
+		}
 	}
-	defer conn.Close()
-	if r.Verbose {
-		fmt.Fprintf(c.Stderr, "Connection received on %s\n", conn.RemoteAddr())
-	}
-	copyConn(c, conn, r)
-	return nil
 }
 
 // listenUDP prints the datagrams that arrive at ap until -w idles out or
@@ -98,8 +111,9 @@ func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
 	defer pc.Close()
 	buf := make([]byte, 65536)
 	for {
+		stopDeadline := func() {}
 		if r.Wait > 0 {
-			_ = pc.SetReadDeadline(time.Now().Add(r.Wait))
+			stopDeadline = readDeadline(c, pc, r.Wait)
 		}
 		done := make(chan struct{})
 		go func() {
@@ -110,6 +124,7 @@ func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
 			}
 		}()
 		n, _, err := pc.ReadFrom(buf)
+		stopDeadline()
 		close(done)
 		if err != nil {
 			return nil
@@ -128,13 +143,14 @@ func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
 	go func() {
 		defer close(sent)
 		if c.Stdin != nil {
-			io.Copy(conn, c.Stdin)
+			io.Copy(lineEnds(conn, r.CRLF), c.Stdin)
 		}
 		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
 			cw.CloseWrite()
 		}
 	}()
 	stop := make(chan struct{})
+	quitAfterInput(c, conn, r, sent, stop)
 	go func() {
 		select {
 		case <-c.Ctx.Done():
@@ -142,36 +158,105 @@ func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
 		case <-stop:
 		}
 	}()
-	receive(c.Stdout, conn, r)
+	receive(c, conn, r)
 	// The peer finished sending; ours may still be on its way (echo hi |
 	// nc ...): let it go out before closing, as nc does, for a while.
+	linger, stopLinger := after(c, 2*time.Second)
+	defer stopLinger()
 	select {
 	case <-sent:
 	case <-c.Ctx.Done():
-	case <-time.After(2 * time.Second):
+	case <-linger:
 	}
 	close(stop)
 	conn.Close()
 }
 
+// quitAfterInput closes conn r.Quit after standard input has ended (-q),
+// on the emulated clock, unless the copy ends first (stop).
+func quitAfterInput(c *shell.Cmd, conn net.Conn, r Request, sent, stop <-chan struct{}) {
+	if r.Quit < 0 {
+		return
+	}
+	go func() {
+		select {
+		case <-sent:
+		case <-stop:
+			return
+		}
+		stopWarp := c.World().Warp()
+		defer stopWarp()
+		t := c.World().Clock().AfterFunc(r.Quit, func() { conn.Close() })
+		<-stop
+		t.Stop()
+	}()
+}
+
+// crlfWriter writes each LF as CR LF (nc -C).
+type crlfWriter struct{ w io.Writer }
+
+func (cw crlfWriter) Write(p []byte) (int, error) {
+	if _, err := cw.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// lineEnds is w, or w writing CR LF line ends when crlf is set.
+func lineEnds(w io.Writer, crlf bool) io.Writer {
+	if crlf {
+		return crlfWriter{w}
+	}
+	return w
+}
+
 // receive copies conn to w until the peer closes, or, with -w or over
 // UDP, until the connection idles (2 s for UDP without -w).
-func receive(w io.Writer, conn net.Conn, r Request) {
+func receive(c *shell.Cmd, conn net.Conn, r Request) {
 	buf := make([]byte, 32<<10)
 	for {
+		stopDeadline := func() {}
 		if r.Wait > 0 || r.UDP {
 			wait := r.Wait
 			if wait == 0 {
 				wait = 2 * time.Second
 			}
-			_ = conn.SetReadDeadline(time.Now().Add(wait))
+			stopDeadline = readDeadline(c, conn, wait)
 		}
 		n, err := conn.Read(buf)
+		stopDeadline()
 		if n > 0 {
-			w.Write(buf[:n])
+			c.Stdout.Write(buf[:n])
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// readDeadline makes conn's reads time out d from now, and returns the
+// function to call once the read returned. A socket's deadline is on wall
+// time; on purely emulated time (nsemu --seed) the wait is on the
+// emulator's clock instead, so that it ends at the same moment of the run
+// every time: a timer then sets a deadline in the past.
+func readDeadline(c *shell.Cmd, conn interface{ SetReadDeadline(time.Time) error }, d time.Duration) (stop func()) {
+	if !c.World().EmulatedTime() {
+		_ = conn.SetReadDeadline(time.Now().Add(d))
+		return func() {}
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	t := c.World().Clock().AfterFunc(d, func() { _ = conn.SetReadDeadline(time.Unix(1, 0)) })
+	return func() { t.Stop() }
+}
+
+// after returns a channel closed d from now: on wall time, or on the
+// emulator's clock on purely emulated time (see readDeadline).
+func after(c *shell.Cmd, d time.Duration) (<-chan struct{}, func()) {
+	ch := make(chan struct{})
+	if !c.World().EmulatedTime() {
+		t := time.AfterFunc(d, func() { close(ch) })
+		return ch, func() { t.Stop() }
+	}
+	t := c.World().Clock().AfterFunc(d, func() { close(ch) })
+	return ch, func() { t.Stop() }
 }
