@@ -37,10 +37,17 @@ func TestOffloadsTSO(t *testing.T) {
 			}
 			got := r.get()
 			if len(got) != tt.wantSegs {
-				t.Fatalf("peer got %d frames, want %d", len(got), tt.wantSegs)
+				t.Fatalf("Transmit: peer got %d frames, want %d", len(got), tt.wantSegs)
 			}
 			if tt.wantSegs > 1 {
 				checkSegments(t, c, orig, got)
+			}
+			// A bridge sends out of its ports with TransmitOwned.
+			if err := a.TransmitOwned(gsoPkt(orig, 0)); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(r.get()) - len(got); n != tt.wantSegs {
+				t.Fatalf("TransmitOwned: peer got %d frames, want %d", n, tt.wantSegs)
 			}
 		})
 	}

@@ -382,7 +382,7 @@ func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error {
 		qb.q.Enqueue(pkt)
 		return nil
 	}
-	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
+	if e.mustCut(pkt) {
 		e.xmit(pkt)
 		return nil
 	}

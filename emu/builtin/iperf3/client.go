@@ -34,6 +34,12 @@ func addrPort(a net.Addr) netip.AddrPort {
 // client runs one test against HOST: the control connection, then the
 // states the server sends, until DISPLAY_RESULTS.
 func client(c *shell.Cmd, r Request) error {
+	if c.World().Clock().Driven() && r.Rate == 0 {
+		// Under --seed time moves only by timers and modelled latency,
+		// when the world is idle; an unpaced sender never lets it be, so
+		// its test would have no duration and no rate.
+		return shell.Failf(1, "nsemu: iperf3: an unpaced test (no -b RATE) cannot run under --seed: the emulated clock models no transmission time, so there is no rate to measure; give -b RATE, or run without --seed")
+	}
 	dst, err := libc.LookupHost(c.Ctx, c.NS, r.Host)
 	if err != nil {
 		return clientError("unable to resolve host %s", r.Host)
@@ -57,7 +63,7 @@ func client(c *shell.Cmd, r Request) error {
 	// server (see clientRun.hold); the senders' holds cover the test.
 	stopWatch := closeOnDone(c, ctrl)
 	defer stopWatch()
-	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(c.World()), out: out, hold: c.World().Hold()}
+	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(c.World()), out: out, hold: holdWorld(c.World())}
 	if _, err := ctrl.Write(cl.cookie); err != nil {
 		return clientError("control socket has closed unexpectedly")
 	}
@@ -256,7 +262,7 @@ func (cl *clientRun) testRunning() {
 	go func() {
 		defer close(cl.repDone)
 		cl.s.rep.loop(deadline)
-		cl.hold = cl.c.World().Hold()
+		cl.hold = holdWorld(cl.c.World())
 		writeState(cl.ctrl, stateTestEnd)
 	}()
 }

@@ -45,7 +45,7 @@ func (d *jsonDoc) finish(sent, recvd []sample) string {
 	if intervals == nil {
 		intervals = []jsonValue{}
 	}
-	end := jsonEnd(sent, recvd)
+	end := jsonEnd(sent, recvd, d.s.sending)
 	end = append(end, kv{"cpu_utilization_percent", obj{{"host_total", 0}, {"host_user", 0}, {"host_system", 0},
 		{"remote_total", 0}, {"remote_user", 0}, {"remote_system", 0}}})
 	if !d.s.p.UDP {

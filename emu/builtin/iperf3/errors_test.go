@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsemu/nsemu/emu"
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
 
@@ -74,5 +75,22 @@ iperf3 -c 10.0.0.2 -u -t 1 -R
 	r := builtintest.Run(t, w, nil, "ip netns exec ns1 iperf3 -s -1\n")
 	if r.ScriptErr == nil || r.ScriptErr.Msg != "iperf3: error - unable to start listener for connections: Address already in use" {
 		t.Errorf("a second server on the daemon's port: %v", r.ScriptErr)
+	}
+}
+
+// TestSeeded: under --seed (emulated time) a paced test measures exactly
+// its rate; an unpaced one is refused, since the clock models no
+// transmission time.
+func TestSeeded(t *testing.T) {
+	w := emu.New(emu.Options{Seed: 1, EmulatedTime: true})
+	t.Cleanup(w.Close)
+	builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+	out := builtintest.MustRun(t, w, nil, "ip netns exec ns1 iperf3 -s -D\niperf3 -c 10.0.0.2 -u -b 2M -t 2\n")
+	if !strings.Contains(out, "  2.00 Mbits/sec  0.000 ms  0/") {
+		t.Errorf("a paced UDP test under --seed:\n%s", out)
+	}
+	r := builtintest.Run(t, w, nil, "iperf3 -c 10.0.0.2 -t 1\n")
+	if r.ScriptErr == nil || !strings.HasPrefix(r.ScriptErr.Msg, "nsemu: iperf3: an unpaced test (no -b RATE) cannot run under --seed") {
+		t.Errorf("an unpaced test under --seed: %v", r.ScriptErr)
 	}
 }

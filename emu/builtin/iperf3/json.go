@@ -110,7 +110,7 @@ func jsonStream(x sample) obj {
 	case x.udp:
 		o = append(o, kv{"jitter_ms", x.jitter * 1000}, kv{"lost_packets", x.lost}, kv{"packets", x.packets},
 			kv{"lost_percent", lostPercent(x)})
-	case x.sender:
+	case x.retrValid:
 		o = append(o, kv{"retransmits", x.retr}, kv{"snd_cwnd", x.cwnd})
 	}
 	return append(o, kv{"omitted", false}, kv{"sender", x.sender})
@@ -126,7 +126,7 @@ func lostPercent(x sample) float64 {
 // jsonSum is a sum record (without the socket).
 func jsonSum(x sample) obj {
 	o := jsonStream(x)[1:]
-	if x.sender && !x.udp { // sums have no cwnd
+	if x.retrValid && !x.udp { // sums have no cwnd
 		out := obj{}
 		for _, e := range o {
 			if e.k != "snd_cwnd" {
@@ -149,7 +149,17 @@ func jsonInterval(xs []sample, _ bool) jsonValue {
 
 // jsonEnd is "end": each stream's sender and receiver (or udp) record,
 // then the sums.
-func jsonEnd(sent, recvd []sample) obj {
+// "sender" in them is this side's role, as iperf3 writes sp->sender for
+// both records of a stream (but false in UDP's sum_received).
+func jsonEnd(sent, recvd []sample, local bool) obj {
+	role := func(xs []sample) []sample {
+		out := append([]sample(nil), xs...)
+		for i := range out {
+			out[i].sender = local
+		}
+		return out
+	}
+	sent, recvd = role(sent), role(recvd)
 	var streams []jsonValue
 	for i := range max(len(sent), len(recvd)) {
 		if len(sent) > 0 && sent[0].udp {
@@ -171,7 +181,11 @@ func jsonEnd(sent, recvd []sample) obj {
 		end = append(end, kv{"sum_sent", endRecord(sum(sent))[1:]})
 	}
 	if len(recvd) > 0 {
-		end = append(end, kv{"sum_received", endRecord(sum(recvd))[1:]})
+		x := sum(recvd)
+		if x.udp {
+			x.sender = false
+		}
+		end = append(end, kv{"sum_received", endRecord(x)[1:]})
 	}
 	return end
 }

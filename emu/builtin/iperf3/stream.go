@@ -124,7 +124,17 @@ type pacer struct {
 }
 
 func newPacer(w *emu.World, rate float64, start time.Time, stop <-chan struct{}) *pacer {
-	return &pacer{w: w, clk: w.Clock(), rate: rate, start: start, stop: stop, release: w.Hold()}
+	return &pacer{w: w, clk: w.Clock(), rate: rate, start: start, stop: stop, release: holdWorld(w)}
+}
+
+// holdWorld is w.Hold, but for a world whose clock is driven (--seed):
+// there time moves only by timers and modelled latency, when the driver
+// fires them, and a hold would stop it; nothing needs keeping from a warp.
+func holdWorld(w *emu.World) (release func()) {
+	if w.Clock().Driven() {
+		return func() {}
+	}
+	return w.Hold()
 }
 
 // done ends the sender's hold.
@@ -149,7 +159,7 @@ func (p *pacer) wait(sent uint64) bool {
 	d = max(d, time.Millisecond)
 	fired := make(chan struct{})
 	var next func()
-	t := p.clk.AfterFunc(d, func() { next = p.w.Hold(); close(fired) })
+	t := p.clk.AfterFunc(d, func() { next = holdWorld(p.w); close(fired) })
 	p.release()
 	select {
 	case <-fired:
