@@ -598,6 +598,10 @@ func (n *Namespace) destroy() {
 		switch d.Kind {
 		case KindVeth, KindEther:
 			n.w.deleteVethLocked(d)
+			if p := d.peer; p != nil && p.ns != n {
+				// The peer's VXLAN devices lose their lower device.
+				p.ns.lowerGoneLocked(p.name)
+			}
 		case KindVxlan:
 			n.deleteVxlanLocked(d)
 		case KindBridge:

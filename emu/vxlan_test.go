@@ -207,3 +207,15 @@ func TestVxlanLowerMoved(t *testing.T) {
 		t.Errorf("node2's vx0 went too: %v", err)
 	}
 }
+
+// TestVxlanPeerNamespaceGone: deleting node1 deletes the veth pair, and
+// with node2's end of it, node2's VXLAN device.
+func TestVxlanPeerNamespaceGone(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	_, b := buildOverlay(t, w, false)
+	must(t, w.DelNamespace("node1"))
+	if _, err := b.Link("vx0"); err == nil {
+		t.Errorf("node2's vx0 outlived its lower device eth0 (its pair went with node1)")
+	}
+}
