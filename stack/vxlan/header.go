@@ -21,8 +21,10 @@
 // releases once it is encapsulated (or dropped); the stack keeps its
 // reference to a received datagram, and the inner frame is copied into a
 // new packet that the wire's Transmit takes. Locks: Device.mu is ordered
-// above Sockets.mu, which is above Socket.mu; FDB.mu is a leaf; none is
-// held while calling into the stack or the wire.
+// above Sockets.mu, which is above Socket.mu; FDB.mu is a leaf. Device.mu
+// is held only while the device comes up or goes down (registering its
+// socket with the stack, or not): nothing on the data path takes it, and
+// the data path holds no lock while it calls into the stack or the wire.
 //
 // The package owns the encapsulation, the FDB and the sockets' demux; the
 // namespace (package emu) owns the devices' lifecycle and which sockets it
