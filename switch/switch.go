@@ -791,7 +791,9 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 		if b.bus.Enabled() {
 			b.emit(trace.Event{Kind: trace.Forwarded, MAC: it.dst.String(), Port: b.portName(v.out)})
 		}
-		_ = v.out.Transmit(pkt)
+		// On the bridge's goroutine, inside no stack: the port's peer may
+		// take the frame here.
+		_ = v.out.TransmitOwned(pkt)
 	default:
 		b.flood(pkt, it.dst)
 	}
@@ -817,10 +819,12 @@ func (b *Bridge) flood(pkt *stack.PacketBuffer, dst macKey) {
 	if len(outs) == 0 {
 		pkt.DecRef()
 	} else {
+		// Delivered here where the ports' peers are idle: a broadcast to
+		// thousands of namespaces costs no wake-up of each one's loop.
 		for _, p := range outs[:len(outs)-1] {
-			_ = p.Transmit(copyPacket(pkt))
+			_ = p.TransmitOwned(copyPacket(pkt))
 		}
-		_ = outs[len(outs)-1].Transmit(pkt)
+		_ = outs[len(outs)-1].TransmitOwned(pkt)
 	}
 	clear(outs)
 	b.outs = outs[:0]

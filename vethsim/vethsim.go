@@ -229,6 +229,14 @@ type End struct {
 	rxq        atomic.Pointer[Queue[*stack.PacketBuffer]]
 	rxDone     chan struct{}
 	rxWG       sync.WaitGroup
+	// rx is the receive queue with its dispatcher, for TransmitOwned's
+	// inline delivery (set with rxq).
+	rx atomic.Pointer[rxPath]
+	// rxMu is held by whoever delivers frames into the dispatcher: the
+	// receive loop for each batch, or a bridge delivering inline
+	// (deliverInline, which only tries it). It keeps frames in order.
+	// Nothing waits for it but the receive loop.
+	rxMu sync.Mutex
 	// Port mode.
 	receiver atomic.Pointer[receiverBox]
 	onClose  func()
@@ -238,6 +246,13 @@ type End struct {
 }
 
 type receiverBox struct{ r Receiver }
+
+// rxPath is an attached end's receive queue and the dispatcher its loop
+// delivers to.
+type rxPath struct {
+	q *Queue[*stack.PacketBuffer]
+	d stack.NetworkDispatcher
+}
 
 type qdiscBox struct{ q Qdisc }
 
@@ -344,6 +359,64 @@ func (e *End) Transmit(pkt *stack.PacketBuffer) error {
 	}
 	e.xmit(pkt)
 	return nil
+}
+
+// TransmitOwned is Transmit for a caller on a goroutine nsemu owns that is
+// inside no stack: a bridge's. When the peer is attached to a stack and
+// its receive loop has nothing to deliver, the frame is delivered on the
+// caller's goroutine, sparing the hand-off to that loop and its wake-up
+// (most of a hop's latency), unless the frame is observed. A stack answers inside delivery (ARP, echo,
+// TCP's ACKs), so the caller must hold no lock a stack's sending path may
+// want: the answer reaches the caller's own queue, never the caller.
+func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error {
+	if !e.Carrier() {
+		e.dropNoCarrier(pkt)
+		return ErrDown
+	}
+	if qb := e.qdisc.Load(); qb != nil {
+		qb.q.Enqueue(pkt)
+		return nil
+	}
+	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
+		e.xmit(pkt)
+		return nil
+	}
+	e.emitQueued(pkt)
+	n := uint64(pkt.Size())
+	e.c.txPackets.Add(1)
+	e.c.txBytes.Add(n)
+	if !e.peer.deliverInline(pkt, n) {
+		e.peer.arrive(pkt, n)
+	}
+	return nil
+}
+
+// deliverInline delivers a frame of n bytes that came off the wire at e on
+// the caller's goroutine, and reports whether it did: only when e is
+// attached to a stack and its receive loop is idle with an empty queue (an
+// earlier frame still queued must go first). It releases pkt when it
+// delivers it.
+func (e *End) deliverInline(pkt *stack.PacketBuffer, n uint64) bool {
+	if e.receiver.Load() != nil || e.bus.Enabled() {
+		// Observed frames keep to the receive loops: a sink may block
+		// on their events (step-through, a web page catching up), and
+		// one frame so held must not hold the bridge, and every frame
+		// behind it, too.
+		return false
+	}
+	p := e.rx.Load()
+	if p == nil || !e.rxMu.TryLock() {
+		return false
+	}
+	defer e.rxMu.Unlock()
+	if e.rxq.Load() != p.q || p.q.Len() != 0 {
+		return false
+	}
+	e.c.rxPackets.Add(1)
+	e.c.rxBytes.Add(n)
+	e.rxOne(p.d, pkt)
+	pkt.DecRef()
+	return true
 }
 
 // Xmit sends a frame to the peer now, past the end's qdisc: it is how a
@@ -480,8 +553,14 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 		view = pkt.ToView()
 		ev.Frame = view.AsSlice()
 	}
+	arrived := ev.Time
 	if !e.peer.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameSent, e.peer.Namespace(), e.peer.Name()
+		if e.peer.hop > 0 {
+			// It left a hop delay before it arrived (it is observed at
+			// once: the clock does not move while a frame is queued).
+			ev.Time = arrived.Add(-e.peer.hop)
+		}
 		ev.Bridged = e.peer.receiver.Load() != nil
 		if e.hidden {
 			// The bridge's own interface sent it: the bridge's decision
@@ -493,6 +572,7 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 	}
 	if !e.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
+		ev.Time = arrived
 		ev.Bridged = e.receiver.Load() != nil
 		ev.Reason = note
 		ev.Cause = seq
@@ -545,6 +625,7 @@ func (e *End) Attach(d stack.NetworkDispatcher) {
 	}
 	q := NewQueue[*stack.PacketBuffer](e.qlen)
 	done := make(chan struct{})
+	e.rx.Store(&rxPath{q: q, d: d})
 	e.rxq.Store(q)
 	e.rxDone = done
 	e.rxWG.Add(1)
@@ -559,6 +640,9 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 	for {
 		select {
 		case <-q.Ready():
+			// Taken and delivered under rxMu: no inline delivery comes
+			// between a batch taken and its delivery.
+			e.rxMu.Lock()
 			batch = q.Take(batch[:0])
 			stopped := false
 			for _, pkt := range batch {
@@ -573,6 +657,7 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 				}
 				pkt.DecRef()
 			}
+			e.rxMu.Unlock()
 			AddBusy(e.busy, -int64(len(batch)))
 			clear(batch)
 			if stopped {
@@ -724,6 +809,22 @@ func (e *End) WaitDetached() { e.rxWG.Wait() }
 // ARPHardwareType implements stack.LinkEndpoint.
 func (e *End) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareEther }
 
+// wireCopy is the copy of a frame that crosses the wire: the sender's
+// buffers stay the sender's (TCP keeps them to retransmit; the receiver
+// may rewrite headers in place). A frame that fits a pooled chunk is
+// copied into one, the headers and the data together: with real frames
+// (GSO off) it is one pool allocation per frame instead of one per part,
+// and no reference counting of the sender's chunks. Larger segments are
+// copied chunk by chunk.
+func wireCopy(pkt *stack.PacketBuffer) buffer.Buffer {
+	if pkt.Size() <= buffer.MaxChunkSize {
+		return buffer.MakeWithView(pkt.ToView())
+	}
+	payload := pkt.ToBuffer()
+	defer payload.Release()
+	return payload.DeepClone()
+}
+
 // AddHeader implements stack.LinkEndpoint.
 func (e *End) AddHeader(pkt *stack.PacketBuffer) {
 	eth := header.Ethernet(pkt.LinkHeader().Push(header.EthernetMinimumSize))
@@ -772,9 +873,7 @@ func (e *End) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 			e.c.txDropped.Add(1)
 			continue
 		}
-		payload := pkt.ToBuffer()
-		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload.DeepClone()})
-		payload.Release()
+		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: wireCopy(pkt)})
 		wire.GSOOptions = pkt.GSOOptions
 		wire.NetworkProtocolNumber = pkt.NetworkProtocolNumber
 		_ = e.Transmit(wire)
