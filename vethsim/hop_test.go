@@ -74,3 +74,29 @@ func TestHopsRelease(t *testing.T) {
 		t.Fatalf("%d frames arrived after the release", n)
 	}
 }
+
+// TestHopDelayTransmitOwned: a bridge's send (TransmitOwned) waits for the
+// hop too, rather than delivering inline to an idle peer.
+func TestHopDelayTransmitOwned(t *testing.T) {
+	c := clock.NewDriven()
+	defer c.Close()
+	hops := &Hops{}
+	defer hops.Release()
+	a, b := newTestPair(t, Config{Clock: c, HopDelay: 20 * time.Microsecond, Hops: hops})
+	a.SetUp(true)
+	b.SetUp(true)
+	d := &fakeDispatcher{}
+	b.Attach(d)
+	defer func() { b.Attach(nil); b.WaitDetached() }()
+	f := ethFrame(b.LinkAddress(), a.LinkAddress(), header.IPv4ProtocolNumber, make([]byte, 46))
+	if err := a.TransmitOwned(newPkt(f)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.get()); n != 0 {
+		t.Fatalf("%d frames delivered before the hop's timer fired", n)
+	}
+	if !c.FireNext() {
+		t.Fatal("no hop timer pending")
+	}
+	emutest.WaitFor(t, "the frame to be delivered", func() bool { return len(d.get()) == 1 })
+}

@@ -369,6 +369,11 @@ func (e *End) Transmit(pkt *stack.PacketBuffer) error {
 // TCP's ACKs), so the caller must hold no lock a stack's sending path may
 // want: the answer reaches the caller's own queue, never the caller.
 func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error {
+	if e.hop > 0 {
+		// A hop delay (purely emulated time): the frame arrives later,
+		// from the clock's timer, never inline.
+		return e.Transmit(pkt)
+	}
 	if !e.Carrier() {
 		e.dropNoCarrier(pkt)
 		return ErrDown
