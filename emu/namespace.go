@@ -392,6 +392,7 @@ func (n *Namespace) MoveLink(name string, to *Namespace) error {
 	}
 	n.remove(name)
 	to.put(d)
+	n.lowerGoneLocked(name)
 	return nil
 }
 
@@ -433,6 +434,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 	d.name = name
 	n.devs[name] = d
 	n.mu.Unlock()
+	n.renamedLocked(old, name)
 	_ = n.pushConf(d, old)
 	return nil
 }
@@ -507,12 +509,15 @@ func (n *Namespace) DelLink(name string) error {
 	case KindLoopback, KindEther:
 		return ErrNotSupp
 	case KindVeth:
+		peer, peerNS := d.peer.name, d.peer.ns
 		n.w.deleteVethLocked(d)
+		peerNS.lowerGoneLocked(peer)
 	case KindBridge:
 		n.deleteBridgeLocked(d)
 	case KindVxlan:
 		n.deleteVxlanLocked(d)
 	}
+	n.lowerGoneLocked(name)
 	return nil
 }
 
@@ -593,6 +598,10 @@ func (n *Namespace) destroy() {
 		switch d.Kind {
 		case KindVeth, KindEther:
 			n.w.deleteVethLocked(d)
+			if p := d.peer; p != nil && p.ns != n {
+				// The peer's VXLAN devices lose their lower device.
+				p.ns.lowerGoneLocked(p.name)
+			}
 		case KindVxlan:
 			n.deleteVxlanLocked(d)
 		case KindBridge:

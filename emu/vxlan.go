@@ -140,3 +140,34 @@ func setVxlanUp(d *Device, up bool) error {
 	}
 	return nil
 }
+
+// vxlansLocked returns n's VXLAN devices. n.w.topo must be held.
+func (n *Namespace) vxlansLocked() []*Device {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []*Device
+	for _, d := range n.devs {
+		if d.vx != nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// lowerGoneLocked deletes the VXLAN devices whose lower device, lower,
+// left n (deleted or moved away), as Linux does. n.w.topo must be held.
+func (n *Namespace) lowerGoneLocked(lower string) {
+	for _, d := range n.vxlansLocked() {
+		if d.vx.Config().Dev == lower {
+			n.deleteVxlanLocked(d)
+		}
+	}
+}
+
+// renamedLocked tells n's VXLAN devices that a device was renamed. n.w.topo
+// must be held.
+func (n *Namespace) renamedLocked(old, name string) {
+	for _, d := range n.vxlansLocked() {
+		d.vx.RenameLink(old, name)
+	}
+}

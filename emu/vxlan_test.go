@@ -192,3 +192,30 @@ func TestVxlanCircularRoute(t *testing.T) {
 		t.Errorf("vx0 counters %+v: want the ARP requests dropped, not sent round", c)
 	}
 }
+
+// TestVxlanLowerMoved: a VXLAN device goes with its lower device when that
+// leaves the namespace, as in Linux.
+func TestVxlanLowerMoved(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	a, b := buildOverlay(t, w, false)
+	must(t, a.MoveLink("eth0", w.Host()))
+	if _, err := a.Link("vx0"); err == nil {
+		t.Errorf("node1's vx0 outlived its lower device eth0's move")
+	}
+	if _, err := b.Link("vx0"); err != nil {
+		t.Errorf("node2's vx0 went too: %v", err)
+	}
+}
+
+// TestVxlanPeerNamespaceGone: deleting node1 deletes the veth pair, and
+// with node2's end of it, node2's VXLAN device.
+func TestVxlanPeerNamespaceGone(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	_, b := buildOverlay(t, w, false)
+	must(t, w.DelNamespace("node1"))
+	if _, err := b.Link("vx0"); err == nil {
+		t.Errorf("node2's vx0 outlived its lower device eth0 (its pair went with node1)")
+	}
+}

@@ -69,6 +69,9 @@ type Device struct {
 	wg   sync.WaitGroup
 	q    atomic.Pointer[vethsim.Queue[*gstack.PacketBuffer]]
 	up   atomic.Bool
+	// lower is the lower device's name (cfg.Dev), which follows its
+	// renames; commands and the sender read it.
+	lower atomic.Pointer[string]
 
 	// tx is the sender goroutine's raw endpoint (encap.go), made on
 	// first use; only that goroutine (and Stop, after it ended) uses it.
@@ -98,6 +101,7 @@ type Env struct {
 func New(cfg Config, wire *vethsim.End, env Env) *Device {
 	d := &Device{cfg: cfg, wire: wire, st: env.Stack, ns: env.NS, socks: env.Socks, bus: env.Bus, clock: env.Clock, busy: env.Busy}
 	d.fdb = newFDB(cfg.Ageing, d.now)
+	d.lower.Store(&cfg.Dev)
 	switch {
 	case cfg.Remote.IsValid():
 		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Remote, Via: cfg.Dev})
@@ -116,7 +120,23 @@ func (d *Device) now() time.Time {
 }
 
 // Config returns the device's configuration.
-func (d *Device) Config() Config { return d.cfg }
+func (d *Device) Config() Config {
+	c := d.cfg
+	c.Dev = d.lowerName()
+	return c
+}
+
+func (d *Device) lowerName() string { return *d.lower.Load() }
+
+// RenameLink follows a device of the namespace renamed from old to name:
+// the lower device, and the FDB's "via" devices, are named by ifindex in
+// Linux.
+func (d *Device) RenameLink(old, name string) {
+	if d.lowerName() == old {
+		d.lower.Store(&name)
+	}
+	d.fdb.renameVia(old, name)
+}
 
 // FDB returns the device's forwarding database.
 func (d *Device) FDB() *FDB { return d.fdb }
@@ -175,7 +195,7 @@ func (d *Device) joinGroup(join bool) {
 		return
 	}
 	for id, info := range d.st.NICInfo() {
-		if info.Name != d.cfg.Dev {
+		if info.Name != d.lowerName() {
 			continue
 		}
 		a := tcpip.AddrFromSlice(d.cfg.Group.AsSlice())

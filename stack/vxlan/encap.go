@@ -149,7 +149,7 @@ func (d *Device) source(dst tcpip.Address) (tcpip.Address, error) {
 // lowerNIC is the lower device's NIC (dev DEV), 0 when it has none.
 func (d *Device) lowerNIC() tcpip.NICID {
 	for id, info := range d.st.NICInfo() {
-		if info.Name == d.cfg.Dev {
+		if info.Name == d.lowerName() {
 			return id
 		}
 	}

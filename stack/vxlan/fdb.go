@@ -198,6 +198,20 @@ func (f *FDB) Entries() []Entry {
 	return out
 }
 
+// renameVia follows a device renamed from old to name in the remotes'
+// "via".
+func (f *FDB) renameVia(old, name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, e := range f.entries {
+		for i := range e.Remotes {
+			if e.Remotes[i].Via == old {
+				e.Remotes[i].Via = name
+			}
+		}
+	}
+}
+
 // Flush forgets the learned entries (the device went down).
 func (f *FDB) Flush() {
 	f.mu.Lock()

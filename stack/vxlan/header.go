@@ -3,8 +3,9 @@
 // namespace's stack, so the underlay is the emulated network itself (or,
 // through an uplink, the real one).
 //
-// A Device is the hidden "wire" end of a vethsim pair: the other end is the
-// namespace's vxlan device (a NIC of its stack, or a bridge port). Frames
+// A Device owns the hidden "wire" end of a vethsim pair (it is its
+// Receiver): the other end is the namespace's vxlan device (a NIC of its
+// stack, or a bridge port). Frames
 // the device sends arrive at the wire (Receive); the Device's sender
 // goroutine looks their destination up in the FDB, prepends the 8-byte
 // VXLAN header and writes each copy as a UDP datagram from the namespace's
@@ -15,6 +16,15 @@
 // device by VNI, learns the inner source MAC and transmits the inner frame
 // into the wire, which never blocks. What is not a good VXLAN frame is
 // dropped and counted (Drop).
+//
+// Ownership: Receive takes one reference to each frame, which the sender
+// releases once it is encapsulated (or dropped); the stack keeps its
+// reference to a received datagram, and the inner frame is copied into a
+// new packet that the wire's Transmit takes. Locks: Device.mu is ordered
+// above Sockets.mu, which is above Socket.mu; FDB.mu is a leaf. Device.mu
+// is held only while the device comes up or goes down (registering its
+// socket with the stack, or not): nothing on the data path takes it, and
+// the data path holds no lock while it calls into the stack or the wire.
 //
 // The package owns the encapsulation, the FDB and the sockets' demux; the
 // namespace (package emu) owns the devices' lifecycle and which sockets it

@@ -62,3 +62,12 @@ r ip link show vx1
 r ip link add vx5 address 02:00:00:00:00:a5 type vxlan id 55 dstport 4789 dev eth0 remote 192.0.2.2
 r bridge fdb show dev vx5
 r bridge -j fdb show dev vx5
+# The lower device is followed by ifindex: renamed, it is still vx6's;
+# deleted, it takes vx6 with it.
+r ip link add eth2 type veth peer name eth3
+r ip link add vx6 address 02:00:00:00:00:a6 type vxlan id 66 dstport 4789 dev eth2 remote 192.0.2.6
+r ip link set eth2 name eth9
+r ip -d link show vx6
+r bridge fdb show dev vx6
+r ip link del eth9
+r ip link show vx6
