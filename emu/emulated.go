@@ -20,17 +20,25 @@ package emu
 //     answer, a program printing its reply — runs to its end alone, so
 //     the order of everything observable is a function of the script and
 //     the seed.
-//   - A frame's hop over a veth pair is itself a timer: the frame arrives
-//     HopDelay after it was sent (vethsim.Config.HopDelay). Time thus
-//     advances only by timers and this modelled latency, and a ping's
-//     round trip is a fixed figure (four hops through a bridge).
+//   - A frame's hop over a veth pair (and a packet's over lo) is itself
+//     a timer: the frame arrives HopDelay after it was sent
+//     (vethsim.Config.HopDelay, qdisc.Egress.SetHop). Time thus advances
+//     only by timers and this modelled latency, and a ping's round trip
+//     is a fixed figure (four hops through a bridge).
+//   - Within one moment, what a timer sets off may still run on several
+//     goroutines (a frame's delivery, gVisor's TCP processor, the program
+//     it wakes). nsemu --seed runs Go code on one thread (GOMAXPROCS 1),
+//     so that they take turns in the order the runtime readies them; a
+//     Go program using the API does the same for runs that repeat
+//     exactly.
 //
 // A goroutine blocked in a system call (writing a file of the real
 // machine) is not seen by the runtime's metrics as running: nsemu's own
-// output goes through an in-memory writer (SerialWriter) for that reason.
+// output goes through an in-memory writer (SerialWriter) for that reason,
+// and the driver waits a while longer when a goroutine is in one (see
+// waitQuiescent).
 
 import (
-	"io"
 	"runtime/metrics"
 	"sync"
 	"time"
@@ -51,11 +59,14 @@ const (
 	// heldPoll is how often a driver whose time is held (the shell's
 	// prompt) looks again.
 	heldPoll = 2 * time.Millisecond
+	// syscallGrace and syscallAdopt: see waitQuiescent.
+	syscallGrace = 5 * time.Millisecond
+	syscallAdopt = 100 * time.Millisecond
 )
 
 // driver is the goroutine that moves purely emulated time.
 type driver struct {
-	// mu guards waiters and holds; a leaf.
+	// mu guards waiters, holds and hooks; a leaf.
 	mu sync.Mutex
 	// waiters are Settle calls waiting for the next quiescent moment.
 	waiters []chan struct{}
@@ -68,6 +79,13 @@ type driver struct {
 	done chan struct{}
 	// samples is the driver's reusable metrics read.
 	samples []metrics.Sample
+	// baseNonGo is how many goroutines stay in system calls for good, and
+	// extraSince when the looks last began to find more (waitQuiescent);
+	// the driver's own.
+	baseNonGo  uint64
+	extraSince time.Time
+	// pipes are the pipes commands are blocked reading (WatchReads).
+	pipes pipeWatch
 }
 
 // EmulatedTime reports whether the world runs on purely emulated time
@@ -151,6 +169,7 @@ func (w *World) startDriver() {
 		samples: []metrics.Sample{
 			{Name: "/sched/goroutines/running:goroutines"},
 			{Name: "/sched/goroutines/runnable:goroutines"},
+			{Name: "/sched/goroutines/not-in-go:goroutines"},
 		},
 	}
 	go w.drive()
@@ -201,14 +220,33 @@ func (w *World) drive() {
 
 // waitQuiescent waits for settleLooks quiet looks in a row; false when
 // the driver is stopped.
+//
+// A goroutine in a system call is neither running nor runnable to the
+// scheduler's counts: a command writing a file of the real machine would
+// look idle. So a look with more goroutines in system calls than the
+// process has for good (the signal loop; a reader of the terminal) counts
+// as quiet only once that has lasted syscallGrace; one that lasts
+// syscallAdopt is taken as a goroutine that waits there for good.
 func (w *World) waitQuiescent() bool {
+	d := w.drv
 	for quiet := 0; quiet < settleLooks; {
 		if !w.pause(settlePoll) {
 			return false
 		}
-		if w.quiescent() {
+		ok, nonGo := w.quiescent()
+		if nonGo <= d.baseNonGo {
+			d.baseNonGo, d.extraSince = nonGo, time.Time{}
+		} else if d.extraSince.IsZero() {
+			d.extraSince = time.Now()
+		} else if time.Since(d.extraSince) >= syscallAdopt {
+			d.baseNonGo = nonGo
+		}
+		switch {
+		case !ok:
+			quiet = 0
+		case nonGo <= d.baseNonGo || time.Since(d.extraSince) >= syscallGrace:
 			quiet++
-		} else {
+		default:
 			quiet = 0
 		}
 	}
@@ -228,101 +266,13 @@ func (w *World) pause(d time.Duration) bool {
 }
 
 // quiescent is one look: nothing in flight, no timer function running, no
-// goroutine running or waiting to run but the driver.
-func (w *World) quiescent() bool {
-	if !w.Idle() {
-		return false
-	}
+// goroutine running or waiting to run but the driver, no command blocked
+// on a pipe that has something for it (WatchReads). nonGo is the number
+// of goroutines in system calls.
+func (w *World) quiescent() (ok bool, nonGo uint64) {
 	s := w.drv.samples
 	metrics.Read(s)
 	running, runnable := s[0].Value.Uint64(), s[1].Value.Uint64()
-	return running <= 1 && runnable == 0
-}
-
-// SerialWriter is an io.Writer that never blocks in a system call: it
-// copies what it is given and a goroutine of its own writes it to the
-// underlying writer, in order. On purely emulated time, nsemu's transcript
-// goes through one: a command blocked writing to a terminal or a pipe would
-// look, to the driver, as if it were waiting for the clock. The writers of
-// one NewSerialWriters call share the goroutine and its queue, so that
-// what goes to standard output and to standard error keeps its order when
-// both lead to one file (2>&1). Close (any of them) flushes and stops it.
-type SerialWriter struct {
-	q   *serialQueue
-	out io.Writer
-}
-
-// serialQueue is the queue and goroutine SerialWriters share.
-type serialQueue struct {
-	// mu guards chunks and closed; a leaf.
-	mu     sync.Mutex
-	cond   *sync.Cond
-	chunks []serialChunk
-	closed bool
-	done   chan struct{}
-}
-
-type serialChunk struct {
-	out io.Writer
-	b   []byte
-}
-
-// NewSerialWriters starts SerialWriters onto each of outs, sharing one
-// queue.
-func NewSerialWriters(outs ...io.Writer) []*SerialWriter {
-	q := &serialQueue{done: make(chan struct{})}
-	q.cond = sync.NewCond(&q.mu)
-	go q.loop()
-	ws := make([]*SerialWriter, len(outs))
-	for i, out := range outs {
-		ws[i] = &SerialWriter{q: q, out: out}
-	}
-	return ws
-}
-
-// Write implements io.Writer: it copies p and returns at once.
-func (s *SerialWriter) Write(p []byte) (int, error) {
-	q := s.q
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.closed {
-		return 0, io.ErrClosedPipe
-	}
-	if n := len(q.chunks); n > 0 && q.chunks[n-1].out == s.out {
-		q.chunks[n-1].b = append(q.chunks[n-1].b, p...)
-	} else {
-		q.chunks = append(q.chunks, serialChunk{out: s.out, b: append([]byte(nil), p...)})
-	}
-	q.cond.Signal()
-	return len(p), nil
-}
-
-func (q *serialQueue) loop() {
-	defer close(q.done)
-	for {
-		q.mu.Lock()
-		for len(q.chunks) == 0 && !q.closed {
-			q.cond.Wait()
-		}
-		chunks, closed := q.chunks, q.closed
-		q.chunks = nil
-		q.mu.Unlock()
-		for _, c := range chunks {
-			_, _ = c.out.Write(c.b)
-		}
-		if closed && len(chunks) == 0 {
-			return
-		}
-	}
-}
-
-// Close writes what is left and stops the writers' goroutine.
-func (s *SerialWriter) Close() error {
-	q := s.q
-	q.mu.Lock()
-	q.closed = true
-	q.cond.Signal()
-	q.mu.Unlock()
-	<-q.done
-	return nil
+	ok = w.Idle() && running <= 1 && runnable == 0 && !w.drv.pipes.anyReady()
+	return ok, s[2].Value.Uint64()
 }

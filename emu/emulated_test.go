@@ -3,12 +3,14 @@ package emu
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/netip"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nsemu/nsemu/emu/emutest"
+	"github.com/nsemu/nsemu/emu/trace"
 )
 
 // TestEmulatedTimeRTTs: on purely emulated time a ping's round trip is the
@@ -39,6 +41,38 @@ func TestEmulatedTimeRTTs(t *testing.T) {
 	}
 	if macs[0] != macs[1] {
 		t.Errorf("two worlds of seed 7 have MACs %s and %s", macs[0], macs[1])
+	}
+}
+
+// TestEmulatedTimeStampsFrames: a frame's sent event carries the moment
+// it left, its received event the moment it arrived, a hop later.
+func TestEmulatedTimeStampsFrames(t *testing.T) {
+	w := New(Options{Seed: 7, EmulatedTime: true})
+	defer w.Close()
+	rec := &trace.Recorder{}
+	defer w.Bus().Attach(rec)()
+	ns1, _ := twoOnBridge(t, w)
+	start := w.Clock().Now()
+	if _, err := ns1.Ping(context.Background(), netip.MustParseAddr("192.168.28.2"), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var sent, got []time.Duration
+	for _, e := range rec.Events() {
+		switch {
+		case e.Kind == trace.FrameSent && e.NS == "ns1" && e.Dev == "veth1":
+			sent = append(sent, e.Time.Sub(start))
+		case e.Kind == trace.FrameReceived && e.NS == HostName && e.Dev == "veth1-br":
+			got = append(got, e.Time.Sub(start))
+		}
+	}
+	// The ARP request, then the echo request once the ARP reply came
+	// back (four hops: through the bridge and back).
+	want := []time.Duration{0, 4 * HopDelay}
+	if fmt.Sprint(sent) != fmt.Sprint(want) {
+		t.Errorf("ns1's veth1 sent at %v, want %v", sent, want)
+	}
+	if fmt.Sprint(got) != fmt.Sprint([]time.Duration{HopDelay, 5 * HopDelay}) {
+		t.Errorf("the bridge port received at %v, want a hop after each", got)
 	}
 }
 

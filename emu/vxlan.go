@@ -56,12 +56,13 @@ func (n *Namespace) AddVxlan(name string, cfg VxlanConfig) (*Device, error) {
 	}
 	mac := cfg.MAC
 	if mac == nil {
-		mac = n.w.NewMAC() // from the seed under --seed
+		mac = n.w.NewMAC()
 	}
 	pair, err := vethsim.NewPair(vethsim.Config{
 		Names: [2]string{name, name + "-wire"}, Indexes: [2]int{n.w.allocIndex(), 0},
 		MACs: [2]net.HardwareAddr{mac, n.w.NewMAC()}, MTU: mtu,
 		Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy, Internal: true,
+		HopDelay: n.w.hop, Hops: n.w.hops,
 	})
 	if err != nil {
 		return nil, err

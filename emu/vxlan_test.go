@@ -1,10 +1,12 @@
 package emu
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/nsemu/nsemu/emu/emutest"
 	"github.com/nsemu/nsemu/stack/vxlan"
@@ -167,4 +169,26 @@ func BenchmarkVxlanTCP(b *testing.B) {
 	defer w.Close()
 	a, c := buildOverlay(b, w, false)
 	benchTCPTo(b, a, c, "10.42.0.2")
+}
+
+// TestVxlanCircularRoute: a remote reached through the VXLAN device itself
+// (an address of the overlay) would wrap each frame again without end;
+// the frame is dropped and counted, as Linux drops a circular route.
+func TestVxlanCircularRoute(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	n, err := w.AddNamespace("node1")
+	must(t, err)
+	_, err = n.AddVxlan("vx0", VxlanConfig{Config: vxlan.Config{VNI: 1, Port: vxlan.IANAPort, Remote: addr("10.42.0.2")}})
+	must(t, err)
+	must(t, n.AddAddr("vx0", pfx("10.42.0.1/24")))
+	must(t, n.SetLinkUp("vx0", true))
+	defer w.Warp()()
+	if _, err := n.Ping(context.Background(), addr("10.42.0.2"), time.Second); err == nil {
+		t.Fatal("ping through a circular overlay got a reply")
+	}
+	d, _ := n.Link("vx0")
+	if c := d.Counters(); c.TxDropped == 0 || c.TxPackets > 10 {
+		t.Errorf("vx0 counters %+v: want the ARP requests dropped, not sent round", c)
+	}
 }

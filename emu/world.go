@@ -21,6 +21,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -244,6 +245,19 @@ func (w *World) Uint64() uint64 {
 	return w.rng.Uint64()
 }
 
+// SeededCPUs is the number of CPUs a seeded world's machine has.
+const SeededCPUs = 2
+
+// NumCPU is the number of CPUs of the emulated machine (a veth's queues):
+// the real machine's, or SeededCPUs when Options.Seed is set, so that a
+// seeded run prints the same on every machine.
+func (w *World) NumCPU() int {
+	if w.seeded {
+		return SeededCPUs
+	}
+	return runtime.NumCPU()
+}
+
 // SetRealtime turns real time on or off (see Options.Realtime); it
 // affects the waits that start afterwards.
 func (w *World) SetRealtime(on bool) { w.realtime.Store(on) }
@@ -302,7 +316,14 @@ func (w *World) Idle() bool {
 // flight and timers: a command blocked writing its output into a pipe
 // whose reader has not caught up. Call the returned function when it is
 // done.
+//
+// On purely emulated time it holds nothing: the clock moves only when
+// every goroutine waits anyway, and a hold would keep it from ever moving
+// (a writer parked on a full pipe whose reader waits for the clock).
 func (w *World) Hold() (release func()) {
+	if w.drv != nil {
+		return func() {}
+	}
 	w.busy.Add(1)
 	var once sync.Once
 	return func() { once.Do(func() { w.busy.Add(-1) }) }

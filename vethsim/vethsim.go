@@ -539,8 +539,14 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 		view = pkt.ToView()
 		ev.Frame = view.AsSlice()
 	}
+	arrived := ev.Time
 	if !e.peer.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameSent, e.peer.Namespace(), e.peer.Name()
+		if e.peer.hop > 0 {
+			// It left a hop delay before it arrived (it is observed at
+			// once: the clock does not move while a frame is queued).
+			ev.Time = arrived.Add(-e.peer.hop)
+		}
 		ev.Bridged = e.peer.receiver.Load() != nil
 		if e.hidden {
 			// The bridge's own interface sent it: the bridge's decision
@@ -552,6 +558,7 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 	}
 	if !e.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
+		ev.Time = arrived
 		ev.Bridged = e.receiver.Load() != nil
 		ev.Reason = note
 		ev.Cause = seq

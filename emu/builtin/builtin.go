@@ -23,6 +23,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
+	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
@@ -49,6 +50,7 @@ func init() {
 		nettools.Builtins(),
 		nsemu.Builtins(),
 		ping.Builtins(),
+		python.Builtins(),
 		sed.Builtins(),
 		sysctl.Builtins(),
 		tc.Builtins(),

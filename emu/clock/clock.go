@@ -285,7 +285,10 @@ func (c *Clock) run() {
 		}
 		next := time.Duration(-1)
 		if !c.paused && !c.manual && len(c.timers) > 0 {
-			next = c.timers[0].deadline - c.elapsedLocked()
+			// Time moved on since popDueLocked read it: the next timer may
+			// be due already. Wake at once then; a negative wait would
+			// mean "no timer" and leave it unfired until some kick.
+			next = max(c.timers[0].deadline-c.elapsedLocked(), 0)
 		}
 		c.mu.Unlock()
 		c.fire(due)

@@ -51,7 +51,7 @@ var notEmulated = map[string]bool{
 	"nerdctl": true, "runc": true, "unshare": true, "nsenter": true, "netplan": true, "nmcli": true,
 	"ifup": true, "ifdown": true, "apt": true, "apt-get": true, "yum": true, "dnf": true, "vconfig": true,
 	"ss": true, "traceroute": true, "tracepath": true, "arping": true, "conntrack": true,
-	"python": true, "python3": true, "nslookup": true,
+	"nslookup": true,
 }
 
 // notFound is what running a name that is no built-in prints, and its

@@ -1,7 +1,6 @@
 package vxlan
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/netip"
@@ -12,11 +11,8 @@ import (
 
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
-	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
 	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
-	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
-	"gvisor.dev/gvisor/pkg/waiter"
 
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/vethsim"
@@ -74,9 +70,11 @@ type Device struct {
 	q    atomic.Pointer[vethsim.Queue[*gstack.PacketBuffer]]
 	up   atomic.Bool
 
-	// tx is the sender goroutine's UDP endpoint: made on first use, so
-	// that a local address added after the device is bound.
+	// tx is the sender goroutine's raw endpoint (encap.go), made on
+	// first use; only that goroutine (and Stop, after it ended) uses it.
 	tx tcpip.Endpoint
+	// txLocal is the address tx is bound to (local), when it could be.
+	txLocal tcpip.Address
 
 	rxDrops [numDrops]atomic.Uint64
 	// txDropped: frames no remote took (no FDB entry), too large for the
@@ -95,14 +93,14 @@ type Env struct {
 }
 
 // New makes the data path of a VXLAN device whose wire end is wire (up,
-// unattached). Its FDB starts with the default remote or group, as
-// Linux's does.
+// unattached). Its FDB starts with the default remote or group (through
+// the lower device, when there is one), as Linux's does.
 func New(cfg Config, wire *vethsim.End, env Env) *Device {
 	d := &Device{cfg: cfg, wire: wire, st: env.Stack, ns: env.NS, socks: env.Socks, bus: env.Bus, clock: env.Clock, busy: env.Busy}
 	d.fdb = newFDB(cfg.Ageing, d.now)
 	switch {
 	case cfg.Remote.IsValid():
-		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Remote})
+		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Remote, Via: cfg.Dev})
 	case cfg.Group.IsValid():
 		_ = d.fdb.Update(OpAdd, zeroMAC, Remote{IP: cfg.Group, Via: cfg.Dev})
 	}
@@ -165,7 +163,7 @@ func (d *Device) Stop() {
 	d.sock = nil
 	if d.tx != nil {
 		d.tx.Close()
-		d.tx = nil
+		d.tx, d.txLocal = nil, tcpip.Address{}
 	}
 	d.fdb.Flush()
 }
@@ -242,96 +240,6 @@ func (d *Device) send(pkt *gstack.PacketBuffer) {
 	for _, seg := range vethsim.Segment(pkt, d.wire.Peer().MTU()) {
 		d.sendOne(seg)
 		seg.DecRef()
-	}
-}
-
-func (d *Device) sendOne(pkt *gstack.PacketBuffer) {
-	v := pkt.ToView()
-	defer v.Release()
-	frame := v.AsSlice()
-	if len(frame) < header.EthernetMinimumSize || len(frame) > int(d.wire.Peer().MTU())+header.EthernetMinimumSize {
-		// Linux's bridge drops a frame larger than the port's MTU
-		// before the device sees it.
-		d.txDropped.Add(1)
-		return
-	}
-	remotes := d.fdb.Lookup(net.HardwareAddr(frame[:6]))
-	if len(remotes) == 0 {
-		d.txDropped.Add(1)
-		return
-	}
-	buf := make([]byte, HeaderLen+len(frame))
-	copy(buf[HeaderLen:], frame)
-	for _, r := range remotes {
-		d.encap(buf, r)
-	}
-}
-
-// encap sends the frame in buf (after room for the header) to r.
-func (d *Device) encap(buf []byte, r Remote) {
-	vni, port := d.cfg.VNI, d.cfg.Port
-	if r.VNI != 0 {
-		vni = r.VNI
-	}
-	if r.Port != 0 {
-		port = r.Port
-	}
-	PutHeader(buf, vni)
-	ep, err := d.endpoint()
-	if err != nil {
-		d.txDropped.Add(1)
-		return
-	}
-	to := tcpip.FullAddress{Addr: tcpip.AddrFromSlice(r.IP.AsSlice()), Port: port}
-	if r.IP.IsMulticast() {
-		d.setMulticast(ep)
-	}
-	if _, terr := ep.Write(bytes.NewReader(buf), tcpip.WriteOptions{To: &to}); terr != nil {
-		d.txDropped.Add(1)
-	}
-}
-
-// endpoint returns the sender's UDP endpoint, made on first use: bound to
-// the local address when the namespace has it, to an ephemeral port (the
-// outer source port, which Linux takes from a hash of the inner flow).
-func (d *Device) endpoint() (tcpip.Endpoint, error) {
-	if d.tx != nil {
-		return d.tx, nil
-	}
-	var wq waiter.Queue
-	ep, terr := d.st.NewEndpoint(udp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
-	if terr != nil {
-		return nil, fmt.Errorf("%s", terr)
-	}
-	var bind tcpip.FullAddress
-	if d.cfg.Local.IsValid() {
-		bind.Addr = tcpip.AddrFromSlice(d.cfg.Local.AsSlice())
-	}
-	if terr := ep.Bind(bind); terr != nil {
-		if terr = ep.Bind(tcpip.FullAddress{}); terr != nil {
-			ep.Close()
-			return nil, fmt.Errorf("%s", terr)
-		}
-	}
-	if d.cfg.TTL != 0 {
-		_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(d.cfg.TTL))
-	}
-	d.tx = ep
-	return ep, nil
-}
-
-// setMulticast sends group datagrams out of the lower device with TTL 1
-// unless a TTL was given (vxlan_xmit_one).
-func (d *Device) setMulticast(ep tcpip.Endpoint) {
-	ttl := 1
-	if d.cfg.TTL != 0 {
-		ttl = int(d.cfg.TTL)
-	}
-	_ = ep.SetSockOptInt(tcpip.MulticastTTLOption, ttl)
-	for id, info := range d.st.NICInfo() {
-		if info.Name == d.cfg.Dev {
-			_ = ep.SetSockOpt(&tcpip.MulticastInterfaceOption{NIC: id})
-		}
 	}
 }
 

@@ -148,3 +148,27 @@ func FuzzDeliver(f *testing.F) {
 type receiverFunc func(pkt *stack.PacketBuffer)
 
 func (f receiverFunc) Receive(_ *vethsim.End, pkt *stack.PacketBuffer) { f(pkt) }
+
+func TestFlowPort(t *testing.T) {
+	frame := func(src, dst byte, sport byte) []byte {
+		f := make([]byte, 14+20+8)
+		f[12], f[13] = 0x08, 0x00
+		ip := f[14:]
+		ip[0], ip[2], ip[3], ip[8], ip[9] = 0x45, 0, 28, 64, 17
+		ip[12], ip[15], ip[16], ip[19] = 10, src, 10, dst
+		ip[21] = sport
+		return f
+	}
+	a, b := flowPort(frame(1, 2, 5)), flowPort(frame(1, 2, 6))
+	for _, p := range []uint16{a, b, flowPort(make([]byte, 14))} {
+		if p < srcPortMin || p > srcPortMax {
+			t.Errorf("port %d outside %d-%d", p, srcPortMin, srcPortMax)
+		}
+	}
+	if a != flowPort(frame(1, 2, 5)) {
+		t.Errorf("one flow, two ports")
+	}
+	if a == b && a == flowPort(frame(1, 3, 5)) {
+		t.Errorf("three flows on one port %d: the hash ignores the flow", a)
+	}
+}

@@ -57,7 +57,7 @@ func client(c *shell.Cmd, r Request) error {
 	// server (see clientRun.hold); the senders' holds cover the test.
 	stopWatch := closeOnDone(c, ctrl)
 	defer stopWatch()
-	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(), out: out, hold: c.World().Hold()}
+	cl := &clientRun{c: c, r: r, ctrl: ctrl, dst: ap, cookie: newCookie(c.World()), out: out, hold: c.World().Hold()}
 	if _, err := ctrl.Write(cl.cookie); err != nil {
 		return clientError("control socket has closed unexpectedly")
 	}
@@ -138,7 +138,11 @@ func (cl *clientRun) handle(st int8) (done bool, err error) {
 		return false, cl.exchangeResults()
 	case stateDisplayResults:
 		cl.display()
-		return true, writeState(cl.ctrl, stateIperfDone)
+		if err := writeState(cl.ctrl, stateIperfDone); err != nil {
+			return true, nil
+		}
+		cl.awaitClose()
+		return true, nil
 	case stateAccessDenied:
 		return true, clientError("the server is busy running a test. try again later")
 	case stateServerError, stateServerTerminate:
@@ -147,6 +151,16 @@ func (cl *clientRun) handle(st int8) (done bool, err error) {
 		return true, clientError("received an unknown control message (ensure other side is iperf3 and not iperf)")
 	}
 	return false, nil
+}
+
+// awaitClose waits (a little) for the server to close the control
+// connection after IPERF_DONE. iperf3 just exits; waiting here means the
+// server has finished with this test before a script's next client
+// connects, which otherwise could find it busy for the moment it takes to
+// read IPERF_DONE.
+func (cl *clientRun) awaitClose() {
+	cl.ctrl.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.Copy(io.Discard, cl.ctrl)
 }
 
 // params is what the client asks for (send_parameters).
@@ -180,7 +194,7 @@ func (cl *clientRun) connect(i int) (*stream, error) {
 	var conn net.Conn
 	var err error
 	if cl.r.UDP {
-		conn, err = cl.c.NS.DialUDP(cl.dst)
+		conn, err = cl.c.NS.Stack().OpenUDP(netip.AddrPort{}, cl.dst, udpRcvBuf)
 	} else {
 		conn, err = cl.c.NS.DialTCP(cl.c.Ctx, cl.dst)
 	}

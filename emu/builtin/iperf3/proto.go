@@ -1,12 +1,13 @@
 package iperf3
 
 import (
-	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/nsemu/nsemu/emu"
 )
 
 // The control protocol, as iperf3 3.12 speaks it (src/iperf_api.h,
@@ -45,13 +46,13 @@ var (
 // KiB; results with many streams are larger).
 const maxJSON = 1 << 20
 
-// newCookie is make_cookie: 36 characters from iperf3's alphabet.
-func newCookie() []byte {
+// newCookie is make_cookie: 36 characters from iperf3's alphabet, drawn
+// from the world's seed (random unless the run is seeded).
+func newCookie(w *emu.World) []byte {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
 	b := make([]byte, cookieSize)
-	rand.Read(b[:cookieSize-1])
 	for i := range cookieSize - 1 {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
+		b[i] = alphabet[w.Uint64()%uint64(len(alphabet))]
 	}
 	b[cookieSize-1] = 0
 	return b

@@ -28,6 +28,9 @@ type srv struct {
 	out      io.Writer
 	l        net.Listener
 	incoming chan arrival
+	// next holds a control connection that arrived as a test ended (see
+	// denyOthers); the serve loop takes it before the others.
+	next chan arrival
 }
 
 // server listens and runs tests one after the other (one with -1); with
@@ -45,7 +48,7 @@ func server(c *shell.Cmd, r Request) error {
 	if err != nil {
 		return shell.Failf(1, "iperf3: error - unable to start listener for connections: Address already in use")
 	}
-	s := &srv{ns: c.NS, w: c.World(), r: r, out: c.Stdout, l: l, incoming: make(chan arrival)}
+	s := &srv{ns: c.NS, w: c.World(), r: r, out: c.Stdout, l: l, incoming: make(chan arrival), next: make(chan arrival, 1)}
 	if r.Daemon {
 		ctx, cancel := context.WithCancel(context.Background())
 		c.NS.OnDestroy(func() { cancel(); l.Close() })
@@ -69,6 +72,7 @@ func (s *srv) serve(ctx context.Context) error {
 		}
 		var a arrival
 		select {
+		case a = <-s.next:
 		case a = <-s.incoming:
 		case <-ctx.Done():
 			return nil
@@ -112,6 +116,12 @@ func (s *srv) denyOthers(cookie []byte, streams chan<- net.Conn, done <-chan str
 	for {
 		select {
 		case a := <-s.incoming:
+			select {
+			case <-done: // the test is over: this one is the next test's
+				s.next <- a
+				return
+			default:
+			}
 			if bytes.Equal(a.cookie, cookie) {
 				select {
 				case streams <- a.conn:

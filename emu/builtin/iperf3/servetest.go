@@ -24,10 +24,13 @@ type srvTest struct {
 // test runs one test on control connection a, as iperf_run_server does.
 func (s *srv) test(ctx context.Context, a arrival) error {
 	t := &srvTest{srv: s, ctrl: a.conn, cookie: a.cookie, streams: make(chan net.Conn, maxStreams)}
+	// The control connection closes after the server stops refusing
+	// others (defers run last first): a client that waits for the close
+	// (clientRun.awaitClose) finds the server free.
+	defer a.conn.Close()
 	done := make(chan struct{})
 	defer close(done)
 	go s.denyOthers(a.cookie, t.streams, done)
-	defer a.conn.Close()
 	stopWarp := s.w.Warp()
 	defer stopWarp()
 	watch := make(chan struct{})
@@ -76,7 +79,7 @@ func (t *srvTest) run(ctx context.Context) error {
 func (t *srvTest) createStreams(ctx context.Context) error {
 	local := addrPort(t.ctrl.LocalAddr())
 	if t.s.p.UDP {
-		pc, err := t.srv.ns.ListenUDP(netip.AddrPortFrom(netip.IPv4Unspecified(), local.Port()))
+		pc, err := t.srv.ns.Stack().OpenUDP(netip.AddrPortFrom(netip.IPv4Unspecified(), local.Port()), netip.AddrPort{}, udpRcvBuf)
 		if err != nil {
 			return errors.New("unable to start stream listener: Address already in use")
 		}

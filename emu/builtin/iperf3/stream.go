@@ -45,6 +45,14 @@ type stream struct {
 	retr, cwnd uint64
 }
 
+// udpRcvBuf is the receive buffer of the UDP test sockets: 4 MiB (the
+// stack's largest), where Linux gives 208 KiB. A paced sender whose timer
+// wakes it late on a busy host catches up with a burst; the emulated
+// network carries it at once, and a reader that the host has not
+// scheduled yet would lose it to a small buffer, a loss of the host's
+// CPU, not of the emulated network.
+const udpRcvBuf = 4 << 20
+
 // udpHeader is the 12 bytes iperf3 puts at the head of each datagram: the
 // send time (seconds, microseconds) and a 32-bit sequence number.
 func udpHeader(b []byte, now time.Time, seq int64) {

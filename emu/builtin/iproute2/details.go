@@ -85,6 +85,9 @@ func (l *linkView) queueDetails() []detail {
 	q, tso := 1, 524280
 	if l.kind == emu.KindVeth {
 		q = runtime.NumCPU()
+		if l.d != nil {
+			q = l.d.Namespace().World().NumCPU()
+		}
 	}
 	if l.kind == emu.KindVxlan && l.d.Vxlan().Config().Dev == "" {
 		tso = 65536 // inherited from the lower device, 64 KiB without one

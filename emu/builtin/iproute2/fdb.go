@@ -235,7 +235,7 @@ func vxlanJSON(rm *vxlan.Remote) jsonObject {
 		o = append(o, jsonField{"vni", rm.VNI})
 	}
 	if rm.Via != "" {
-		o = append(o, jsonField{"via", rm.Via})
+		o = append(o, jsonField{"viaIf", rm.Via})
 	}
 	return o
 }

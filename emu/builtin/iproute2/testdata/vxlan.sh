@@ -58,3 +58,7 @@ r bridge fdb add nonsense dev vx1 dst 192.0.2.1
 r bridge fdb show dev vx1
 r ip link del vx1
 r ip link show vx1
+# The default remote goes through the lower device ("via eth0").
+r ip link add vx5 address 02:00:00:00:00:a5 type vxlan id 55 dstport 4789 dev eth0 remote 192.0.2.2
+r bridge fdb show dev vx5
+r bridge -j fdb show dev vx5
