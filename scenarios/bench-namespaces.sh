@@ -9,6 +9,7 @@
 # Each namespace i gets 10.X.Y.Z/8 with X.Y.Z the three low bytes of i.
 #
 # smoke: 20
+# smoke-want: received, 0% packet loss
 n=${1:-1000}
 
 ip link add br0 type bridge

@@ -8,6 +8,7 @@
 #   nsemu run --pcap /tmp/bench.pcapng scenarios/bench-ping.sh
 #
 # smoke: 3
+# smoke-want: received, 0% packet loss
 count=${1:-100}
 
 ip netns add a

@@ -79,7 +79,12 @@ func benchNamespacesCLI(b *testing.B, src []byte, n int) {
 // make it small enough for the test suite.
 var smokeArgs = regexp.MustCompile(`(?m)^# smoke:(.*)$`)
 
-// TestBenchScripts runs every bench-* script with its smoke arguments: the
+// smokeWant is its "# smoke-want: TEXT" line: what the output of the small
+// run must contain.
+var smokeWant = regexp.MustCompile(`(?m)^# smoke-want:(.*)$`)
+
+// TestBenchScripts runs every bench-* script with its smoke arguments (and
+// checks its smoke-want text in the output): the
 // benchmarks keep working, at a size the suite can afford (their figures
 // come from full runs: README.md, "Performance").
 func TestBenchScripts(t *testing.T) {
@@ -104,8 +109,12 @@ func TestBenchScripts(t *testing.T) {
 			if err := sh.RunScript(context.Background(), f, bytes.NewReader(src), strings.Fields(string(m[1]))); err != nil {
 				t.Fatalf("%v\noutput:\n%s", err, out.String())
 			}
-			if !strings.Contains(out.String(), " 0% packet loss") {
-				t.Errorf("no ping answered in full:\n%s", out.String())
+			want := smokeWant.FindSubmatch(src)
+			if want == nil {
+				t.Fatalf("%s has no \"# smoke-want: TEXT\" line", f)
+			}
+			if w := strings.TrimSpace(string(want[1])); !strings.Contains(out.String(), w) {
+				t.Errorf("the output has no %q:\n%s", w, out.String())
 			}
 		})
 	}

@@ -348,32 +348,19 @@ var ErrDown = errors.New("link has no carrier")
 // Transmit sends a whole Ethernet frame out of the end, to its peer, through
 // the end's qdisc if it has one. It takes ownership of pkt and never blocks.
 // It is how a bridge sends out of a port.
-func (e *End) Transmit(pkt *stack.PacketBuffer) error {
-	if !e.Carrier() {
-		e.dropNoCarrier(pkt)
-		return ErrDown
-	}
-	if qb := e.qdisc.Load(); qb != nil {
-		qb.q.Enqueue(pkt)
-		return nil
-	}
-	e.xmit(pkt)
-	return nil
-}
+func (e *End) Transmit(pkt *stack.PacketBuffer) error { return e.transmit(pkt, false) }
 
 // TransmitOwned is Transmit for a caller on a goroutine nsemu owns that is
 // inside no stack: a bridge's. When the peer is attached to a stack and
 // its receive loop has nothing to deliver, the frame is delivered on the
 // caller's goroutine, sparing the hand-off to that loop and its wake-up
-// (most of a hop's latency), unless the frame is observed. A stack answers inside delivery (ARP, echo,
-// TCP's ACKs), so the caller must hold no lock a stack's sending path may
-// want: the answer reaches the caller's own queue, never the caller.
-func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error {
-	if e.hop > 0 {
-		// A hop delay (purely emulated time): the frame arrives later,
-		// from the clock's timer, never inline.
-		return e.Transmit(pkt)
-	}
+// (most of a hop's latency), unless the frame is observed or the hop is
+// delayed. A stack answers inside delivery (ARP, echo, TCP's ACKs), so
+// the caller must hold no lock a stack's sending path may want: the
+// answer reaches the caller's own queue, never the caller.
+func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error { return e.transmit(pkt, true) }
+
+func (e *End) transmit(pkt *stack.PacketBuffer, owned bool) error {
 	if !e.Carrier() {
 		e.dropNoCarrier(pkt)
 		return ErrDown
@@ -382,17 +369,7 @@ func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error {
 		qb.q.Enqueue(pkt)
 		return nil
 	}
-	if e.mustCut(pkt) {
-		e.xmit(pkt)
-		return nil
-	}
-	e.emitQueued(pkt)
-	n := uint64(pkt.Size())
-	e.c.txPackets.Add(1)
-	e.c.txBytes.Add(n)
-	if !e.peer.deliverInline(pkt, n) {
-		e.peer.arrive(pkt, n)
-	}
+	e.xmit(pkt, owned)
 	return nil
 }
 
@@ -432,7 +409,7 @@ func (e *End) Xmit(pkt *stack.PacketBuffer) {
 		e.dropNoCarrier(pkt)
 		return
 	}
-	e.xmit(pkt)
+	e.xmit(pkt, false)
 }
 
 // DropFrame releases a frame the end's qdisc refused (a netem loss, a full
@@ -472,24 +449,28 @@ func (e *End) dropNoCarrier(pkt *stack.PacketBuffer) {
 }
 
 // xmit sends pkt on, cut into real frames when an observer wants them.
-func (e *End) xmit(pkt *stack.PacketBuffer) {
+// xmit sends pkt to the peer; owned is TransmitOwned's.
+func (e *End) xmit(pkt *stack.PacketBuffer, owned bool) {
 	if e.mustCut(pkt) {
 		for _, seg := range segment(pkt, e.MTU()) {
-			e.transmitOne(seg)
+			e.transmitOne(seg, owned)
 		}
 		pkt.DecRef()
 		return
 	}
-	e.transmitOne(pkt)
+	e.transmitOne(pkt, owned)
 }
 
-func (e *End) transmitOne(pkt *stack.PacketBuffer) {
+func (e *End) transmitOne(pkt *stack.PacketBuffer, owned bool) {
 	e.emitQueued(pkt)
 	n := uint64(pkt.Size())
 	e.c.txPackets.Add(1)
 	e.c.txBytes.Add(n)
 	if e.hop > 0 {
 		e.sendDelayed(pkt, n)
+		return
+	}
+	if owned && e.peer.deliverInline(pkt, n) {
 		return
 	}
 	e.peer.arrive(pkt, n)
