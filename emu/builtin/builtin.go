@@ -26,6 +26,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
+	"github.com/nsemu/nsemu/emu/builtin/traceroute"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -51,6 +52,7 @@ func init() {
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
+		traceroute.Builtins(),
 	} {
 		shell.Register(tool...)
 	}
