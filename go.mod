@@ -23,3 +23,8 @@ require (
 	golang.org/x/text v0.36.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 )
+
+// A patched gVisor: the packages nsemu uses, with the patches of
+// third_party/gvisor-patches (each written to go upstream) applied by
+// third_party/update-gvisor.sh. See README.md, "Performance".
+replace gvisor.dev/gvisor => ./third_party/gvisor

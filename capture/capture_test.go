@@ -47,6 +47,15 @@ func echo(t *testing.T) []byte {
 		gopacket.Payload(make([]byte, 56)))
 }
 
+// tunnelled wraps frame in VXLAN (VNI 42) in UDP to port.
+func tunnelled(t *testing.T, port layers.UDPPort, frame []byte) []byte {
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.IP{192, 0, 2, 1}, DstIP: net.IP{192, 0, 2, 2}}
+	udp := &layers.UDP{SrcPort: 40000, DstPort: port}
+	_ = udp.SetNetworkLayerForChecksum(ip)
+	return mustSerialize(t, &layers.Ethernet{SrcMAC: mac2, DstMAC: mac1, EthernetType: layers.EthernetTypeIPv4}, ip, udp,
+		gopacket.Payload(append([]byte{0x08, 0, 0, 0, 0, 0, 42, 0}, frame...)))
+}
+
 func TestSummary(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -59,6 +68,16 @@ func TestSummary(t *testing.T) {
 		{"icmp", echo(t), false, "IP 192.168.28.1 > 192.168.28.2: ICMP echo request, id 7, seq 1, length 64"},
 		{"icmp -e", echo(t), true, "3a:00:00:00:00:01 > 3a:00:00:00:00:02, ethertype IPv4 (0x0800), length 98: 192.168.28.1 > 192.168.28.2: ICMP echo request, id 7, seq 1, length 64"},
 		{"garbage", []byte{1, 2, 3}, false, "[|ether] length 3"},
+		// tcpdump 4.99's words for Linux's VXLAN, recorded: the carried
+		// frame on its own line; flannel's port 8472 is OTV's to tcpdump.
+		{"vxlan", tunnelled(t, 4789, echo(t)), false, "IP 192.0.2.1.40000 > 192.0.2.2.4789: VXLAN, flags [I] (0x08), vni 42\n" +
+			"IP 192.168.28.1 > 192.168.28.2: ICMP echo request, id 7, seq 1, length 64"},
+		{"vxlan -e", tunnelled(t, 4789, arpRequest(t)), true, "3a:00:00:00:00:02 > 3a:00:00:00:00:01, ethertype IPv4 (0x0800), length 92: " +
+			"192.0.2.1.40000 > 192.0.2.2.4789: VXLAN, flags [I] (0x08), vni 42\n" +
+			"3a:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.168.28.2 tell 192.168.28.1, length 28"},
+		{"otv", tunnelled(t, 8472, echo(t)), false, "IP 192.0.2.1.40000 > 192.0.2.2.8472: OTV, flags [I] (0x08), overlay 0, instance 42\n" +
+			"IP 192.168.28.1 > 192.168.28.2: ICMP echo request, id 7, seq 1, length 64"},
+		{"vxlan too short", tunnelled(t, 4789, nil)[:14+20+8+4], false, "IP 192.0.2.1.40000 > 192.0.2.2.4789: VXLAN (invalid)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

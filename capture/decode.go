@@ -19,10 +19,55 @@ func Summary(frame []byte, ether bool) string {
 		return fmt.Sprintf("[|ether] length %d", len(frame))
 	}
 	body := summaryL3(pkt, eth)
-	if !ether {
-		return body
+	if ether {
+		body = fmt.Sprintf("%s > %s, ethertype %s (0x%04x), length %d: %s", eth.SrcMAC, eth.DstMAC, etherName(eth.EthernetType), uint16(eth.EthernetType), len(frame), stripProto(body, eth.EthernetType))
 	}
-	return fmt.Sprintf("%s > %s, ethertype %s (0x%04x), length %d: %s", eth.SrcMAC, eth.DstMAC, etherName(eth.EthernetType), uint16(eth.EthernetType), len(frame), stripProto(body, eth.EthernetType))
+	if _, inner, ok := tunnel(pkt); ok {
+		// tcpdump prints the carried frame on a line of its own.
+		body += "\n" + Summary(inner, ether)
+	}
+	return body
+}
+
+// The UDP ports tcpdump decodes as tunnels: VXLAN's (RFC 7348) and OTV's,
+// which is the port flannel and Linux's default VXLAN use.
+const (
+	vxlanPort = 4789
+	otvPort   = 8472
+)
+
+// tunnel reads a VXLAN (or OTV) header on a UDP datagram to or from its
+// port, as tcpdump does: its words and the carried frame; ok is false when
+// the datagram is no tunnel or too short to carry a frame.
+func tunnel(pkt gopacket.Packet) (text string, inner []byte, ok bool) {
+	udp, _ := pkt.Layer(layers.LayerTypeUDP).(*layers.UDP)
+	if udp == nil {
+		return "", nil, false
+	}
+	b := udp.Payload
+	isPort := func(p layers.UDPPort) bool { return udp.SrcPort == p || udp.DstPort == p }
+	name := ""
+	switch {
+	case isPort(vxlanPort):
+		name = "VXLAN"
+	case isPort(otvPort):
+		name = "OTV"
+	default:
+		return "", nil, false
+	}
+	if len(b) < 8 {
+		return name + " (invalid)", nil, false
+	}
+	flag := "."
+	if b[0]&0x08 != 0 {
+		flag = "I"
+	}
+	text = fmt.Sprintf("%s, flags [%s] (0x%02x), vni %d", name, flag, b[0], uint32(b[4])<<16|uint32(b[5])<<8|uint32(b[6]))
+	if name == "OTV" {
+		text = fmt.Sprintf("OTV, flags [%s] (0x%02x), overlay %d, instance %d", flag, b[0],
+			uint32(b[1])<<16|uint32(b[2])<<8|uint32(b[3]), uint32(b[4])<<16|uint32(b[5])<<8|uint32(b[6]))
+	}
+	return text, b[8:], len(b) > 8
 }
 
 func etherName(t layers.EthernetType) string {
@@ -112,6 +157,9 @@ func summaryIPv4(pkt gopacket.Packet, ip *layers.IPv4) string {
 			if dns, ok := pkt.Layer(layers.LayerTypeDNS).(*layers.DNS); ok {
 				return fmt.Sprintf("%s.%d > %s.%d: %s", src, udp.SrcPort, dst, udp.DstPort, dnsSummary(dns, len(udp.Payload)))
 			}
+		}
+		if t, _, _ := tunnel(pkt); t != "" {
+			return fmt.Sprintf("%s.%d > %s.%d: %s", src, udp.SrcPort, dst, udp.DstPort, t)
 		}
 		return fmt.Sprintf("%s.%d > %s.%d: UDP, length %d", src, udp.SrcPort, dst, udp.DstPort, len(udp.Payload))
 	}

@@ -26,7 +26,10 @@ func BenchmarkTCPThroughput(b *testing.B) {
 	}
 }
 
-func benchTCP(b *testing.B, a, c *Namespace) {
+func benchTCP(b *testing.B, a, c *Namespace) { benchTCPTo(b, a, c, "192.168.28.2") }
+
+// benchTCPTo streams TCP from a to c's address dst.
+func benchTCPTo(b *testing.B, a, c *Namespace, dst string) {
 	l, err := c.ListenTCP(netip.MustParseAddrPort("0.0.0.0:5001"))
 	if err != nil {
 		b.Fatal(err)
@@ -43,7 +46,7 @@ func benchTCP(b *testing.B, a, c *Namespace) {
 		s.Close()
 		got <- n
 	}()
-	conn, err := a.DialTCP(context.Background(), netip.MustParseAddrPort("192.168.28.2:5001"))
+	conn, err := a.DialTCP(context.Background(), netip.AddrPortFrom(netip.MustParseAddr(dst), 5001))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -68,19 +68,55 @@ func (n *Namespace) initConfLocked(d *Device) {
 // must be held.
 func (n *Namespace) dropConfLocked(d *Device) { delete(n.conf.devs, d) }
 
-// pushConf gives the stack the namespace's settings. confMu serialises
-// the pushes, so the last one holds the latest values.
-func (n *Namespace) pushConf() error {
+// pushConf gives the stack the settings of device d (forgotten when d is
+// no longer n's), or "all"'s when d is nil; gone names a device's old name
+// whose settings the stack forgets (a rename). One device per push: a
+// namespace of many devices (the host with a bridge of 100 000 ports) pays
+// for the device that changed, not for all of them. confMu serialises the
+// pushes, so the last one holds the latest values.
+func (n *Namespace) pushConf(d *Device, gone string) error {
 	n.confMu.Lock()
 	defer n.confMu.Unlock()
 	n.mu.Lock()
-	all := n.conf.all
-	devs := make(map[string]stack.Conf, len(n.conf.devs))
-	for d, c := range n.conf.devs {
-		devs[d.name] = c.vals
+	if d == nil {
+		all := n.conf.all
+		n.mu.Unlock()
+		return n.st.SetAllConf(all)
+	}
+	c, ok := n.conf.devs[d]
+	name := d.name
+	if o := n.devs[name]; !ok && o != nil {
+		// d left, and another device took its name meanwhile.
+		c, ok = n.conf.devs[o]
+	}
+	var vals stack.Conf
+	if ok {
+		vals = c.vals
 	}
 	n.mu.Unlock()
-	return n.st.SetConf(all, devs)
+	if gone != "" && gone != name {
+		if err := n.st.SetDevConf(gone, stack.Conf{}, false); err != nil {
+			return err
+		}
+	}
+	return n.st.SetDevConf(name, vals, ok)
+}
+
+// pushAllConf gives the stack every device's settings and "all"'s (a write
+// to "default" reaches every device that kept its own unwritten).
+func (n *Namespace) pushAllConf() error {
+	n.mu.Lock()
+	devs := make([]*Device, 0, len(n.conf.devs))
+	for d := range n.conf.devs {
+		devs = append(devs, d)
+	}
+	n.mu.Unlock()
+	for _, d := range devs {
+		if err := n.pushConf(d, ""); err != nil {
+			return err
+		}
+	}
+	return n.pushConf(nil, "")
 }
 
 // confValue reads key of conf dir ("all", "default" or a device).
@@ -128,10 +164,16 @@ func (n *Namespace) setConfValue(dir string, key int, v int32) error {
 			}
 		}
 	default:
-		n.conf.devs[n.devs[dir]].written[key] = true
+		d := n.devs[dir]
+		n.conf.devs[d].written[key] = true
+		n.mu.Unlock()
+		return n.pushConf(d, "")
 	}
 	n.mu.Unlock()
-	return n.pushConf()
+	if dir == "all" {
+		return n.pushConf(nil, "")
+	}
+	return n.pushAllConf()
 }
 
 // confDirs lists the directories of net.ipv4.conf: all, default and each

@@ -49,6 +49,8 @@ func (n *Namespace) AddEther(name string, cfg EtherConfig) (*Device, *vethsim.En
 		Bus:      n.w.bus,
 		Clock:    n.w.clock,
 		Busy:     &n.w.busy,
+		HopDelay: n.w.hop,
+		Hops:     n.w.hops,
 		Internal: true,
 	})
 	if err != nil {

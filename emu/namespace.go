@@ -13,6 +13,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 
 	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/vxlan"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
 	"github.com/nsemu/nsemu/vethsim/qdisc"
@@ -41,6 +42,9 @@ type Namespace struct {
 	sysctls map[string]string // the stored keys written (sysctl.go)
 	conf    confState         // net.ipv4.conf (conf.go)
 	hooks   []*destroyHook    // run when the namespace goes (anon.go)
+	// vxSocks are the UDP sockets of the namespace's VXLAN devices
+	// (vxlan.go); they guard themselves.
+	vxSocks vxlan.Sockets
 	// watchers are told of changes (watch.go).
 	watchers []*watcher
 	// ops counts the changes in progress (watch.go).
@@ -105,18 +109,21 @@ func (n *Namespace) put(d *Device) {
 	if d.end != nil {
 		d.end.SetNamespace(n.name)
 	}
-	_ = n.pushConf()
+	_ = n.pushConf(d, "")
 }
 
 // remove takes a device out of n: deleted, or moved away.
 func (n *Namespace) remove(name string) {
 	n.mu.Lock()
-	if d, ok := n.devs[name]; ok {
+	d, ok := n.devs[name]
+	if ok {
 		n.dropConfLocked(d)
 	}
 	delete(n.devs, name)
 	n.mu.Unlock()
-	_ = n.pushConf()
+	if ok {
+		_ = n.pushConf(d, "")
+	}
 }
 
 // attachL3 makes a device a NIC of the namespace's stack.
@@ -155,11 +162,14 @@ func (n *Namespace) AddVeth(name, peer string, peerNS *Namespace) (*Device, *Dev
 	// ("11: veth-1-br@if12" after `ip link add veth-1 ... peer name veth-1-br`).
 	peerIndex := n.w.allocIndex()
 	pair, err := vethsim.NewPair(vethsim.Config{
-		Names:   [2]string{name, peer},
-		Indexes: [2]int{n.w.allocIndex(), peerIndex},
-		Bus:     n.w.bus,
-		Clock:   n.w.clock,
-		Busy:    &n.w.busy,
+		Names:    [2]string{name, peer},
+		Indexes:  [2]int{n.w.allocIndex(), peerIndex},
+		MACs:     [2]net.HardwareAddr{n.w.NewMAC(), n.w.NewMAC()},
+		Bus:      n.w.bus,
+		Clock:    n.w.clock,
+		Busy:     &n.w.busy,
+		HopDelay: n.w.hop,
+		Hops:     n.w.hops,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -200,7 +210,11 @@ func (n *Namespace) AddBridgeWithMAC(name string, mac net.HardwareAddr) (*Device
 		return nil, ErrExists
 	}
 	idx := n.w.allocIndex()
-	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy})
+	if mac == nil {
+		mac = n.w.NewMAC()
+	}
+	br, err := l2switch.New(l2switch.Config{Name: name, Namespace: n.name, MAC: mac, SelfMAC: n.w.NewMAC(), Index: idx, Bus: n.w.bus, Clock: n.w.clock, Busy: &n.w.busy,
+		HopDelay: n.w.hop, Hops: n.w.hops})
 	if err != nil {
 		return nil, err
 	}
@@ -232,13 +246,18 @@ func (n *Namespace) SetLinkUp(name string, up bool) error {
 // setUpLocked sets d up or down in its stack and on its link. n.w.topo
 // must be held.
 func (n *Namespace) setUpLocked(d *Device, up bool) error {
+	if d.vx != nil {
+		if err := setVxlanUp(d, up); err != nil {
+			return err
+		}
+	}
 	if d.isL3() {
 		if err := n.st.SetUp(d.name, up); err != nil {
 			return err
 		}
 	}
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		d.end.SetUp(up)
 	case KindBridge:
 		d.br.SetUp(up)
@@ -344,6 +363,9 @@ func (n *Namespace) MoveLink(name string, to *Namespace) error {
 	if to == n {
 		return nil
 	}
+	if d.Kind == KindVxlan {
+		return ErrMoveVxlan
+	}
 	if d.Kind != KindVeth {
 		return ErrInvalid
 	}
@@ -401,7 +423,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 		}
 	}
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		_ = d.end.SetName(name)
 	case KindBridge:
 		_ = d.br.SetName(name)
@@ -411,7 +433,7 @@ func (n *Namespace) RenameLink(old, name string) error {
 	d.name = name
 	n.devs[name] = d
 	n.mu.Unlock()
-	_ = n.pushConf()
+	_ = n.pushConf(d, old)
 	return nil
 }
 
@@ -428,7 +450,7 @@ func (n *Namespace) SetMAC(name string, mac net.HardwareAddr) error {
 		return fmt.Errorf("RTNETLINK answers: Cannot assign requested address")
 	}
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		if err := d.end.SetMAC(mac); err != nil {
 			return err
 		}
@@ -458,7 +480,7 @@ func (n *Namespace) SetMTU(name string, mtu uint32) error {
 		return ErrInvalid
 	}
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		d.end.SetMTU(mtu)
 	case KindBridge:
 		d.br.Self().SetMTU(mtu)
@@ -488,6 +510,8 @@ func (n *Namespace) DelLink(name string) error {
 		n.w.deleteVethLocked(d)
 	case KindBridge:
 		n.deleteBridgeLocked(d)
+	case KindVxlan:
+		n.deleteVxlanLocked(d)
 	}
 	return nil
 }
@@ -569,6 +593,8 @@ func (n *Namespace) destroy() {
 		switch d.Kind {
 		case KindVeth, KindEther:
 			n.w.deleteVethLocked(d)
+		case KindVxlan:
+			n.deleteVxlanLocked(d)
 		case KindBridge:
 			n.deleteBridgeLocked(d)
 		case KindLoopback:

@@ -273,7 +273,7 @@ func (d *Device) resetQdisc() {
 // bridge's own interface, lo's wrapper of gVisor's loopback.
 func (d *Device) egress() egress {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end
 	case KindBridge:
 		return d.br.Self()

@@ -12,7 +12,7 @@ import (
 	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,7 @@ import (
 	"github.com/nsemu/nsemu/emu/clock"
 	"github.com/nsemu/nsemu/emu/trace"
 	"github.com/nsemu/nsemu/stack"
+	"github.com/nsemu/nsemu/stack/vxlan"
 	l2switch "github.com/nsemu/nsemu/switch"
 	"github.com/nsemu/nsemu/vethsim"
 	"github.com/nsemu/nsemu/vethsim/qdisc"
@@ -66,15 +68,26 @@ type Options struct {
 	// GSO lets TCP segments up to 64 KB cross veth pairs whole when no
 	// observer needs real frames. On by default; set NoGSO to turn it off.
 	NoGSO bool
-	// Seed, when not 0, seeds the world's random choices (netem's losses,
-	// jitter, duplicates, reordering, corruption): each user draws a
-	// source of its own from it, in the order they are made, so the same
-	// script with the same seed makes the same choices. 0 picks a random
-	// seed.
+	// Seed, when not 0, seeds every random choice of the world: MACs,
+	// the stacks' draws (ephemeral ports, ICMP ids, TCP initial sequence
+	// numbers, NUD jitter), Docker's container ids, names and veth names,
+	// DNS query ids, netem's losses, jitter, duplicates, reordering and
+	// corruption. Each user draws a source of its own from it, in the
+	// order they are made, so the same script with the same seed makes the
+	// same choices. 0 picks a random seed. (For a run that repeats byte
+	// for byte, add EmulatedTime.)
 	Seed uint64
 	// Realtime keeps the clock on wall time: Warp does nothing, so a
 	// 5-second sleep takes 5 seconds (nsemu shell; nsemu run --realtime).
 	Realtime bool
+	// EmulatedTime runs the world on purely emulated time (nsemu --seed):
+	// the clock starts at a fixed date and moves only by timers and a
+	// modelled latency per frame hop (HopDelay), one timer at a time while
+	// every goroutine of the world waits (see emulated.go). With a Seed,
+	// the same script then gives the same transcript, narration and
+	// capture on every run and every machine. Clock must be nil; Realtime
+	// is ignored.
+	EmulatedTime bool
 }
 
 // World is an emulated set of network namespaces.
@@ -140,21 +153,40 @@ type World struct {
 	// autohandle is the last qdisc handle the kernel picked (qdisc.go);
 	// under mu.
 	autohandle uint32
+
+	// seeded: Options.Seed was given, so every random choice comes from it.
+	seeded bool
+	// drv moves purely emulated time (emulated.go); nil otherwise.
+	drv *driver
+	// hop is each frame hop's modelled latency on purely emulated time
+	// (0: none), and hops the frames on their way, released if the world
+	// closes before they arrive.
+	hop  time.Duration
+	hops *vethsim.Hops
 }
 
 // New makes a world with the host's root namespace in it.
 func New(opts Options) *World {
 	c := opts.Clock
-	if c == nil {
+	switch {
+	case opts.EmulatedTime:
+		c = clock.NewDriven()
+	case c == nil:
 		c = clock.New()
 	}
 	seed := opts.Seed
+	seeded := seed != 0
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
 	w := &World{clock: c, bus: &trace.Bus{}, gso: !opts.NoGSO, ns: map[string]*Namespace{}, hidden: map[*Namespace]struct{}{}, nextIndex: 2,
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), autohandle: 0x80000000}
-	w.realtime.Store(opts.Realtime)
+	w.seeded = seeded
+	w.realtime.Store(opts.Realtime && !opts.EmulatedTime)
+	if opts.EmulatedTime {
+		w.hop, w.hops = HopDelay, &vethsim.Hops{}
+		w.startDriver()
+	}
 	h, err := w.newNamespace(HostName, true)
 	if err != nil {
 		panic(fmt.Sprintf("emu: making the host namespace: %v", err))
@@ -188,6 +220,42 @@ func (w *World) NewRand() *rand.Rand {
 	a, b := w.rng.Uint64(), w.rng.Uint64()
 	w.rngMu.Unlock()
 	return rand.New(rand.NewPCG(a, b))
+}
+
+// NewMAC returns a locally administered unicast MAC address drawn from
+// the world's seed: random from run to run unless Options.Seed is set, as
+// Linux picks a veth's or a bridge's.
+func (w *World) NewMAC() net.HardwareAddr {
+	w.rngMu.Lock()
+	v := w.rng.Uint64()
+	w.rngMu.Unlock()
+	m := make(net.HardwareAddr, 6)
+	for i := range m {
+		m[i] = byte(v >> (8 * i))
+	}
+	m[0] = (m[0] &^ 0x01) | 0x02
+	return m
+}
+
+// Uint64 draws a number from the world's seed, for a random choice that
+// is not worth a source of its own (NewRand): a DNS query's id.
+func (w *World) Uint64() uint64 {
+	w.rngMu.Lock()
+	defer w.rngMu.Unlock()
+	return w.rng.Uint64()
+}
+
+// SeededCPUs is the number of CPUs a seeded world's machine has.
+const SeededCPUs = 2
+
+// NumCPU is the number of CPUs of the emulated machine (a veth's queues):
+// the real machine's, or SeededCPUs when Options.Seed is set, so that a
+// seeded run prints the same on every machine.
+func (w *World) NumCPU() int {
+	if w.seeded {
+		return SeededCPUs
+	}
+	return runtime.NumCPU()
 }
 
 // SetRealtime turns real time on or off (see Options.Realtime); it
@@ -233,7 +301,10 @@ func (w *World) Close() {
 		w.warpStop = nil
 	}
 	w.warpMu.Unlock()
+	w.stopDriver()
 	w.clock.Close()
+	// The clock dropped the hop timers of frames still on their way.
+	w.hops.Release()
 }
 
 // Idle reports whether no frame is in flight and no timer function runs.
@@ -245,7 +316,14 @@ func (w *World) Idle() bool {
 // flight and timers: a command blocked writing its output into a pipe
 // whose reader has not caught up. Call the returned function when it is
 // done.
+//
+// On purely emulated time it holds nothing: the clock moves only when
+// every goroutine waits anyway, and a hold would keep it from ever moving
+// (a writer parked on a full pipe whose reader waits for the clock).
 func (w *World) Hold() (release func()) {
+	if w.drv != nil {
+		return func() {}
+	}
 	w.busy.Add(1)
 	var once sync.Once
 	return func() { once.Do(func() { w.busy.Add(-1) }) }
@@ -263,9 +341,10 @@ const (
 // (an ARP retry, a ping timeout, a sleep's end). A step that only waits then
 // costs no wall time. Call the returned function to stop; calls nest.
 //
-// In real time (Options.Realtime, SetRealtime) it does nothing.
+// In real time (Options.Realtime, SetRealtime) it does nothing, nor on
+// purely emulated time, whose clock always moves that way.
 func (w *World) Warp() (stop func()) {
-	if w.realtime.Load() {
+	if w.realtime.Load() || w.drv != nil {
 		return func() {}
 	}
 	w.warpMu.Lock()
@@ -319,7 +398,14 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
 	loLink := qdisc.NewEgress(loopback.New())
-	st, err := stack.New(stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink, Busy: &w.busy})
+	if w.hop > 0 {
+		loLink.SetHop(w.clock, w.hop, w.hops)
+	}
+	cfg := stack.Config{Name: name, Clock: w.clock, Bus: w.bus, Loopback: loLink, Busy: &w.busy}
+	if w.seeded {
+		cfg.Seed = [4]uint64{w.Uint64(), w.Uint64(), w.Uint64(), w.Uint64()}
+	}
+	st, err := stack.New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -420,10 +506,12 @@ const (
 	// KindEther is a physical-like Ethernet device ("eth0") whose wire
 	// leads out of the namespace's world: an uplink (AddEther).
 	KindEther
+	// KindVxlan is a VXLAN device (AddVxlan).
+	KindVxlan
 )
 
 func (k Kind) String() string {
-	return [...]string{"loopback", "veth", "bridge", "ether"}[k]
+	return [...]string{"loopback", "veth", "bridge", "ether", "vxlan"}[k]
 }
 
 // Device is a network device in a namespace. Its name, namespace, master
@@ -440,6 +528,9 @@ type Device struct {
 	peer *Device
 	// br is the bridge (KindBridge).
 	br *l2switch.Bridge
+	// vx is a VXLAN device's data path (KindVxlan); end is then its
+	// device end.
+	vx *vxlan.Device
 	// master is the bridge a veth end is enslaved to.
 	master *Device
 	up     bool
@@ -486,7 +577,7 @@ func (d *Device) PeerIndex() int {
 // MAC returns the device's hardware address.
 func (d *Device) MAC() net.HardwareAddr {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end.MAC()
 	case KindBridge:
 		return d.br.MAC()
@@ -497,7 +588,7 @@ func (d *Device) MAC() net.HardwareAddr {
 // MTU returns the device's MTU.
 func (d *Device) MTU() uint32 {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end.MTU()
 	case KindBridge:
 		return d.br.Self().MTU()
@@ -510,7 +601,7 @@ func (d *Device) MTU() uint32 {
 // when up.
 func (d *Device) Carrier() bool {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end.Peer().IsUp()
 	case KindBridge:
 		for _, p := range d.br.Ports() {
@@ -529,7 +620,7 @@ func (d *Device) OperState() string {
 	switch {
 	case !d.up:
 		return "DOWN"
-	case d.Kind == KindLoopback:
+	case d.Kind == KindLoopback, d.Kind == KindVxlan:
 		return "UNKNOWN"
 	case d.Kind == KindVeth && !d.Carrier():
 		return "LOWERLAYERDOWN"
@@ -544,6 +635,12 @@ func (d *Device) Counters() vethsim.Counters {
 	switch d.Kind {
 	case KindVeth, KindEther:
 		return d.end.Counters()
+	case KindVxlan:
+		c := d.end.Counters()
+		rx, tx := d.vx.Drops()
+		c.RxDropped += rx
+		c.TxDropped += tx
+		return c
 	case KindBridge:
 		return d.br.Self().Counters()
 	}
@@ -595,7 +692,7 @@ func (d *Device) isL3() bool { return d.master == nil }
 // link returns the link endpoint the device has in its stack.
 func (d *Device) link() stack.Link {
 	switch d.Kind {
-	case KindVeth, KindEther:
+	case KindVeth, KindEther, KindVxlan:
 		return d.end
 	case KindBridge:
 		return d.br.Self()

@@ -55,20 +55,50 @@ func combine(all, dev Conf) Conf {
 	}
 }
 
-// SetConf sets the "all" settings and each device's (by name; a NIC not
-// named has zero settings). The namespace calls it whenever a value or its
-// devices change.
-func (st *Stack) SetConf(all Conf, devs map[string]Conf) error {
+// SetAllConf sets the "all" settings. The namespace calls it whenever
+// one of them changes.
+func (st *Stack) SetAllConf(all Conf) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.closed {
 		return nil
 	}
 	st.confAll = all
-	st.confDevs = make(map[string]Conf, len(devs))
-	for k, v := range devs {
-		st.confDevs[k] = v
+	return st.confChangedLocked()
+}
+
+// SetDevConf sets device dev's settings (by name; a NIC never named has
+// zero settings); ok false forgets them (the device left or was renamed).
+// The namespace calls it for the one device whose settings changed, so a
+// namespace of many devices pays for one.
+func (st *Stack) SetDevConf(dev string, c Conf, ok bool) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return nil
 	}
+	if st.confDevs == nil {
+		st.confDevs = map[string]Conf{}
+	}
+	if old, had := st.confDevs[dev]; had == ok && old == c {
+		return nil // nothing the packet path reads changed
+	}
+	if ok {
+		st.confDevs[dev] = c
+	} else {
+		delete(st.confDevs, dev)
+	}
+	if st.nicByNameLocked(dev) == nil {
+		// Not a NIC (a bridge port, say): nothing reads it until it
+		// becomes one, and AddNIC publishes then.
+		return nil
+	}
+	return st.confChangedLocked()
+}
+
+// confChangedLocked applies changed settings: forwarding (route_localnet
+// needs gVisor's), the input checks (rp_filter) and the view.
+func (st *Stack) confChangedLocked() error {
 	if err := st.syncForwardingLocked(); err != nil {
 		return err
 	}

@@ -14,13 +14,13 @@ import (
 // setConf sets device dev's settings ("all" for all's).
 func setConf(t *testing.T, st *Stack, dev string, c Conf) {
 	t.Helper()
-	all, devs := Conf{}, map[string]Conf{}
+	var err error
 	if dev == "all" {
-		all = c
+		err = st.SetAllConf(c)
 	} else {
-		devs[dev] = c
+		err = st.SetDevConf(dev, c, true)
 	}
-	if err := st.SetConf(all, devs); err != nil {
+	if err != nil {
 		t.Fatalf("%s: SetConf(%s, %+v): %v", st.Name(), dev, c, err)
 	}
 }

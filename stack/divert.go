@@ -144,6 +144,12 @@ func (st *Stack) divert(pkt *gstack.PacketBuffer, in string, r Route) {
 		d.q, d.done, d.started = make(chan diverted, divertQueueLen), make(chan struct{}), true
 		go st.divertLoop(d.q, d.done)
 	}
+	// Told before the hand-off: once queued, the divert goroutine may
+	// send it (its neighbour's events, the frame) before this one runs on,
+	// and the route comes first.
+	if st.bus.Enabled() {
+		st.emitRoute(netAddr(h.DestinationAddress()), fmt.Sprintf("policy routing: table %d: %s", tableOf(r), describeRoute(r)), "")
+	}
 	select {
 	case d.q <- diverted{ip: b, in: in, via: r, gso: pkt.GSOOptions}:
 		addBusy(st.busy, 1)
@@ -154,9 +160,6 @@ func (st *Stack) divert(pkt *gstack.PacketBuffer, in string, r Route) {
 				Reason: "policy routing queue full: drops the packet"})
 		}
 		return
-	}
-	if st.bus.Enabled() {
-		st.emitRoute(netAddr(h.DestinationAddress()), fmt.Sprintf("policy routing: table %d: %s", tableOf(r), describeRoute(r)), "")
 	}
 }
 

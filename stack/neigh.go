@@ -71,11 +71,19 @@ func (st *Stack) Neighbors() []Neighbor {
 
 // AddNeighbor adds a permanent neighbour entry.
 func (st *Stack) AddNeighbor(dev string, a netip.Addr, mac tcpip.LinkAddress) error {
-	n, ok := st.LookupNIC(dev)
-	if !ok {
+	st.mu.Lock()
+	n := st.nicByNameLocked(dev)
+	if n == nil {
+		st.mu.Unlock()
 		return noDevice(dev)
 	}
-	if err := st.s.AddStaticNeighbor(n.ID, ipv4.ProtocolNumber, tcpAddr(a), mac); err != nil {
+	err := st.ensureNICLocked(n)
+	id := n.ID
+	st.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if err := st.s.AddStaticNeighbor(id, ipv4.ProtocolNumber, tcpAddr(a), mac); err != nil {
 		return fmt.Errorf("adding neighbour %s: %s", a, err)
 	}
 	return nil

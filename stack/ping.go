@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"sync"
 	"time"
 
@@ -215,12 +216,21 @@ func (p *Pinger) Send(seq uint16) error {
 		case *tcpip.ErrHostUnreachable, *tcpip.ErrNetworkUnreachable:
 			return ErrNetworkUnreachable
 		case *tcpip.ErrMessageTooLong:
-			return fmt.Errorf("ping: local error: message too long, mtu=%d", p.mtu())
+			return &LocalError{MTU: p.mtu()}
 		}
 		return fmt.Errorf("ping: sendmsg: %s", err)
 	}
 	p.noteQueued(seq)
 	return nil
+}
+
+// LocalError is a probe the namespace refused to send: larger than the
+// route's MTU with DF set (iputils reads it from the socket's error queue,
+// counts it as an error and goes on).
+type LocalError struct{ MTU uint32 }
+
+func (e *LocalError) Error() string {
+	return fmt.Sprintf("ping: local error: message too long, mtu=%d", e.MTU)
 }
 
 // Recv waits up to timeout (on the emulator clock) for the next answer to
@@ -235,35 +245,21 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 	expired := make(chan struct{})
 	t := clock.AfterFunc(timeout, func() { close(expired) })
 	defer t.Stop()
+	spinUntil := time.Now().Add(recvSpin)
 	for {
-		if rep, ok := p.takeFailed(); ok {
+		rep, ok, err := p.poll()
+		switch {
+		case err != nil:
+			return PingReply{}, err
+		case ok:
 			return rep, nil
-		}
-		var buf bytes.Buffer
-		_, err := p.ep.Read(&buf, tcpip.ReadOptions{})
-		if err == nil {
-			if rep, ok := p.match(buf.Bytes()); ok {
-				p.mu.Lock()
-				sent, known := p.sentAt[rep.Seq]
-				if known && rep.Error == "" {
-					rep.Dup = p.answered[rep.Seq]
-					p.answered[rep.Seq] = true
-				}
-				p.mu.Unlock()
-				if !known {
-					continue // an answer to no probe of ours
-				}
-				rep.RTT = clock.NowMonotonic().Sub(sent)
-				return rep, nil
-			}
+		case time.Now().Before(spinUntil):
+			// Yield rather than park: the goroutines carrying the
+			// probe and its answer (a bridge's, a veth's) run on this
+			// thread meanwhile, and the answer is read without a
+			// wake-up.
+			runtime.Gosched()
 			continue
-		}
-		if _, wb := err.(*tcpip.ErrWouldBlock); !wb {
-			switch err.(type) {
-			case *tcpip.ErrHostUnreachable:
-				return PingReply{From: p.src, Error: "Destination Host Unreachable"}, nil
-			}
-			return PingReply{}, fmt.Errorf("ping: recvmsg: %s", err)
 		}
 		select {
 		case <-ch:
@@ -274,6 +270,57 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 			return PingReply{}, ctx.Err()
 		}
 	}
+}
+
+// recvSpin is how long Recv polls, yielding, before it parks: a round
+// trip inside the emulator takes tens of microseconds, and parking costs
+// two thread wake-ups of about as much.
+const recvSpin = 50 * time.Microsecond
+
+// poll takes the next answer waiting, if any: ok false with no error when
+// there is none yet.
+func (p *Pinger) poll() (PingReply, bool, error) {
+	for {
+		if rep, ok := p.takeFailed(); ok {
+			return rep, true, nil
+		}
+		var buf bytes.Buffer
+		_, err := p.ep.Read(&buf, tcpip.ReadOptions{})
+		if err == nil {
+			if rep, ok := p.accept(buf.Bytes()); ok {
+				return rep, true, nil
+			}
+			continue
+		}
+		if _, wb := err.(*tcpip.ErrWouldBlock); wb {
+			return PingReply{}, false, nil
+		}
+		switch err.(type) {
+		case *tcpip.ErrHostUnreachable:
+			return PingReply{From: p.src, Error: "Destination Host Unreachable"}, true, nil
+		}
+		return PingReply{}, false, fmt.Errorf("ping: recvmsg: %s", err)
+	}
+}
+
+// accept reads a packet as an answer to one of p's probes.
+func (p *Pinger) accept(b []byte) (PingReply, bool) {
+	rep, ok := p.match(b)
+	if !ok {
+		return rep, false
+	}
+	p.mu.Lock()
+	sent, known := p.sentAt[rep.Seq]
+	if known && rep.Error == "" {
+		rep.Dup = p.answered[rep.Seq]
+		p.answered[rep.Seq] = true
+	}
+	p.mu.Unlock()
+	if !known {
+		return rep, false // an answer to no probe of ours
+	}
+	rep.RTT = p.st.clock.NowMonotonic().Sub(sent)
+	return rep, true
 }
 
 // writeLarge sends a probe larger than the route's MTU through an ICMP

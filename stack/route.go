@@ -28,6 +28,9 @@ type Route struct {
 	// Type is the route's type: "" for a unicast route, or "blackhole",
 	// "unreachable", "prohibit" or "throw" (no device, no gateway).
 	Type string
+	// OnLink: the gateway is on the device's link whatever its addresses
+	// say (`onlink`, as flannel's routes to other hosts' subnets are).
+	OnLink bool
 }
 
 // The routing tables every namespace has (rt_tables' names).
@@ -53,7 +56,7 @@ func (r Route) IsDefault() bool { return r.Dst.Bits() == 0 }
 
 // connectedLocked returns the connected routes: one per network of the
 // addresses of an up device (a secondary address in the same network adds
-// none, as on Linux), devices by index so that ties break the same way
+// none, nor does a /32, as on Linux), devices by index so that ties break the same way
 // every time.
 func (st *Stack) connectedLocked() []Route {
 	nics := make([]*NIC, 0, len(st.nics))
@@ -67,6 +70,12 @@ func (st *Stack) connectedLocked() []Route {
 	for _, n := range nics {
 	addrs:
 		for _, a := range n.Addrs {
+			if a.Bits() == 32 {
+				// A /32 is its own network: Linux adds no prefix route
+				// for it (fib_add_ifaddr), only the local one
+				// (flannel's 10.244.1.0/32 on flannel.1).
+				continue
+			}
 			r := Route{Dst: a.Masked(), Dev: n.Name, Src: a.Addr(), Kernel: true}
 			for _, o := range out {
 				if o.Dst == r.Dst && o.Dev == r.Dev {
@@ -222,6 +231,10 @@ func (st *Stack) checkRouteLocked(r *Route) error {
 		}
 	}
 	switch {
+	case r.OnLink && r.Gateway.IsValid():
+		if r.Dev == "" {
+			return ErrOnLinkNoDev
+		}
 	case r.Gateway.IsValid():
 		dev, ok := st.gatewayDevLocked(r.Gateway, r.Dev, tableOf(*r))
 		if !ok {

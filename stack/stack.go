@@ -44,6 +44,7 @@ var (
 	ErrNoSuchDevice       = errors.New("Cannot find device")
 	ErrAddrNotAvailable   = errors.New("Cannot assign requested address")
 	ErrInvalidGateway     = errors.New("Nexthop has invalid gateway")
+	ErrOnLinkNoDev        = errors.New("Nexthop device required for onlink")
 )
 
 // DeviceError names the device an error is about.
@@ -78,6 +79,9 @@ type Config struct {
 	// routing), as the veth ends count frames in flight, so that the
 	// world's clock does not jump past them; may be nil.
 	Busy *atomic.Int64
+	// Seed, when not all zero, seeds every random number the stack draws
+	// (see seededSource); otherwise they are random.
+	Seed [4]uint64
 }
 
 // Link is what a device needs to become a NIC: a gVisor link endpoint.
@@ -100,6 +104,8 @@ type NIC struct {
 	Addrs []netip.Prefix
 	// Loopback is true for lo.
 	Loopback bool
+	// pending: gVisor has no NIC for it yet (ensureNICLocked).
+	pending bool
 }
 
 // Stack is one namespace's network stack.
@@ -113,6 +119,9 @@ type Stack struct {
 
 	mu   sync.Mutex
 	nics map[tcpip.NICID]*NIC
+	// byName indexes nics by name: the host of a big world has a device
+	// per bridge port, and every command names one.
+	byName map[string]*NIC
 	// nicNames maps NIC IDs to names for nicName (written under mu).
 	nicNames   sync.Map
 	routes     []Route         // static routes; connected ones are derived
@@ -171,8 +180,8 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Clock == nil {
 		return nil, errors.New("stack: a clock is required")
 	}
-	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, rules: defaultRules()}
-	st.s = gstack.New(gstack.Options{
+	st := &Stack{name: cfg.Name, clock: cfg.Clock, bus: cfg.Bus, busy: cfg.Busy, nics: map[tcpip.NICID]*NIC{}, byName: map[string]*NIC{}, rules: defaultRules()}
+	opts := gstack.Options{
 		NetworkProtocols:   []gstack.NetworkProtocolFactory{ipv4Protocol, ipv6.NewProtocol, arp.NewProtocol},
 		TransportProtocols: []gstack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
 		Clock:              cfg.Clock,
@@ -180,7 +189,12 @@ func New(cfg Config) (*Stack, error) {
 		NUDDisp:            &nudDispatcher{st: st},
 		RawFactory:         raw.EndpointFactory{},
 		RandSource:         runtimeRandSource{},
-	})
+	}
+	if cfg.Seed != [4]uint64{} {
+		src := newSeededSource(cfg.Seed)
+		opts.RandSource, opts.SecureRNG = src, secureReader{src}
+	}
+	st.s = gstack.New(opts)
 	tuneTCP(st.s)
 	// Linux's ephemeral ports (net.ipv4.ip_local_port_range).
 	_ = st.s.SetPortRange(32768, 60999)
@@ -295,14 +309,7 @@ func netAddr(a tcpip.Address) netip.Addr {
 	return ad
 }
 
-func (st *Stack) nicByNameLocked(name string) *NIC {
-	for _, n := range st.nics {
-		if n.Name == name {
-			return n
-		}
-	}
-	return nil
-}
+func (st *Stack) nicByNameLocked(name string) *NIC { return st.byName[name] }
 
 // AddNIC adds a device to the stack, down and without addresses.
 func (st *Stack) AddNIC(name string, link Link) error {
@@ -317,19 +324,39 @@ func (st *Stack) addNIC(name string, link Link, lo bool) error {
 		return &DeviceError{Dev: name, Err: ErrExists}
 	}
 	id := st.s.NextNICID()
-	var ep gstack.LinkEndpoint = link
-	if !lo {
-		ep = newNICLink(st, id, link)
+	n := &NIC{ID: id, Name: name, Link: link, Loopback: lo, pending: !lo}
+	if lo {
+		if err := st.s.CreateNICWithOptions(id, link, gstack.NICOptions{Name: name, Disabled: true}); err != nil {
+			return fmt.Errorf("creating NIC %q: %s", name, err)
+		}
 	}
-	if err := st.s.CreateNICWithOptions(id, ep, gstack.NICOptions{Name: name, Disabled: true}); err != nil {
-		return fmt.Errorf("creating NIC %q: %s", name, err)
-	}
-	st.nics[id] = &NIC{ID: id, Name: name, Link: link, Loopback: lo}
+	st.nics[id], st.byName[name] = n, n
 	st.nicNames.Store(id, name)
 	if fa, ok := link.(forwardingAware); ok {
 		fa.SetSegmentOnReceive(st.forwarding)
 	}
 	st.publishLocked()
+	return nil
+}
+
+// ensureNICLocked gives gVisor the NIC n stands for. A device is a NIC of
+// the stack from AddNIC on, but gVisor's NIC (its IPv4, IPv6 and ARP
+// endpoints, neighbour caches, statistics: the larger part of a device's
+// cost) is made only when the device is first brought up, addressed or
+// given a neighbour, MTU or MAC: a veth end made in the host only to be
+// enslaved to a bridge by the next command never needs one. Until then
+// the device is down, without addresses or routes, and its link endpoint
+// is not attached (frames reaching it are dropped, as by a down device).
+// st.mu must be held.
+func (st *Stack) ensureNICLocked(n *NIC) error {
+	if !n.pending {
+		return nil
+	}
+	ep := newNICLink(st, n.ID, n.Link)
+	if err := st.s.CreateNICWithOptions(n.ID, ep, gstack.NICOptions{Name: n.Name, Disabled: true}); err != nil {
+		return fmt.Errorf("creating NIC %q: %s", n.Name, err)
+	}
+	n.pending = false
 	return nil
 }
 
@@ -344,10 +371,18 @@ func (st *Stack) RemoveNIC(name string) error {
 		return noDevice(name)
 	}
 	n.Link.SetOnCloseAction(nil)
+	if n.pending {
+		delete(st.nics, n.ID)
+		delete(st.byName, n.Name)
+		st.nicNames.Delete(n.ID)
+		st.publishLocked()
+		return nil
+	}
 	if err := st.s.RemoveNIC(n.ID); err != nil {
 		return fmt.Errorf("removing NIC %q: %s", name, err)
 	}
 	delete(st.nics, n.ID)
+	delete(st.byName, n.Name)
 	st.nicNames.Delete(n.ID)
 	st.releaseHeld(name)
 	st.dropRoutesLocked(name)
@@ -370,10 +405,14 @@ func (st *Stack) RenameNIC(old, name string) error {
 	if st.nicByNameLocked(name) != nil {
 		return &DeviceError{Dev: name, Err: ErrExists}
 	}
-	if err := st.s.SetNICName(n.ID, name); err != nil {
+	if n.pending {
+		// Named at creation.
+	} else if err := st.s.SetNICName(n.ID, name); err != nil {
 		return fmt.Errorf("renaming %q: %s", old, err)
 	}
+	delete(st.byName, n.Name)
 	n.Name = name
+	st.byName[name] = n
 	st.nicNames.Store(n.ID, name)
 	for i := range st.routes {
 		if st.routes[i].Dev == old {
@@ -422,6 +461,12 @@ func (st *Stack) SetUp(name string, up bool) error {
 	if n == nil {
 		return noDevice(name)
 	}
+	if !up && n.pending {
+		return nil // down already
+	}
+	if err := st.ensureNICLocked(n); err != nil {
+		return err
+	}
 	var err tcpip.Error
 	if up {
 		err = st.s.EnableNIC(n.ID)
@@ -449,6 +494,9 @@ func (st *Stack) SetMTU(name string, mtu uint32) error {
 	if n == nil {
 		return noDevice(name)
 	}
+	if err := st.ensureNICLocked(n); err != nil {
+		return err
+	}
 	if err := st.s.SetNICMTU(n.ID, mtu); err != nil {
 		return fmt.Errorf("setting MTU of %q: %s", name, err)
 	}
@@ -463,6 +511,9 @@ func (st *Stack) SetMAC(name string, mac tcpip.LinkAddress) error {
 	n := st.nicByNameLocked(name)
 	if n == nil {
 		return noDevice(name)
+	}
+	if err := st.ensureNICLocked(n); err != nil {
+		return err
 	}
 	if err := st.s.SetNICAddress(n.ID, mac); err != nil {
 		return fmt.Errorf("setting address of %q: %s", name, err)
@@ -480,12 +531,13 @@ func (st *Stack) AddAddress(name string, p netip.Prefix) error {
 	if n == nil {
 		return noDevice(name)
 	}
-	for _, nn := range st.nics {
-		for _, a := range nn.Addrs {
-			if a.Addr() == p.Addr() && nn == n {
-				return ErrExists
-			}
+	for _, a := range n.Addrs {
+		if a.Addr() == p.Addr() {
+			return ErrExists
 		}
+	}
+	if err := st.ensureNICLocked(n); err != nil {
+		return err
 	}
 	if err := st.s.AddProtocolAddress(n.ID, protoAddr(p), gstack.AddressProperties{}); err != nil {
 		if _, ok := err.(*tcpip.ErrDuplicateAddress); ok {

@@ -523,8 +523,10 @@ func TestNICLifecycle(t *testing.T) {
 	if err := st.AddNIC("eth1", e1); err != nil {
 		t.Fatal(err)
 	}
-	if !e0.IsAttached() || !e1.IsAttached() {
-		t.Fatalf("AddNIC did not attach the links")
+	// gVisor's NIC, and with it the link's attachment, waits until the
+	// device is first brought up or addressed (ensureNICLocked).
+	if e0.IsAttached() || e1.IsAttached() {
+		t.Fatalf("AddNIC attached the links of devices still down")
 	}
 	want = []string{"lo up=false lo=true [127.0.0.1/8]", "eth0 up=false lo=false []", "eth1 up=false lo=false []"}
 	if got := names(); !slices.Equal(got, want) {
@@ -535,6 +537,9 @@ func TestNICLifecycle(t *testing.T) {
 	}
 	if err := st.AddAddress("eth1", pfx("10.0.1.1/24")); err != nil {
 		t.Fatal(err)
+	}
+	if e0.IsAttached() || !e1.IsAttached() {
+		t.Fatalf("eth0 attached %v (want false: down), eth1 %v (want true: up)", e0.IsAttached(), e1.IsAttached())
 	}
 	l.route(st, Route{Dst: pfx("192.0.2.0/24"), Gateway: ip("10.0.1.254")})
 	l.route(st, Route{Dst: pfx("198.51.100.0/24"), Dev: "eth1"})

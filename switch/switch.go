@@ -86,6 +86,12 @@ type Config struct {
 	Clock tcpip.Clock
 	// QueueLen of the input queue; DefaultQueueLen when 0.
 	QueueLen int
+	// HopDelay and Hops model the latency of the bridge's link to its own
+	// interface (see vethsim.Config.HopDelay); SelfMAC is the MAC of the
+	// link's bridge side, which no frame shows (random when nil).
+	HopDelay time.Duration
+	Hops     *vethsim.Hops
+	SelfMAC  net.HardwareAddr
 	// Busy counts frames in flight world-wide (see vethsim.Config.Busy);
 	// may be nil.
 	Busy *atomic.Int64
@@ -230,10 +236,12 @@ func New(cfg Config) (*Bridge, error) {
 	pair, err := vethsim.NewPair(vethsim.Config{
 		Names:    [2]string{cfg.Name, cfg.Name},
 		Indexes:  [2]int{cfg.Index, 0},
-		MACs:     [2]net.HardwareAddr{cfg.MAC, vethsim.RandomMAC()},
+		MACs:     [2]net.HardwareAddr{cfg.MAC, cfg.SelfMAC},
 		Bus:      cfg.Bus,
 		Clock:    cfg.Clock,
 		Busy:     cfg.Busy,
+		HopDelay: cfg.HopDelay,
+		Hops:     cfg.Hops,
 		Internal: true,
 	})
 	if err != nil {
@@ -783,7 +791,9 @@ func (b *Bridge) handle(it *item, now tcpip.MonotonicTime, ageing time.Duration)
 		if b.bus.Enabled() {
 			b.emit(trace.Event{Kind: trace.Forwarded, MAC: it.dst.String(), Port: b.portName(v.out)})
 		}
-		_ = v.out.Transmit(pkt)
+		// On the bridge's goroutine, inside no stack: the port's peer may
+		// take the frame here.
+		_ = v.out.TransmitOwned(pkt)
 	default:
 		b.flood(pkt, it.dst)
 	}
@@ -809,10 +819,12 @@ func (b *Bridge) flood(pkt *stack.PacketBuffer, dst macKey) {
 	if len(outs) == 0 {
 		pkt.DecRef()
 	} else {
+		// Delivered here where the ports' peers are idle: a broadcast to
+		// thousands of namespaces costs no wake-up of each one's loop.
 		for _, p := range outs[:len(outs)-1] {
-			_ = p.Transmit(copyPacket(pkt))
+			_ = p.TransmitOwned(copyPacket(pkt))
 		}
-		_ = outs[len(outs)-1].Transmit(pkt)
+		_ = outs[len(outs)-1].TransmitOwned(pkt)
 	}
 	clear(outs)
 	b.outs = outs[:0]

@@ -128,6 +128,12 @@ type Config struct {
 	// emulator fast-forwards its clock only when nothing is in flight. May
 	// be nil.
 	Busy *atomic.Int64
+	// HopDelay, when not 0, is each frame's time on the wire: it arrives
+	// at the peer that long after it was sent, on Clock (required then).
+	// Purely emulated time models latency this way (emu.HopDelay).
+	HopDelay time.Duration
+	// Hops holds the frames on their way when HopDelay is set.
+	Hops *Hops
 	// Internal pairs (a bridge's link to its own L3 interface) skip the name
 	// checks: the second end is never shown as a device. The two ends may
 	// share a name (they may live in different namespaces); the world
@@ -169,6 +175,9 @@ func NewPair(cfg Config) (*Pair, error) {
 		e.bus = cfg.Bus
 		e.clock = cfg.Clock
 		e.busy = cfg.Busy
+		if cfg.Clock != nil && cfg.HopDelay > 0 && cfg.Hops != nil {
+			e.hop, e.hops = cfg.HopDelay, cfg.Hops
+		}
 		ns := ""
 		e.ns.Store(&ns)
 	}
@@ -189,13 +198,17 @@ type End struct {
 	bus    *trace.Bus
 	clock  tcpip.Clock
 	busy   *atomic.Int64
+	// hop and hops: Config.HopDelay and Config.Hops.
+	hop  time.Duration
+	hops *Hops
 
 	name atomic.Pointer[string]
 	ns   atomic.Pointer[string]
 	mac  atomic.Value // tcpip.LinkAddress
 	mtu  atomic.Uint32
 	up   atomic.Bool
-	gso  atomic.Bool
+	// off holds the ethtool features (Offloads' bits, offload.go).
+	off atomic.Uint32
 	// segRx cuts large segments before delivery (the stack forwards).
 	segRx atomic.Bool
 	// rxVerify turns RX checksum offload off while the receive loop
@@ -216,6 +229,14 @@ type End struct {
 	rxq        atomic.Pointer[Queue[*stack.PacketBuffer]]
 	rxDone     chan struct{}
 	rxWG       sync.WaitGroup
+	// rx is the receive queue with its dispatcher, for TransmitOwned's
+	// inline delivery (set with rxq).
+	rx atomic.Pointer[rxPath]
+	// rxMu is held by whoever delivers frames into the dispatcher: the
+	// receive loop for each batch, or a bridge delivering inline
+	// (deliverInline, which only tries it). It keeps frames in order.
+	// Nothing waits for it but the receive loop.
+	rxMu sync.Mutex
 	// Port mode.
 	receiver atomic.Pointer[receiverBox]
 	onClose  func()
@@ -225,6 +246,13 @@ type End struct {
 }
 
 type receiverBox struct{ r Receiver }
+
+// rxPath is an attached end's receive queue and the dispatcher its loop
+// delivers to.
+type rxPath struct {
+	q *Queue[*stack.PacketBuffer]
+	d stack.NetworkDispatcher
+}
 
 type qdiscBox struct{ q Qdisc }
 
@@ -284,11 +312,6 @@ func (e *End) SetUp(up bool) { e.up.Store(up) }
 // Carrier reports whether frames can flow: both ends are up.
 func (e *End) Carrier() bool { return e.up.Load() && e.peer.up.Load() }
 
-// SetGSO lets the end accept large TCP segments from its stack (up to 64 KB)
-// and carry them whole when no observer needs real frames. It must be set
-// before the end is attached to a stack.
-func (e *End) SetGSO(on bool) { e.gso.Store(on) }
-
 // SetSegmentOnReceive makes the end cut large segments into MTU-sized
 // frames before its stack sees them. A namespace that forwards sets it, as
 // Linux re-segments GRO packets it routes.
@@ -336,6 +359,64 @@ func (e *End) Transmit(pkt *stack.PacketBuffer) error {
 	}
 	e.xmit(pkt)
 	return nil
+}
+
+// TransmitOwned is Transmit for a caller on a goroutine nsemu owns that is
+// inside no stack: a bridge's. When the peer is attached to a stack and
+// its receive loop has nothing to deliver, the frame is delivered on the
+// caller's goroutine, sparing the hand-off to that loop and its wake-up
+// (most of a hop's latency), unless the frame is observed. A stack answers inside delivery (ARP, echo,
+// TCP's ACKs), so the caller must hold no lock a stack's sending path may
+// want: the answer reaches the caller's own queue, never the caller.
+func (e *End) TransmitOwned(pkt *stack.PacketBuffer) error {
+	if !e.Carrier() {
+		e.dropNoCarrier(pkt)
+		return ErrDown
+	}
+	if qb := e.qdisc.Load(); qb != nil {
+		qb.q.Enqueue(pkt)
+		return nil
+	}
+	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
+		e.xmit(pkt)
+		return nil
+	}
+	e.emitQueued(pkt)
+	n := uint64(pkt.Size())
+	e.c.txPackets.Add(1)
+	e.c.txBytes.Add(n)
+	if !e.peer.deliverInline(pkt, n) {
+		e.peer.arrive(pkt, n)
+	}
+	return nil
+}
+
+// deliverInline delivers a frame of n bytes that came off the wire at e on
+// the caller's goroutine, and reports whether it did: only when e is
+// attached to a stack and its receive loop is idle with an empty queue (an
+// earlier frame still queued must go first). It releases pkt when it
+// delivers it.
+func (e *End) deliverInline(pkt *stack.PacketBuffer, n uint64) bool {
+	if e.receiver.Load() != nil || e.bus.Enabled() {
+		// Observed frames keep to the receive loops: a sink may block
+		// on their events (step-through, a web page catching up), and
+		// one frame so held must not hold the bridge, and every frame
+		// behind it, too.
+		return false
+	}
+	p := e.rx.Load()
+	if p == nil || !e.rxMu.TryLock() {
+		return false
+	}
+	defer e.rxMu.Unlock()
+	if e.rxq.Load() != p.q || p.q.Len() != 0 {
+		return false
+	}
+	e.c.rxPackets.Add(1)
+	e.c.rxBytes.Add(n)
+	e.rxOne(p.d, pkt)
+	pkt.DecRef()
+	return true
 }
 
 // Xmit sends a frame to the peer now, past the end's qdisc: it is how a
@@ -387,7 +468,7 @@ func (e *End) dropNoCarrier(pkt *stack.PacketBuffer) {
 
 // xmit sends pkt on, cut into real frames when an observer wants them.
 func (e *End) xmit(pkt *stack.PacketBuffer) {
-	if e.bus.WantsFrames() && pkt.GSOOptions.Type != stack.GSONone {
+	if e.mustCut(pkt) {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.transmitOne(seg)
 		}
@@ -402,7 +483,18 @@ func (e *End) transmitOne(pkt *stack.PacketBuffer) {
 	n := uint64(pkt.Size())
 	e.c.txPackets.Add(1)
 	e.c.txBytes.Add(n)
+	if e.hop > 0 {
+		e.sendDelayed(pkt, n)
+		return
+	}
 	e.peer.arrive(pkt, n)
+}
+
+// sendDelayed lets pkt arrive at the peer after the hop delay. Frames sent
+// at one moment arrive in the order they were sent: the clock fires timers
+// of one deadline in the order they were armed.
+func (e *End) sendDelayed(pkt *stack.PacketBuffer, n uint64) {
+	e.hops.After(e.clock, e.hop, pkt, func(pkt *stack.PacketBuffer) { e.peer.arrive(pkt, n) })
 }
 
 // arrive queues a frame of n bytes that came off the wire at e.
@@ -461,8 +553,14 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 		view = pkt.ToView()
 		ev.Frame = view.AsSlice()
 	}
+	arrived := ev.Time
 	if !e.peer.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameSent, e.peer.Namespace(), e.peer.Name()
+		if e.peer.hop > 0 {
+			// It left a hop delay before it arrived (it is observed at
+			// once: the clock does not move while a frame is queued).
+			ev.Time = arrived.Add(-e.peer.hop)
+		}
 		ev.Bridged = e.peer.receiver.Load() != nil
 		if e.hidden {
 			// The bridge's own interface sent it: the bridge's decision
@@ -474,6 +572,7 @@ func (e *End) ObserveNote(pkt *stack.PacketBuffer, note string) (seq uint64) {
 	}
 	if !e.hidden {
 		ev.Kind, ev.NS, ev.Dev = trace.FrameReceived, e.Namespace(), e.Name()
+		ev.Time = arrived
 		ev.Bridged = e.receiver.Load() != nil
 		ev.Reason = note
 		ev.Cause = seq
@@ -526,6 +625,7 @@ func (e *End) Attach(d stack.NetworkDispatcher) {
 	}
 	q := NewQueue[*stack.PacketBuffer](e.qlen)
 	done := make(chan struct{})
+	e.rx.Store(&rxPath{q: q, d: d})
 	e.rxq.Store(q)
 	e.rxDone = done
 	e.rxWG.Add(1)
@@ -540,6 +640,9 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 	for {
 		select {
 		case <-q.Ready():
+			// Taken and delivered under rxMu: no inline delivery comes
+			// between a batch taken and its delivery.
+			e.rxMu.Lock()
 			batch = q.Take(batch[:0])
 			stopped := false
 			for _, pkt := range batch {
@@ -554,6 +657,7 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 				}
 				pkt.DecRef()
 			}
+			e.rxMu.Unlock()
 			AddBusy(e.busy, -int64(len(batch)))
 			clear(batch)
 			if stopped {
@@ -570,7 +674,7 @@ func (e *End) rxLoop(d stack.NetworkDispatcher, q *Queue[*stack.PacketBuffer], d
 // rxOne delivers one frame to the stack; the caller keeps its reference.
 func (e *End) rxOne(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
 	e.Observe(pkt)
-	if NeedsSegment(pkt) && e.segRx.Load() {
+	if NeedsSegment(pkt) && (e.segRx.Load() || e.rxCsumOff()) {
 		for _, seg := range segment(pkt, e.MTU()) {
 			e.deliver(d, seg)
 			seg.DecRef()
@@ -669,7 +773,7 @@ func (e *End) SetLinkAddress(a tcpip.LinkAddress) { e.mac.Store(a) }
 // goroutine (the only one that delivers the end's frames), and nothing else
 // reads that capability.
 func (e *End) Capabilities() stack.LinkEndpointCapabilities {
-	if e.rxVerify.Load() {
+	if e.rxVerify.Load() || e.rxCsumOff() {
 		return stack.CapabilityResolutionRequired
 	}
 	return stack.CapabilityResolutionRequired | stack.CapabilityRXChecksumOffload
@@ -677,7 +781,7 @@ func (e *End) Capabilities() stack.LinkEndpointCapabilities {
 
 // GSOMaxSize implements stack.GSOEndpoint.
 func (e *End) GSOMaxSize() uint32 {
-	if e.gso.Load() {
+	if e.stackGSO() {
 		return gsoMaxSize
 	}
 	return 0
@@ -685,7 +789,7 @@ func (e *End) GSOMaxSize() uint32 {
 
 // SupportedGSO implements stack.GSOEndpoint.
 func (e *End) SupportedGSO() stack.SupportedGSO {
-	if e.gso.Load() {
+	if e.stackGSO() {
 		return stack.HostGSOSupported
 	}
 	return stack.GSONotSupported
@@ -704,6 +808,22 @@ func (e *End) WaitDetached() { e.rxWG.Wait() }
 
 // ARPHardwareType implements stack.LinkEndpoint.
 func (e *End) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareEther }
+
+// wireCopy is the copy of a frame that crosses the wire: the sender's
+// buffers stay the sender's (TCP keeps them to retransmit; the receiver
+// may rewrite headers in place). A frame that fits a pooled chunk is
+// copied into one, the headers and the data together: with real frames
+// (GSO off) it is one pool allocation per frame instead of one per part,
+// and no reference counting of the sender's chunks. Larger segments are
+// copied chunk by chunk.
+func wireCopy(pkt *stack.PacketBuffer) buffer.Buffer {
+	if pkt.Size() <= buffer.MaxChunkSize {
+		return buffer.MakeWithView(pkt.ToView())
+	}
+	payload := pkt.ToBuffer()
+	defer payload.Release()
+	return payload.DeepClone()
+}
 
 // AddHeader implements stack.LinkEndpoint.
 func (e *End) AddHeader(pkt *stack.PacketBuffer) {
@@ -753,9 +873,7 @@ func (e *End) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 			e.c.txDropped.Add(1)
 			continue
 		}
-		payload := pkt.ToBuffer()
-		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload.DeepClone()})
-		payload.Release()
+		wire := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: wireCopy(pkt)})
 		wire.GSOOptions = pkt.GSOOptions
 		wire.NetworkProtocolNumber = pkt.NetworkProtocolNumber
 		_ = e.Transmit(wire)

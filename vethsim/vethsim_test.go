@@ -1320,3 +1320,42 @@ func BenchmarkTransmit(b *testing.B) {
 type receiverFunc func(*End, *gstack.PacketBuffer)
 
 func (f receiverFunc) Receive(e *End, pkt *gstack.PacketBuffer) { f(e, pkt) }
+
+// TestTransmitOwnedInline: a bridge's TransmitOwned delivers on its own
+// goroutine while the peer's receive loop is idle (the frame is there when
+// it returns), and keeps to the queue behind a frame the loop is still
+// delivering (order kept).
+func TestTransmitOwnedInline(t *testing.T) {
+	a, b := newTestPair(t, Config{})
+	a.SetUp(true)
+	b.SetUp(true)
+	d := &fakeDispatcher{}
+	b.Attach(d)
+	defer b.Attach(nil)
+	frame := func(i byte) *gstack.PacketBuffer {
+		return newPkt(ethFrame(b.LinkAddress(), a.LinkAddress(), header.IPv4ProtocolNumber, []byte{i, 0, 0, 0}))
+	}
+	if err := a.TransmitOwned(frame(1)); err != nil {
+		t.Fatalf("TransmitOwned: %v", err)
+	}
+	if got := d.get(); len(got) != 1 || got[0].data[0] != 1 {
+		t.Fatalf("after TransmitOwned returned, delivered %v, want frame 1 (inline)", got)
+	}
+
+	// The loop stuck delivering frame 2: frame 3 queues behind it.
+	d.mu.Lock()
+	d.entered, d.gate = make(chan struct{}, 4), make(chan struct{})
+	d.mu.Unlock()
+	if err := a.Transmit(frame(2)); err != nil {
+		t.Fatal(err)
+	}
+	<-d.entered
+	if err := a.TransmitOwned(frame(3)); err != nil {
+		t.Fatal(err)
+	}
+	close(d.gate)
+	emutest.WaitFor(t, "frames 2 and 3 delivered", func() bool { return len(d.get()) == 3 })
+	if got := d.get(); got[1].data[0] != 2 || got[2].data[0] != 3 {
+		t.Errorf("delivered %d then %d, want 2 then 3", got[1].data[0], got[2].data[0])
+	}
+}

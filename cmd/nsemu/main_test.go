@@ -50,7 +50,7 @@ func TestCLI(t *testing.T) {
 		{name: "shell --init", args: []string{"shell", "--init", "/nonexistent.sh"}, stdin: "echo still\n", wantOut: "still\n", wantErr: "--init"},
 		{name: "help builtin", args: []string{"help", "ping"}, wantOut: "ping [-c COUNT]"},
 		{name: "help unknown", args: []string{"help", "frob"}, code: 2, wantErr: `no help for "frob": not a built-in command`},
-		{name: "help not emulated", args: []string{"help", "ethtool"}, code: 2, wantErr: "ethtool: not emulated by nsemu"},
+		{name: "help not emulated", args: []string{"help", "iw"}, code: 2, wantErr: "iw: not emulated by nsemu"},
 		{name: "help lists the built-ins", args: []string{"help"}, wantOut: "iproute2:\n  bridge"},
 		{name: "version", args: []string{"version"}, wantOut: "nsemu "},
 		{name: "unknown command", args: []string{"frob"}, code: 2, wantErr: `unknown command "frob"`},

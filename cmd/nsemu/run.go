@@ -23,6 +23,7 @@ type runOptions struct {
 	pcap, explain, web          string
 	only, hostDirs              []string
 	up                          *uplinkFlags
+	seed                        *seedFlag
 	path                        string
 	args                        []string
 }
@@ -43,6 +44,7 @@ func parseRun(args []string, stdout, stderr io.Writer) (o runOptions, code int, 
 	fs.BoolVar(&o.keep, "keep", false, "keep the world running after the script (serving what it set up) until Ctrl-C or SIGTERM")
 	fs.BoolVar(&o.realtime, "realtime", false, "run on wall-clock time: waits take as long as they say (by default idle waits cost no time)")
 	o.up = addUplinkFlags(fs)
+	o.seed = addSeedFlag(fs)
 	webAddr := webFlag(fs, "; the script waits, paused before its first command, for the page's buttons")
 	fs.SetInterspersed(false)
 	fs.Usage = func() {
@@ -73,6 +75,10 @@ func parseRun(args []string, stdout, stderr io.Writer) (o runOptions, code int, 
 		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
 		return o, 2, true
 	}
+	if err := o.seed.check(o.realtime, o.up); err != nil {
+		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
+		return o, 2, true
+	}
 	return o, 0, false
 }
 
@@ -89,7 +95,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	defer f.Close()
 	ctx, stop := interruptible()
 	defer stop()
-	w := emu.New(emu.Options{Realtime: o.realtime})
+	w := emu.New(o.seed.options(emu.Options{Realtime: o.realtime}))
 	defer w.Close()
 	if err := shareFiles(w, o.hostDirs); err != nil {
 		fmt.Fprintf(stderr, "nsemu run: %v\n", err)
@@ -97,7 +103,11 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	}
 	// Standard output carries a streamed capture; the transcript then
 	// goes with the errors.
-	var out io.Writer = stdout
+	// On purely emulated time the transcript is written by a goroutine of
+	// its own; flushed (deferred) after the script, before the capture
+	// closes.
+	out, stderr, flushOut := serialOutputs(w, stdout, stderr)
+	defer flushOut()
 	if o.pcap == "-" {
 		out = stderr
 	}
@@ -190,7 +200,11 @@ func runAndReport(ctx context.Context, sh *shell.Shell, w *emu.World, o runOptio
 	err := sh.RunScript(ctx, name, script, o.args)
 	if o.keep && err == nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "nsemu: %s done; the world keeps running until Ctrl-C\n", name)
+		// On purely emulated time nothing outside the script moves the
+		// world: its clock stops here rather than race through timers.
+		release := w.HoldTime()
 		<-ctx.Done()
+		release()
 	}
 	if o.stats {
 		fmt.Fprintf(stderr, "nsemu: wall-clock %s, emulated %s\n", time.Since(start).Round(time.Millisecond), w.Clock().Elapsed().Round(time.Millisecond))

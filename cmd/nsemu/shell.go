@@ -26,6 +26,7 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	initScript := fs.String("init", "", "run `SCRIPT` first, then leave the prompt in the world it built (a teacher's prepared topology)")
 	fast := fs.Bool("fast", false, "let idle waits cost no time, as in scripts (by default the shell runs on wall-clock time: ping sends one probe a second)")
 	up := addUplinkFlags(fs)
+	seed := addSeedFlag(fs)
 	webAddr := webFlag(fs, "; its buttons step (`step on` pauses at the next event)")
 	fs.Usage = func() {
 		fmt.Fprintf(usageOut, "Usage: nsemu shell [flags]\n\nType the script language interactively, against a fresh emulated world.\nCommands run in the host namespace; `ip netns exec NS bash` opens a\nsub-shell in NS (exit leaves it). Tab completes commands, namespaces and\ndevices; `help` lists the built-ins. Errors never end the session.\n")
@@ -46,7 +47,11 @@ func runShell(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
 		return 2
 	}
-	w := emu.New(emu.Options{Realtime: !*fast})
+	if err := seed.check(false, up); err != nil {
+		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)
+		return 2
+	}
+	w := emu.New(seed.options(emu.Options{Realtime: !*fast}))
 	defer w.Close()
 	if err := shareFiles(w, *hostDirs); err != nil {
 		fmt.Fprintf(stderr, "nsemu shell: %v\n", err)

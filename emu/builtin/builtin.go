@@ -12,8 +12,10 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
 	"github.com/nsemu/nsemu/emu/builtin/docker"
+	"github.com/nsemu/nsemu/emu/builtin/ethtool"
 	"github.com/nsemu/nsemu/emu/builtin/findutils"
 	"github.com/nsemu/nsemu/emu/builtin/grep"
+	"github.com/nsemu/nsemu/emu/builtin/iperf3"
 	"github.com/nsemu/nsemu/emu/builtin/iproute2"
 	"github.com/nsemu/nsemu/emu/builtin/iptables"
 	"github.com/nsemu/nsemu/emu/builtin/kmod"
@@ -38,8 +40,10 @@ func init() {
 		curl.Builtins(),
 		dmesg.Builtins(),
 		docker.Builtins(),
+		ethtool.Builtins(),
 		findutils.Builtins(),
 		grep.Builtins(),
+		iperf3.Builtins(),
 		iproute2.Builtins(),
 		iptables.Builtins(),
 		kmod.Builtins(),

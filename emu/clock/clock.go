@@ -33,6 +33,9 @@ type Clock struct {
 	realStart time.Time
 	// manual clocks move only with Advance.
 	manual bool
+	// driven clocks fire their timers only through FireNext, one at a
+	// time, never by themselves nor all at once in Advance (NewDriven).
+	driven bool
 	// offset is added to the real elapsed time (Advance, pauses).
 	offset time.Duration
 	// pausedAt is the virtual time frozen by Pause, valid while paused.
@@ -57,6 +60,27 @@ func New() *Clock { return newClock(false) }
 // NewManual returns a clock that stands still until Advance moves it. Its
 // wall time starts at a fixed date so that test output is reproducible.
 func NewManual() *Clock { return newClock(true) }
+
+// NewDriven returns a clock of purely emulated time for reproducible runs:
+// it stands still, starts at the same fixed date as NewManual, and fires
+// its timers only when its owner calls FireNext — one timer at a time, in
+// the order of their deadlines and then of their arming, so that what
+// each timer sets off can finish before the next one starts. Advance moves
+// its time without firing anything.
+func NewDriven() *Clock {
+	c := newClock(true)
+	c.mu.Lock()
+	c.driven = true
+	c.mu.Unlock()
+	return c
+}
+
+// Driven reports whether the clock is a NewDriven one.
+func (c *Clock) Driven() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.driven
+}
 
 func newClock(manual bool) *Clock {
 	c := &Clock{
@@ -144,10 +168,36 @@ func (c *Clock) Advance(d time.Duration) {
 		c.pausedAt += d
 	}
 	c.offset += d
-	due := c.popDueLocked()
+	var due []func()
+	if !c.driven {
+		due = c.popDueLocked()
+	}
 	c.mu.Unlock()
 	c.fire(due)
 	c.wake()
+}
+
+// FireNext fires the earliest pending timer alone (in a goroutine of its
+// own, as every timer), first moving time forward to its deadline when
+// that is later than now. It reports whether it fired one: a paused or
+// closed clock, or one with no timer, fires nothing. Timers that share a
+// deadline fire in the order they were armed.
+func (c *Clock) FireNext() bool {
+	c.mu.Lock()
+	if c.paused || c.closed || len(c.timers) == 0 {
+		c.mu.Unlock()
+		return false
+	}
+	t := heap.Pop(&c.timers).(*timer)
+	t.index = -1
+	t.fired = true
+	if now := c.elapsedLocked(); t.deadline > now {
+		c.offset += t.deadline - now
+	}
+	f := t.f
+	c.mu.Unlock()
+	c.fire([]func(){f})
+	return true
 }
 
 // NextDeadline returns how long until the earliest pending timer fires, and
@@ -230,12 +280,15 @@ func (c *Clock) run() {
 	for {
 		c.mu.Lock()
 		var due []func()
-		if !c.paused {
+		if !c.paused && !c.driven {
 			due = c.popDueLocked()
 		}
 		next := time.Duration(-1)
 		if !c.paused && !c.manual && len(c.timers) > 0 {
-			next = c.timers[0].deadline - c.elapsedLocked()
+			// Time moved on since popDueLocked read it: the next timer may
+			// be due already. Wake at once then; a negative wait would
+			// mean "no timer" and leave it unfired until some kick.
+			next = max(c.timers[0].deadline-c.elapsedLocked(), 0)
 		}
 		c.mu.Unlock()
 		c.fire(due)

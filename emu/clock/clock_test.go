@@ -523,3 +523,61 @@ func TestClose(t *testing.T) {
 		})
 	}
 }
+
+// TestDrivenFiresOneAtATime: a driven clock fires nothing by itself, nor
+// in Advance; FireNext fires the earliest timer alone, moving time to its
+// deadline, and timers of one deadline in the order they were armed.
+func TestDrivenFiresOneAtATime(t *testing.T) {
+	c := NewDriven()
+	defer c.Close()
+	var fs firedSet
+	c.AfterFunc(2*time.Second, fs.fn(c, "b"))
+	c.AfterFunc(time.Second, fs.fn(c, "a1"))
+	c.AfterFunc(time.Second, fs.fn(c, "a2"))
+	c.AfterFunc(0, fs.fn(c, "now"))
+	c.Advance(3 * time.Second)
+	idle(t, c)
+	if n := fs.count(); n != 0 {
+		t.Fatalf("a driven clock fired %d timers by itself", n)
+	}
+	want := []string{"now", "a1", "a2", "b"}
+	for i, name := range want {
+		if !c.FireNext() {
+			t.Fatalf("FireNext %d (%s) = false", i, name)
+		}
+		emutest.WaitFor(t, "timer "+name+" to fire", func() bool { return fs.count() == i+1 })
+	}
+	if c.FireNext() {
+		t.Fatal("FireNext with no timer = true")
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fmt.Sprint(fs.names) != fmt.Sprint(want) {
+		t.Fatalf("fired %v, want %v", fs.names, want)
+	}
+	// Time stood at 3 s (Advance) when the overdue timers fired.
+	if fs.at["b"] != 3*time.Second || fs.at["now"] != 3*time.Second {
+		t.Fatalf("fired at %v", fs.at)
+	}
+}
+
+// TestDrivenFireNextMovesTime: FireNext moves time forward to a timer's
+// deadline, and a paused driven clock fires nothing.
+func TestDrivenFireNextMovesTime(t *testing.T) {
+	c := NewDriven()
+	defer c.Close()
+	var fs firedSet
+	c.AfterFunc(1500*time.Millisecond, fs.fn(c, "x"))
+	c.Pause()
+	if c.FireNext() {
+		t.Fatal("a paused clock fired")
+	}
+	c.Resume()
+	if !c.FireNext() {
+		t.Fatal("FireNext = false")
+	}
+	emutest.WaitFor(t, "the timer to fire", func() bool { return fs.has("x") })
+	if got := c.Elapsed(); got != 1500*time.Millisecond {
+		t.Fatalf("Elapsed = %v after FireNext, want 1.5s", got)
+	}
+}

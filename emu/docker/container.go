@@ -277,7 +277,7 @@ func (e *Engine) Create(o RunOptions) (*Container, error) {
 
 // createLocked is Create; e.mu must be held.
 func (e *Engine) createLocked(o RunOptions) (*Container, error) {
-	c := &Container{e: e, ID: randHex(64), Image: o.Image, opts: o, created: e.now(), state: StateCreated, logs: newLogBuffer()}
+	c := &Container{e: e, ID: e.randHex(64), Image: o.Image, opts: o, created: e.now(), state: StateCreated, logs: newLogBuffer()}
 	if o.Name != "" {
 		if !validName.MatchString(o.Name) {
 			return nil, daemonErr("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", o.Name)
@@ -425,7 +425,7 @@ func (e *Engine) Start(c *Container, aio AttachIO) error {
 	c.state, c.exitCode, c.errMsg = StateRunning, 0, ""
 	c.stopping, c.killed = false, false
 	c.pid = e.nextPid
-	e.nextPid += 1 + int(randUint32()%40)
+	e.nextPid += 1 + int(e.randUint32()%40)
 	c.startedAt = e.now()
 	c.finishedAt = time.Time{}
 	proc := e.processLocked(c, aio)
@@ -479,7 +479,7 @@ func (e *Engine) setupNetworkLocked(c *Container) error {
 	if err != nil {
 		return err
 	}
-	sb := &sandbox{e: e, ns: ns, id: randHex(64), owner: c, users: 1}
+	sb := &sandbox{e: e, ns: ns, id: e.randHex(64), owner: c, users: 1}
 	sandboxes.Store(ns, sb)
 	c.sb, c.ns = sb, ns
 	if err := ns.SetLinkUp("lo", true); err != nil {
@@ -526,7 +526,7 @@ func (e *Engine) joinLocked(c *Container, a *attachment) error {
 	}
 	var veth string
 	for {
-		veth = "veth" + randHex(7)
+		veth = "veth" + e.randHex(7)
 		if _, err := e.ns.Link(veth); err != nil {
 			break
 		}
@@ -535,7 +535,7 @@ func (e *Engine) joinLocked(c *Container, a *attachment) error {
 		n.release(ip)
 		return daemonErr("failed to create endpoint %s on network %s: adding interface %s to bridge %s failed: %v", c.Name, n.Name, veth, n.Bridge, err)
 	}
-	ep := &Endpoint{Net: n, ID: randHex(64), IfName: ifName, HostVeth: veth, IP: ip, MAC: macFor(ip)}
+	ep := &Endpoint{Net: n, ID: e.randHex(64), IfName: ifName, HostVeth: veth, IP: ip, MAC: macFor(ip)}
 	fail := func(err error) error {
 		_ = e.ns.DelLink(veth)
 		n.release(ip)
@@ -775,7 +775,7 @@ var nameRight = []string{"albattani", "babbage", "bardeen", "bohr", "cerf", "cur
 // does. e.mu must be held.
 func (e *Engine) randomNameLocked() string {
 	for {
-		n := nameLeft[randUint32()%uint32(len(nameLeft))] + "_" + nameRight[randUint32()%uint32(len(nameRight))]
+		n := nameLeft[e.randUint32()%uint32(len(nameLeft))] + "_" + nameRight[e.randUint32()%uint32(len(nameRight))]
 		taken := false
 		for _, c := range e.containers {
 			taken = taken || c.Name == n

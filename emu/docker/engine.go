@@ -38,6 +38,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"strings"
@@ -101,6 +102,12 @@ type Engine struct {
 	w      *emu.World
 	cancel func() // unregisters the destroy hook
 
+	// rngMu guards rng, the engine's random source (ids, names, veth
+	// names, MACs, pids), drawn from the world's seed (emu.World.NewRand).
+	// It is a leaf.
+	rngMu sync.Mutex
+	rng   *rand.Rand
+
 	// mu guards the engine's state: closed, the containers and networks
 	// and what the engine keeps in them (a Container's state, endpoints
 	// and published ports, a Network's used addresses, a sandbox's users),
@@ -150,7 +157,8 @@ func For(ns *emu.Namespace) (*Engine, error) {
 	if e, ok := engines[ns]; ok {
 		return e, nil
 	}
-	e := &Engine{ns: ns, w: ns.World(), nextPid: 1000 + int(randUint32()%2000), ports: map[portKey]*Container{}, dnsNames: map[*Network][]dnsRecord{}}
+	e := &Engine{ns: ns, w: ns.World(), rng: ns.World().NewRand(), ports: map[portKey]*Container{}, dnsNames: map[*Network][]dnsRecord{}}
+	e.nextPid = 1000 + int(e.randUint32()%2000)
 	if err := e.start(); err != nil {
 		return nil, err
 	}
@@ -178,13 +186,13 @@ func (e *Engine) start() error {
 	if err := h.SetLinkUp("lo", true); err != nil {
 		return err
 	}
-	bridge := &Network{ID: randHex(64), Name: "bridge", Driver: "bridge", Bridge: "docker0", Default: true,
+	bridge := &Network{ID: e.randHex(64), Name: "bridge", Driver: "bridge", Bridge: "docker0", Default: true,
 		Subnet: netip.MustParsePrefix("172.17.0.0/16"), Gateway: netip.MustParseAddr("172.17.0.1"), Created: e.now(),
 		used: map[netip.Addr]bool{}}
 	e.networks = []*Network{
 		bridge,
-		{ID: randHex(64), Name: "host", Driver: "host", Created: e.now()},
-		{ID: randHex(64), Name: "none", Driver: "null", Created: e.now()},
+		{ID: e.randHex(64), Name: "host", Driver: "host", Created: e.now()},
+		{ID: e.randHex(64), Name: "none", Driver: "null", Created: e.now()},
 	}
 	if err := h.Stack().SetForwarding(true); err != nil {
 		return err

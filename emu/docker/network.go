@@ -3,7 +3,6 @@ package docker
 import (
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/netip"
 	"regexp"
@@ -14,15 +13,23 @@ import (
 	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
-func randHex(n int) string {
+// randHex returns n random hex digits (an id, a veth name's tail), drawn
+// from the engine's source: the world's seed decides them.
+func (e *Engine) randHex(n int) string {
 	b := make([]byte, (n+1)/2)
+	e.rngMu.Lock()
 	for i := range b {
-		b[i] = byte(rand.Uint32())
+		b[i] = byte(e.rng.Uint32())
 	}
+	e.rngMu.Unlock()
 	return hex.EncodeToString(b)[:n]
 }
 
-func randUint32() uint32 { return rand.Uint32() }
+func (e *Engine) randUint32() uint32 {
+	e.rngMu.Lock()
+	defer e.rngMu.Unlock()
+	return e.rng.Uint32()
+}
 
 // Network is a Docker network: the predefined bridge, host and none, or a
 // user-defined bridge network.
@@ -161,7 +168,7 @@ func (e *Engine) setupBridge(n *Network) error {
 			return daemonErr("failed to start daemon: Error initializing network controller: %s is not a bridge", n.Bridge)
 		}
 	} else {
-		mac := net.HardwareAddr{0x02, 0x42, byte(randUint32()), byte(randUint32()), byte(randUint32()), byte(randUint32())}
+		mac := net.HardwareAddr{0x02, 0x42, byte(e.randUint32()), byte(e.randUint32()), byte(e.randUint32()), byte(e.randUint32())}
 		if _, err := h.AddBridgeWithMAC(n.Bridge, mac); err != nil {
 			return daemonErr("Failed to program NAT chain: could not create bridge %s: %v", n.Bridge, err)
 		}
@@ -243,7 +250,7 @@ func (e *Engine) CreateNetwork(o NetworkOptions) (*Network, error) {
 			return nil, daemonErr("network with name %s already exists", o.Name)
 		}
 	}
-	n := &Network{ID: randHex(64), Name: o.Name, Driver: "bridge", Created: e.now(), used: map[netip.Addr]bool{}}
+	n := &Network{ID: e.randHex(64), Name: o.Name, Driver: "bridge", Created: e.now(), used: map[netip.Addr]bool{}}
 	n.Bridge = "br-" + n.ID[:12]
 	switch {
 	case o.Subnet != "":

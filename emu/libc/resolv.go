@@ -141,7 +141,9 @@ var errNoAnswer = errors.New("no answer")
 // within timeout (or the server is unreachable). Waiting for a server
 // that never answers costs no wall time: the emulator's clock jumps. The
 // embedded DNS server of Docker containers answers at once, and is waited
-// for in real time (a jump could end the wait before its goroutine runs).
+// for in real time (a jump could end the wait before its goroutine runs),
+// except on purely emulated time, whose clock never jumps while a
+// goroutine runs. The query's id comes from the world's seed.
 func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name string, timeout time.Duration) ([]netip.Addr, bool, error) {
 	conn, err := ns.DialUDP(netip.AddrPortFrom(server, 53))
 	if err != nil {
@@ -152,7 +154,7 @@ func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name stri
 	if err != nil {
 		return nil, false, &ResolveError{host: name}
 	}
-	id := uint16(time.Now().UnixNano())
+	id := uint16(ns.World().Uint64())
 	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: id, RecursionDesired: true})
 	b.StartQuestions()
 	b.Question(dnsmessage.Question{Name: qname, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET})
@@ -162,7 +164,7 @@ func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name stri
 	}
 	done := make(chan struct{})
 	defer close(done)
-	if server == docker.DNSAddr.Addr() {
+	if server == docker.DNSAddr.Addr() && !ns.World().EmulatedTime() {
 		t := time.AfterFunc(timeout, func() { conn.Close() })
 		defer t.Stop()
 	} else {

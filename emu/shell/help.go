@@ -42,10 +42,10 @@ func WriteHelp(w io.Writer) {
 // have: they say so, rather than "command not found" as if the learner's
 // own system lacked them.
 var notEmulated = map[string]bool{
-	"ethtool": true, "iw": true, "iwconfig": true, "nft": true, "ip6tables": true, "ip6tables-save": true,
+	"iw": true, "iwconfig": true, "nft": true, "ip6tables": true, "ip6tables-save": true,
 	"ebtables": true, "arptables": true, "iptables-restore": true, "firewall-cmd": true, "ufw": true,
 	"systemctl": true, "service": true, "mtr": true, "dig": true, "host": true, "tshark": true,
-	"wireshark": true, "socat": true, "iperf": true, "iperf3": true, "telnet": true, "ssh": true,
+	"wireshark": true, "socat": true, "iperf": true, "telnet": true, "ssh": true,
 	"scp": true, "dhclient": true, "dnsmasq": true, "openvpn": true, "wg": true, "ipvsadm": true,
 	"ovs-vsctl": true, "ovs-ofctl": true, "kubectl": true, "crictl": true, "ctr": true, "podman": true,
 	"nerdctl": true, "runc": true, "unshare": true, "nsenter": true, "netplan": true, "nmcli": true,

@@ -74,7 +74,7 @@ func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
 	for {
 		s.ReportJobs(s.Stderr)
 		lr.SetPrompt(Prompt(s.ns()))
-		line, err := lr.Readline()
+		line, err := s.readLine(lr)
 		if errors.Is(err, readline.ErrInterrupt) {
 			continue
 		}
@@ -95,6 +95,15 @@ func (s *Shell) Interact(ctx context.Context, lr LineReader) error {
 			return nil
 		}
 	}
+}
+
+// readLine reads the next line. On purely emulated time the clock stands
+// still meanwhile: what the world does must not depend on how long the
+// learner takes to type (background jobs go on while a command runs).
+func (s *Shell) readLine(lr LineReader) (string, error) {
+	release := s.W.HoldTime()
+	defer release()
+	return lr.Readline()
 }
 
 // runLineInterruptibly runs a line, which Ctrl-C (SIGINT) interrupts; it

@@ -191,6 +191,10 @@ func (s *Shell) callHandler(ctx context.Context, args []string) ([]string, error
 	if err := checkArgs(args); err != nil {
 		return nil, err
 	}
+	// On purely emulated time a command starts once what the earlier ones
+	// set off has finished (a background job's first words included), so
+	// the transcript comes out in the same order on every run.
+	s.W.Settle()
 	switch args[0] {
 	case forkCmd:
 		if err := s.lim().fork(); err != nil {
@@ -283,7 +287,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 		errBuf := &heldStderr{direct: hc.Stderr}
 		s.jobs.Add(1)
 		defer s.jobs.Done()
-		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, hc.Stdin, s.heldWriter(hc.Stdout), errBuf)
+		status := s.Exec(withDir(ctx, hc.Dir), s.ns(), args, s.W.WatchReads(hc.Stdin), s.heldWriter(hc.Stdout), errBuf)
 		s.flushPending()
 		if status == 0 {
 			hc.Stderr.Write(errBuf.Bytes())
@@ -327,8 +331,12 @@ func (s *Shell) getLastFail() failure {
 // heldWriter wraps a command's output: while a write waits for a pipe's
 // reader, the world is not idle, so Warp does not jump the clock past the
 // command (ping -i 0.001 | grep would see seconds-long round trips).
+//
+// Not on purely emulated time: there the clock moves only when every
+// goroutine waits, and a writer parked on a full pipe waits for a reader
+// that may itself wait for the clock (seq … | { sleep 1; wc -l; }).
 func (s *Shell) heldWriter(w io.Writer) io.Writer {
-	if _, pipe := w.(*os.File); !pipe {
+	if _, pipe := w.(*os.File); !pipe || s.W.EmulatedTime() {
 		return w
 	}
 	return &heldWrite{w: w, world: s.W}

@@ -235,10 +235,10 @@ func TestHelpAndSudo(t *testing.T) {
 	if strings.Contains(out, "nsemu-") {
 		t.Errorf("help lists an internal command:\n%s", out)
 	}
-	_, _, err = builtintest.Script(t, "ethtool -k eth0\n")
+	_, _, err = builtintest.Script(t, "iw dev\n")
 	var se *shell.ScriptError
-	if !errors.As(err, &se) || se.Msg != "nsemu: ethtool: not emulated" || se.Status != 127 {
-		t.Errorf("ethtool: %v, want status 127 nsemu: ethtool: not emulated", err)
+	if !errors.As(err, &se) || se.Msg != "nsemu: iw: not emulated" || se.Status != 127 {
+		t.Errorf("iw: %v, want status 127 nsemu: iw: not emulated", err)
 	}
 	out, _, err = builtintest.Script(t, "sudo ip netns add red\nsudo -E ip netns list\n")
 	if err != nil || out != "red\n" {

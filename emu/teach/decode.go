@@ -131,6 +131,7 @@ func (d *decoder) decode(frame []byte) frameInfo {
 	case has(layers.LayerTypeUDP):
 		fi.cat, fi.request = "udp", true
 		fi.text = fmt.Sprintf("UDP %s:%d → %s:%d, %d bytes", src, d.udp.SrcPort, dst, d.udp.DstPort, len(d.udp.Payload))
+		describeVXLAN(&fi, d.udp.Payload)
 	default:
 		fi.cat = "icmp" // the IP layer's own words, with the pings
 		fi.text = fmt.Sprintf("IP protocol %d %s → %s", d.ip.Protocol, src, dst)
@@ -305,4 +306,24 @@ func (d *decoder) describeDNS(fi *frameInfo) {
 		what = "no address"
 	}
 	fi.text = fmt.Sprintf("DNS answer %s: %s id %d %s", q, what, m.ID, ends)
+}
+
+// describeVXLAN tells what a VXLAN datagram carries (RFC 7348: the I flag
+// alone in the first word, the VNI, then a whole Ethernet frame), on any
+// port (flannel's 8472 as well as 4789), with the inner frame's category,
+// so that --explain=icmp follows a ping across an overlay. A payload that
+// is not exactly such a header, or whose inner frame says nothing, leaves
+// the UDP words alone.
+func describeVXLAN(fi *frameInfo, payload []byte) {
+	const hdr, eth = 8, 14
+	if len(payload) < hdr+eth || binary.BigEndian.Uint32(payload) != 0x08000000 || payload[7] != 0 {
+		return
+	}
+	inner := decodeFrame(payload[hdr:])
+	if inner.cat == "" {
+		return
+	}
+	vni := binary.BigEndian.Uint32(payload[4:]) >> 8
+	fi.text = strings.Replace(fi.text, fmt.Sprintf("%d bytes", len(payload)), fmt.Sprintf("VXLAN id %d: %s", vni, inner.text), 1)
+	fi.cat, fi.request = inner.cat, inner.request
 }

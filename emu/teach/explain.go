@@ -8,6 +8,8 @@ package teach
 import (
 	"fmt"
 	"io"
+	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -82,6 +84,13 @@ type Narrator struct {
 	wmu   sync.Mutex
 	w     io.Writer
 	story *story
+
+	// emulated: the world runs on purely emulated time; the narrator then
+	// tells a batch at each of its quiescent moments (unhook ends that),
+	// never at moments the wall clock picks, so the lines come out the
+	// same on every run.
+	emulated bool
+	unhook   func()
 }
 
 // Line is a told line with what it tells, for OnLine.
@@ -131,7 +140,11 @@ func NewNarrator(w io.Writer, cats map[string]bool) *Narrator {
 // world's routes to tell when a reply has no route back.
 func NewWorldNarrator(world *emu.World, w io.Writer, cats map[string]bool) *Narrator {
 	n := &Narrator{cats: cats, world: world, w: w, wake: make(chan struct{}, 1), done: make(chan struct{}),
-		story: newStory(world, cats)}
+		story: newStory(world, cats), unhook: func() {}}
+	if world != nil && world.EmulatedTime() {
+		n.emulated = true
+		n.unhook = world.OnQuiescent(n.tell)
+	}
 	go n.run()
 	return n
 }
@@ -157,7 +170,8 @@ func (n *Narrator) isClosed() bool {
 // tryBatch writes the queued events as a batch if the world is idle (or
 // the queue long); it reports false when it should look again.
 func (n *Narrator) tryBatch() bool {
-	if n.queued() == 0 {
+	if n.queued() == 0 || n.emulated {
+		// On emulated time the world's quiescent moments tell (tell).
 		return true
 	}
 	if n.world != nil && n.queued() < forceBatch && !n.idle(idleLooks) {
@@ -195,12 +209,22 @@ func (n *Narrator) queued() int {
 // is idle (emu.World.Warp), and the caller — a program printing — is not
 // part of the world's idleness.
 func (n *Narrator) Flush() {
-	if n.world != nil {
+	switch {
+	case n.emulated:
+		// Purely emulated time: the next quiescent moment, when the
+		// driver has told what led here (tell).
+		n.world.Settle()
+	case n.world != nil:
 		deadline := time.Now().Add(flushWait)
 		for n.queued() > 0 && !n.world.Idle() && time.Now().Before(deadline) {
 			time.Sleep(flushPoll)
 		}
 	}
+	n.tell()
+}
+
+// tell writes the events queued so far, at once.
+func (n *Narrator) tell() {
 	n.wmu.Lock()
 	defer n.wmu.Unlock()
 	n.qmu.Lock()
@@ -213,11 +237,40 @@ func (n *Narrator) Flush() {
 		defer n.world.Hold()()
 	}
 	n.story.onLine = n.OnLine
+	sortDeletions(batch)
 	for _, part := range splitAtGaps(batch) {
 		for _, l := range n.story.tell(order(part)) {
 			io.WriteString(n.w, l)
 		}
 	}
+}
+
+// sortDeletions puts each run of neighbour deletions of one device (a
+// device or a namespace going away) in the order of their addresses:
+// gVisor removes them walking a map, in an order that changes from run to
+// run.
+func sortDeletions(batch []*rec) {
+	deletion := func(r *rec) bool { return r.e.Kind == trace.NeighChanged && r.e.State == "DELETED" }
+	for i := 0; i < len(batch); {
+		j := i + 1
+		for j < len(batch) && deletion(batch[i]) && deletion(batch[j]) && batch[j].e.NS == batch[i].e.NS && batch[j].e.Dev == batch[i].e.Dev {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(batch[i:j], func(a, b *rec) int { return compareAddrs(a.e.Addr, b.e.Addr) })
+		}
+		i = j
+	}
+}
+
+// compareAddrs orders two addresses in text, as numbers when both parse.
+func compareAddrs(a, b string) int {
+	x, errx := netip.ParseAddr(a)
+	y, erry := netip.ParseAddr(b)
+	if errx != nil || erry != nil {
+		return strings.Compare(a, b)
+	}
+	return x.Compare(y)
 }
 
 // splitAtGaps cuts a batch (in arrival order) where the emulated clock
@@ -262,6 +315,7 @@ func (n *Narrator) Close() {
 	n.qmu.Unlock()
 	<-n.done
 	n.Flush()
+	n.unhook()
 	n.wmu.Lock()
 	defer n.wmu.Unlock()
 	n.story.onLine = n.OnLine

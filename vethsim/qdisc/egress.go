@@ -2,6 +2,7 @@ package qdisc
 
 import (
 	"sync/atomic"
+	"time"
 
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -22,6 +23,23 @@ import (
 type Egress struct {
 	nested.Endpoint
 	qd atomic.Pointer[egressQdisc]
+	// hop, when set (SetHop), delays every packet sent without a qdisc.
+	hop atomic.Pointer[egressHop]
+}
+
+type egressHop struct {
+	clock tcpip.Clock
+	d     time.Duration
+	hops  *vethsim.Hops
+}
+
+// SetHop makes every packet sent through lo (without a qdisc) arrive d
+// later on clock, as a veth's frames do on purely emulated time
+// (vethsim.Config.HopDelay): two TCP endpoints on lo then never answer
+// each other inside the call that sends, which would leave the order of
+// their timers to the scheduler. hops holds the packets on their way.
+func (e *Egress) SetHop(clock tcpip.Clock, d time.Duration, hops *vethsim.Hops) {
+	e.hop.Store(&egressHop{clock: clock, d: d, hops: hops})
 }
 
 type egressQdisc struct{ q vethsim.Qdisc }
@@ -55,6 +73,9 @@ func (e *Egress) SetQdisc(q vethsim.Qdisc) vethsim.Qdisc {
 func (e *Egress) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	qb := e.qd.Load()
 	if qb == nil {
+		if h := e.hop.Load(); h != nil {
+			return e.writeDelayed(h, pkts)
+		}
 		return e.Endpoint.WritePackets(pkts)
 	}
 	for _, pkt := range pkts.AsSlice() {
@@ -64,6 +85,24 @@ func (e *Egress) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 		b = append(b, payload.Flatten()...)
 		payload.Release()
 		qb.q.Enqueue(stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(b)}))
+	}
+	return pkts.Len(), nil
+}
+
+// writeDelayed copies each packet (the stack keeps its buffers) and sends
+// it through the wrapped endpoint after the hop delay.
+func (e *Egress) writeDelayed(h *egressHop, pkts stack.PacketBufferList) (int, tcpip.Error) {
+	for _, pkt := range pkts.AsSlice() {
+		payload := pkt.ToBuffer()
+		cp := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload.DeepClone()})
+		payload.Release()
+		cp.NetworkProtocolNumber = pkt.NetworkProtocolNumber
+		h.hops.After(h.clock, h.d, cp, func(cp *stack.PacketBuffer) {
+			var l stack.PacketBufferList
+			l.PushBack(cp)
+			_, _ = e.Endpoint.WritePackets(l)
+			cp.DecRef()
+		})
 	}
 	return pkts.Len(), nil
 }

@@ -21,7 +21,15 @@ func runSleep(c *shell.Cmd) int {
 	// The first moments pass in real time: a script sleeps to let a
 	// command it started in the background (tcpdump &, nc -l &) get ready,
 	// and that takes the scheduler real time. The rest is emulated time,
-	// skipped while nothing happens.
+	// skipped while nothing happens. On purely emulated time there is no
+	// real time to spend: the shell starts a command only once the
+	// background ones are ready (emu.World.Settle).
+	if c.World().EmulatedTime() {
+		if err := c.Sleep(total); err != nil {
+			return 130
+		}
+		return 0
+	}
 	settle := min(total, 50*time.Millisecond)
 	start := time.Now()
 	select {

@@ -141,18 +141,40 @@ func follow(c *shell.Cmd, r *headReq, status int) int {
 	fw.last = r.files[len(r.files)-1]
 	// Polled in real time, more often than -s says: the files grow as
 	// the emulated world runs, and a test should not wait a second.
-	every := min(time.Duration(r.poll*float64(time.Second)), 100*time.Millisecond)
-	tick := time.NewTicker(max(every, 10*time.Millisecond))
-	defer tick.Stop()
+	every := max(min(time.Duration(r.poll*float64(time.Second)), 100*time.Millisecond), 10*time.Millisecond)
+	wait := pollWait(c, every)
+	defer wait(false)
 	for {
-		select {
-		case <-c.Ctx.Done():
+		if !wait(true) {
 			fw.out.Flush()
 			return 130
-		case <-tick.C:
 		}
 		if err := fw.poll(); err != nil {
 			return textio.SigPipe
+		}
+	}
+}
+
+// pollWait returns tail -f's wait between polls: wait(true) waits one
+// period and reports false when the command is interrupted; wait(false)
+// releases it. The period is of wall time, or of the emulator's clock on
+// purely emulated time (nsemu --seed), so that what tail prints comes at
+// the same moment of the run every time.
+func pollWait(c *shell.Cmd, every time.Duration) func(bool) bool {
+	if c.World().EmulatedTime() {
+		return func(wait bool) bool { return !wait || c.Sleep(every) == nil }
+	}
+	tick := time.NewTicker(every)
+	return func(wait bool) bool {
+		if !wait {
+			tick.Stop()
+			return true
+		}
+		select {
+		case <-c.Ctx.Done():
+			return false
+		case <-tick.C:
+			return true
 		}
 	}
 }

@@ -166,8 +166,16 @@ func (ip *ipCmd) bridgeLink(a *args) error {
 }
 
 func (ip *ipCmd) bridgeFDB(a *args) error {
+	if a.more() {
+		for _, cmd := range []string{"add", "append", "delete", "replace"} {
+			if matches(a.cur(), cmd) && (cmd != "append" || a.cur() != "a") {
+				a.advance()
+				return ip.bridgeFDBModify(cmd, a)
+			}
+		}
+	}
 	if err := showCommand(a, "fdb", "Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ dev DEV ] ]",
-		"add", "append", "delete", "replace", "get", "flush"); err != nil {
+		"get", "flush"); err != nil {
 		return err
 	}
 	r, err := parseFDB(a, ip.names())

@@ -31,6 +31,8 @@ func (l *linkView) detailsLines() (linkTail string, lines []string) {
 		kind = "veth"
 	case emu.KindBridge:
 		kind = "bridge " + joinDetails(l.bridgeDetails())
+	case emu.KindVxlan:
+		kind = "vxlan " + joinDetails(vxlanDetails(l.d.Vxlan().Config()))
 	}
 	var kinds []string
 	if kind != "" {
@@ -39,7 +41,7 @@ func (l *linkView) detailsLines() (linkTail string, lines []string) {
 	if l.master != "" {
 		kinds = append(kinds, "bridge_slave "+joinDetails(l.portDetails()))
 	}
-	tail := joinDetails(queueDetails(l.kind)) + " "
+	tail := joinDetails(l.queueDetails()) + " "
 	if len(kinds) == 0 {
 		return linkTail + tail, nil
 	}
@@ -51,9 +53,11 @@ func (l *linkView) detailsLines() (linkTail string, lines []string) {
 }
 
 func joinDetails(ds []detail) string {
-	parts := make([]string, len(ds))
-	for i, d := range ds {
-		parts[i] = d.text
+	parts := make([]string, 0, len(ds))
+	for _, d := range ds {
+		if d.text != "" { // a JSON-only field
+			parts = append(parts, d.text)
+		}
 	}
 	return strings.Join(parts, " ")
 }
@@ -77,10 +81,16 @@ func (l *linkView) commonDetails() []detail {
 }
 
 // queueDetails end the details: addrgenmode, queues, offload sizes.
-func queueDetails(kind emu.Kind) []detail {
-	q := 1
-	if kind == emu.KindVeth {
+func (l *linkView) queueDetails() []detail {
+	q, tso := 1, 524280
+	if l.kind == emu.KindVeth {
 		q = runtime.NumCPU()
+		if l.d != nil {
+			q = l.d.Namespace().World().NumCPU()
+		}
+	}
+	if l.kind == emu.KindVxlan && l.d.Vxlan().Config().Dev == "" {
+		tso = 65536 // inherited from the lower device, 64 KiB without one
 	}
 	return []detail{
 		{"addrgenmode eui64", "inet6_addr_gen_mode", "eui64"},
@@ -88,7 +98,7 @@ func queueDetails(kind emu.Kind) []detail {
 		{fmt.Sprintf("numrxqueues %d", q), "num_rx_queues", q},
 		{"gso_max_size 65536", "gso_max_size", 65536},
 		{"gso_max_segs 65535", "gso_max_segs", 65535},
-		{"tso_max_size 524280", "tso_max_size", 524280},
+		{fmt.Sprintf("tso_max_size %d", tso), "tso_max_size", tso},
 		{"tso_max_segs 65535", "tso_max_segs", 65535},
 		{"gro_max_size 65536", "gro_max_size", 65536},
 	}
@@ -227,6 +237,8 @@ func (l *linkView) detailsJSON() jsonObject {
 		info = append(info, jsonField{"info_kind", "veth"})
 	case emu.KindBridge:
 		info = append(info, jsonField{"info_kind", "bridge"}, jsonField{"info_data", detailsObject(l.bridgeDetails())})
+	case emu.KindVxlan:
+		info = append(info, jsonField{"info_kind", "vxlan"}, jsonField{"info_data", detailsObject(vxlanDetails(l.d.Vxlan().Config()))})
 	}
 	if l.master != "" {
 		info = append(info, jsonField{"info_slave_kind", "bridge"}, jsonField{"info_slave_data", detailsObject(l.portDetails())})
@@ -234,7 +246,7 @@ func (l *linkView) detailsJSON() jsonObject {
 	if len(info) > 0 {
 		o = append(o, jsonField{"linkinfo", info})
 	}
-	return append(o, detailsObject(queueDetails(l.kind))...)
+	return append(o, detailsObject(l.queueDetails())...)
 }
 
 func detailsObject(ds []detail) jsonObject {

@@ -34,11 +34,13 @@ neighbours, as iproute2's ip does:
 
   ip netns add|del|list|exec NS CMD...
   ip link add NAME type veth peer name PEER [netns NS] | ip link add NAME type bridge
+  ip link add NAME type vxlan id VNI [dstport P] [local IP] [remote IP | group IP]
+      [dev DEV] [learning|nolearning] [ttl N|auto] [ageing S]
   ip link set [dev] NAME up|down|netns NS|master BR|nomaster|name NEW|address MAC|mtu N
   ip link del [dev] NAME | ip link [show [dev NAME] [type veth|bridge] [master BR] [up]]
   ip addr add|del CIDR dev NAME | ip addr flush dev NAME | ip addr [show [dev NAME]]
   ip route [show [table N|NAME|all|local]] [type TYPE]
-  ip route add|replace|del [TYPE] PREFIX|default [via GW] [dev NAME] [metric N] [src A] [table T]
+  ip route add|replace|del [TYPE] PREFIX|default [via GW] [dev NAME] [metric N] [src A] [table T] [onlink]
   ip route get ADDR [from A [iif DEV]] [oif DEV] [mark N] | ip route flush dev NAME|table T
   ip rule [list [SELECTOR]] | ip rule add|del [not] [from P] [to P] [iif D] [oif D]
       [fwmark M[/MASK]] [pref N] [lookup T | goto N | nop | blackhole | unreachable | prohibit]
@@ -55,12 +57,14 @@ prohibit, throw; table names come from /etc/iproute2/rt_tables.`,
 		{
 			Group: shell.GroupIproute2,
 			Name:  "bridge",
-			Usage: "bridge [ -s | -d | -j | -p | -n NS ] { link | fdb } [ show ] ...",
+			Usage: "bridge [ -s | -d | -j | -p | -n NS ] { link | fdb } [ show | add | append | replace | del ] ...",
 			Help: `Shows the emulated bridges' ports and forwarding databases, as iproute2's
 bridge does:
 
   bridge link [show] [dev PORT]
   bridge fdb [show] [br BRIDGE] [brport|dev PORT]
+  bridge fdb add|append|replace|del MAC dev VXLAN [dst IP] [port P] [vni N] [via DEV]
+      [self] [permanent|static]   (a VXLAN device's FDB; 00:00:00:00:00:00 floods)
 
 Learned entries show as "MAC dev PORT master BR", the bridge's and its
 ports' own addresses add "permanent"; each device's own multicast
@@ -79,22 +83,34 @@ type ipCmd struct {
 	// errOut takes warnings that do not fail the command.
 	errOut io.Writer
 	ids    *nsids
-	// rt are the routing table names, read from rt_tables.
-	rt rtTables
+	// rt are the routing table names, read from rt_tables by the first
+	// command that names or prints a table (tables): most commands do
+	// not, and a script building thousands of namespaces runs them in a
+	// loop.
+	rt *rtTables
 }
 
 func newIPCmd(c *shell.Cmd) *ipCmd {
-	rt := builtinTables()
-	if data, err := c.ReadFile(rtTablesPath); err == nil {
-		rt = parseRTTables(data)
+	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr}
+}
+
+// tables returns the routing table names, reading rt_tables the first
+// time.
+func (ip *ipCmd) tables() rtTables {
+	if ip.rt == nil {
+		rt := builtinTables()
+		if data, err := ip.c.ReadFile(rtTablesPath); err == nil {
+			rt = parseRTTables(data)
+		}
+		ip.rt = &rt
 	}
-	return &ipCmd{c: c, ns: c.NS, out: c.Stdout, errOut: c.Stderr, rt: rt}
+	return *ip.rt
 }
 
 func (ip *ipCmd) printf(format string, a ...any) { fmt.Fprintf(ip.out, format, a...) }
 
 // names answers the parsers from the namespace ip acts on.
-func (ip *ipCmd) names() names { return world{ns: ip.ns, rt: ip.rt} }
+func (ip *ipCmd) names() names { return world{ns: ip.ns, rt: ip.tables} }
 
 // start parses tool's global options. It returns false when the command
 // ends there (-V prints the version).

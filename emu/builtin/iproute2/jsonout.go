@@ -120,7 +120,7 @@ func (ip *ipCmd) routeJSON(r stack.Route, f *routeFilter) jsonObject {
 		o = append(o, jsonField{"dev", r.Dev})
 	}
 	if t := routeTable(r); f.table == 0 && t != stack.TableMain {
-		o = append(o, jsonField{"table", ip.rt.name(t)})
+		o = append(o, jsonField{"table", ip.tables().name(t)})
 	}
 	if r.Kernel && f.proto == "" {
 		o = append(o, jsonField{"protocol", "kernel"})
@@ -135,6 +135,9 @@ func (ip *ipCmd) routeJSON(r stack.Route, f *routeFilter) jsonObject {
 		o = append(o, jsonField{"metric", r.Metric})
 	}
 	flags := []string{}
+	if r.OnLink {
+		flags = append(flags, "onlink")
+	}
 	if r.Type != "local" && r.Dev != "" && linkDown(ip.ns, r.Dev) {
 		flags = append(flags, "linkdown")
 	}
@@ -160,7 +163,7 @@ func (ip *ipCmd) routeGetJSON(q stack.Flow, r stack.Route) jsonObject {
 	}
 	o = append(o, jsonField{"dev", dev})
 	if t := routeTable(r); t != stack.TableMain {
-		o = append(o, jsonField{"table", ip.rt.name(t)})
+		o = append(o, jsonField{"table", ip.tables().name(t)})
 	}
 	if q.IIF == "" && !q.Src.IsValid() && r.Src.IsValid() {
 		o = append(o, jsonField{"prefsrc", r.Src.String()})

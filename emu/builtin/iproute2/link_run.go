@@ -187,16 +187,18 @@ func (ip *ipCmd) linkAdd(a *args) error {
 		return ip.addVeth(r, name, target)
 	case "bridge":
 		return addBridge(r, name, target)
+	case "vxlan":
+		return ip.addVxlan(r, name, target)
 	}
 	if knownLinkTypes[r.typ] {
-		return shell.Failf(2, "nsemu: link type %q is not emulated (only veth and bridge)", r.typ)
+		return shell.Failf(2, "nsemu: link type %q is not emulated (only veth, bridge and vxlan)", r.typ)
 	}
 	return rtnl("Error: Unknown device type.")
 }
 
 // knownLinkTypes are iproute2 link types nsemu does not emulate.
 var knownLinkTypes = map[string]bool{
-	"dummy": true, "vlan": true, "vxlan": true, "macvlan": true, "macvtap": true, "ipvlan": true,
+	"dummy": true, "vlan": true, "macvlan": true, "macvtap": true, "ipvlan": true,
 	"ipvtap": true, "ipip": true, "gre": true, "gretap": true, "ip6gre": true, "ip6tnl": true,
 	"sit": true, "tun": true, "tap": true, "bond": true, "team": true, "vrf": true, "wireguard": true,
 	"geneve": true, "ifb": true, "nlmon": true, "can": true, "vcan": true, "vxcan": true,
@@ -440,6 +442,8 @@ func kindName(k emu.Kind) string {
 		return "veth"
 	case emu.KindBridge:
 		return "bridge"
+	case emu.KindVxlan:
+		return "vxlan"
 	}
 	return ""
 }

@@ -32,10 +32,10 @@ type names interface {
 }
 
 // world answers names from the emulated world, for namespace ns, with the
-// table names rt.
+// table names rt gives.
 type world struct {
 	ns *emu.Namespace
-	rt rtTables
+	rt func() rtTables
 }
 
 func (w world) link(name string) (emu.Kind, bool) {
@@ -53,7 +53,7 @@ func (w world) namespace(name string) (*emu.Namespace, bool) {
 
 func (w world) host() *emu.Namespace { return w.ns.World().Host() }
 
-func (w world) tables() rtTables { return w.rt }
+func (w world) tables() rtTables { return w.rt() }
 
 // ---- global options ----
 

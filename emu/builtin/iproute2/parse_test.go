@@ -179,7 +179,7 @@ var routeCases = []parseCase{
 		want: &routeReq{dst: netip.MustParsePrefix("10.8.0.0/16"), dstSet: true, gw: netip.MustParseAddr("10.0.0.2"),
 			metric: 7, hasMetric: true, src: netip.MustParseAddr("10.0.0.1"), dev: "br0", table: 254}},
 	{in: "default via inet 10.0.0.1 table main proto static onlink mtu lock 1400",
-		want: &routeReq{dst: netip.MustParsePrefix("0.0.0.0/0"), dstSet: true, gw: netip.MustParseAddr("10.0.0.1"), table: 254}},
+		want: &routeReq{dst: netip.MustParsePrefix("0.0.0.0/0"), dstSet: true, gw: netip.MustParseAddr("10.0.0.1"), table: 254, onlink: true}},
 	{in: "to unicast 10/8 oif br0 p 3", want: &routeReq{dst: netip.MustParsePrefix("10.0.0.0/8"), dstSet: true,
 		dev: "br0", metric: 3, hasMetric: true, table: 254}},
 	{in: "dev br0", status: 255, err: routeUsage},

@@ -4,6 +4,7 @@ package iproute2
 
 import (
 	"fmt"
+	"github.com/nsemu/nsemu/stack/vxlan"
 	"net"
 	"net/netip"
 	"sort"
@@ -329,7 +330,7 @@ func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 		b.WriteString(" dev " + r.Dev)
 	}
 	if t := routeTable(r); f.table == 0 && t != stack.TableMain {
-		b.WriteString(" table " + ip.rt.name(t))
+		b.WriteString(" table " + ip.tables().name(t))
 	}
 	if r.Kernel && f.proto == "" {
 		b.WriteString(" proto kernel")
@@ -342,6 +343,9 @@ func (ip *ipCmd) routeLine(r stack.Route, f *routeFilter) string {
 	}
 	if r.Metric != 0 {
 		fmt.Fprintf(&b, " metric %d", r.Metric)
+	}
+	if r.OnLink {
+		b.WriteString(" onlink")
 	}
 	if r.Type != "local" && r.Dev != "" && linkDown(ip.ns, r.Dev) {
 		b.WriteString(" linkdown")
@@ -392,7 +396,7 @@ func (ip *ipCmd) routeGetLines(q stack.Flow, r stack.Route) string {
 	}
 	b.WriteString(" dev " + dev)
 	if t := routeTable(r); t != stack.TableMain {
-		b.WriteString(" table " + ip.rt.name(t))
+		b.WriteString(" table " + ip.tables().name(t))
 	}
 	if q.IIF == "" && !q.Src.IsValid() && r.Src.IsValid() {
 		b.WriteString(" src " + r.Src.String())
@@ -456,6 +460,8 @@ type fdbEntry struct {
 	self     bool   // the device's own ("self") entry
 	master   string // the bridge of a master entry
 	state    string // "permanent" or ""
+	// vx is a VXLAN FDB entry's remote, nil for other entries.
+	vx *vxlan.Remote
 }
 
 // text is the entry's line; withDev says whether to name its device.
@@ -463,6 +469,9 @@ func (e fdbEntry) text(withDev bool) string {
 	s := e.mac
 	if withDev {
 		s += " dev " + e.dev
+	}
+	if e.vx != nil {
+		s += vxlanText(e.vx)
 	}
 	if e.self {
 		return s + " self " + e.state
@@ -475,6 +484,9 @@ func (e fdbEntry) json(withDev bool) jsonObject {
 	o := jsonObject{{"mac", e.mac}}
 	if withDev {
 		o = append(o, jsonField{"ifname", e.dev})
+	}
+	if e.vx != nil {
+		o = append(o, vxlanJSON(e.vx)...)
 	}
 	flags := []string{}
 	if e.self {
@@ -500,7 +512,9 @@ func fdbRows(ns *emu.Namespace, r *bridgeReq) []fdbEntry {
 		}
 		master := masterRows(d, r)
 		var self []fdbEntry
-		if !r.dynamic {
+		if d.Vxlan() != nil {
+			self = vxlanRows(d, r)
+		} else if !r.dynamic {
 			for _, mac := range selfMACs(d) {
 				self = append(self, fdbEntry{mac: mac, dev: d.Name(), self: true, state: "permanent"})
 			}

@@ -357,7 +357,8 @@ type routeReq struct {
 	src       netip.Addr
 	typ       string
 	// table is the route's table (0: main).
-	table uint32
+	table  uint32
+	onlink bool
 	// tables names tables while the line is parsed.
 	tables rtTables
 }
@@ -398,7 +399,8 @@ var routeKeywords = slices.Concat(
 		}},
 		{name: "protocol", abbrev: true, args: 1},
 	},
-	ignored[*routeReq](0, "onlink", "pervasive"),
+	[]keyword[*routeReq]{{name: "onlink", apply: func(r *routeReq, _ []string) error { r.onlink = true; return nil }}},
+	ignored[*routeReq](0, "pervasive"),
 	// Route attributes nsemu accepts and ignores.
 	ignored[*routeReq](1, "tos", "dsfield", "expires"),
 	[]keyword[*routeReq]{{name: "mtu", args: 1, skip: "lock"}},
@@ -509,7 +511,7 @@ func (ip *ipCmd) routeModify(a *args, how string) error {
 	if err != nil {
 		return err
 	}
-	nr := stack.Route{Dst: r.dst, Gateway: r.gw, Dev: r.dev, Src: r.src, Metric: r.metric, Table: r.table, Type: r.typ}
+	nr := stack.Route{Dst: r.dst, Gateway: r.gw, Dev: r.dev, Src: r.src, Metric: r.metric, Table: r.table, Type: r.typ, OnLink: r.onlink}
 	return swapRoute(ip.ns.Stack(), old, nr)
 }
 
@@ -575,6 +577,8 @@ func routeErr(err error, gw bool) error {
 		return errFileExists
 	case errors.Is(err, stack.ErrInvalidGateway):
 		return rtnl("Error: Nexthop has invalid gateway.")
+	case errors.Is(err, stack.ErrOnLinkNoDev):
+		return rtnl("Error: Nexthop device required for onlink.")
 	case errors.Is(err, stack.ErrNetworkUnreachable):
 		if gw {
 			return rtnl("Error: Nexthop has invalid gateway.")

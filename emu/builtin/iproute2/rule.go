@@ -354,7 +354,7 @@ func (ip *ipCmd) ruleAction(r stack.Rule, rules []stack.Rule) string {
 	case stack.RuleProhibit:
 		return " prohibit"
 	}
-	s := " lookup " + ip.rt.name(r.Table)
+	s := " lookup " + ip.tables().name(r.Table)
 	if r.SuppressPrefixLength >= 0 {
 		s += fmt.Sprintf(" suppress_prefixlength %d", r.SuppressPrefixLength)
 	}
@@ -432,7 +432,7 @@ func ruleActionJSON(ip *ipCmd, r stack.Rule, rules []stack.Rule) jsonObject {
 	case stack.RuleNop:
 		return jsonObject{{"nop", nil}}
 	case stack.RuleLookup:
-		o := jsonObject{{"table", ip.rt.name(r.Table)}}
+		o := jsonObject{{"table", ip.tables().name(r.Table)}}
 		if r.SuppressPrefixLength >= 0 {
 			o = append(o, jsonField{"suppress_prefixlen", r.SuppressPrefixLength})
 		}

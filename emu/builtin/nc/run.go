@@ -111,8 +111,9 @@ func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
 	defer pc.Close()
 	buf := make([]byte, 65536)
 	for {
+		stopDeadline := func() {}
 		if r.Wait > 0 {
-			_ = pc.SetReadDeadline(time.Now().Add(r.Wait))
+			stopDeadline = readDeadline(c, pc, r.Wait)
 		}
 		done := make(chan struct{})
 		go func() {
@@ -123,6 +124,7 @@ func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
 			}
 		}()
 		n, _, err := pc.ReadFrom(buf)
+		stopDeadline()
 		close(done)
 		if err != nil {
 			return nil
@@ -156,13 +158,15 @@ func copyConn(c *shell.Cmd, conn net.Conn, r Request) {
 		case <-stop:
 		}
 	}()
-	receive(c.Stdout, conn, r)
+	receive(c, conn, r)
 	// The peer finished sending; ours may still be on its way (echo hi |
 	// nc ...): let it go out before closing, as nc does, for a while.
+	linger, stopLinger := after(c, 2*time.Second)
+	defer stopLinger()
 	select {
 	case <-sent:
 	case <-c.Ctx.Done():
-	case <-time.After(2 * time.Second):
+	case <-linger:
 	}
 	close(stop)
 	conn.Close()
@@ -208,22 +212,51 @@ func lineEnds(w io.Writer, crlf bool) io.Writer {
 
 // receive copies conn to w until the peer closes, or, with -w or over
 // UDP, until the connection idles (2 s for UDP without -w).
-func receive(w io.Writer, conn net.Conn, r Request) {
+func receive(c *shell.Cmd, conn net.Conn, r Request) {
 	buf := make([]byte, 32<<10)
 	for {
+		stopDeadline := func() {}
 		if r.Wait > 0 || r.UDP {
 			wait := r.Wait
 			if wait == 0 {
 				wait = 2 * time.Second
 			}
-			_ = conn.SetReadDeadline(time.Now().Add(wait))
+			stopDeadline = readDeadline(c, conn, wait)
 		}
 		n, err := conn.Read(buf)
+		stopDeadline()
 		if n > 0 {
-			w.Write(buf[:n])
+			c.Stdout.Write(buf[:n])
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// readDeadline makes conn's reads time out d from now, and returns the
+// function to call once the read returned. A socket's deadline is on wall
+// time; on purely emulated time (nsemu --seed) the wait is on the
+// emulator's clock instead, so that it ends at the same moment of the run
+// every time: a timer then sets a deadline in the past.
+func readDeadline(c *shell.Cmd, conn interface{ SetReadDeadline(time.Time) error }, d time.Duration) (stop func()) {
+	if !c.World().EmulatedTime() {
+		_ = conn.SetReadDeadline(time.Now().Add(d))
+		return func() {}
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	t := c.World().Clock().AfterFunc(d, func() { _ = conn.SetReadDeadline(time.Unix(1, 0)) })
+	return func() { t.Stop() }
+}
+
+// after returns a channel closed d from now: on wall time, or on the
+// emulator's clock on purely emulated time (see readDeadline).
+func after(c *shell.Cmd, d time.Duration) (<-chan struct{}, func()) {
+	ch := make(chan struct{})
+	if !c.World().EmulatedTime() {
+		t := time.AfterFunc(d, func() { close(ch) })
+		return ch, func() { t.Stop() }
+	}
+	t := c.World().Clock().AfterFunc(d, func() { close(ch) })
+	return ch, func() { t.Stop() }
 }

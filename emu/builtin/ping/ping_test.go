@@ -56,6 +56,14 @@ func TestPing(t *testing.T) {
 		{name: "quiet", args: "-q -c 2 10.0.0.2", status: 0, want: []string{`^PING [^\n]*\n\n--- 10\.0\.0\.2 ping statistics`}},
 		{name: "default four in scripts", args: "10.0.0.2", status: 0, want: []string{`4 packets transmitted, 4 received`}},
 		{name: "deadline", args: "-w 3 10.0.0.9", status: 1, want: []string{`3 packets transmitted, 0 received`}},
+		// DF set and too large for the 1500 MTU: iputils counts each probe
+		// as sent and as an error, and says why on standard error.
+		{name: "too large for DF", args: "-c 2 -M do -s 1473 10.0.0.2", status: 1, want: []string{
+			`1473\(1501\) bytes of data\.\n\n--- 10\.0\.0\.2 ping statistics ---\n` +
+				`2 packets transmitted, 0 received, \+2 errors, 100% packet loss, time 1000ms\n\n`,
+			`ping: local error: message too long, mtu=1500\n`,
+		}},
+		{name: "fits with DF", args: "-c 1 -M do -s 1472 10.0.0.2", status: 0, want: []string{`1480 bytes from 10\.0\.0\.2`}},
 		{name: "unreachable", args: "-c 1 192.0.2.1", status: 2, want: []string{`^ping: connect: Network is unreachable\n$`}},
 		{name: "bad count", args: "-c 0 10.0.0.2", status: 2, want: []string{`invalid argument: '0'`}},
 		{name: "bad host", args: "-c 1 nosuch.example", status: 2, want: []string{`ping: nosuch.example: Name or service not known`}},

@@ -2,6 +2,7 @@ package ping
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -110,12 +111,19 @@ func (s *session) probes() error {
 		}
 		last := s.r.Count > 0 && seq == s.r.Count
 		sentAt := s.clock.NowMonotonic()
-		if err := s.p.Send(uint16(seq)); err != nil {
+		var local *stack.LocalError
+		switch err := s.p.Send(uint16(seq)); {
+		case errors.As(err, &local):
+			// iputils: the probe counts as sent, and as an error.
+			fmt.Fprintln(s.c.Stderr, local)
+			s.errs++
+		case err != nil:
 			return connectError(err)
+		default:
+			s.outstanding[uint16(seq)] = true
 		}
 		s.lastSent = sentAt
 		s.sent++
-		s.outstanding[uint16(seq)] = true
 		// Take answers until the next probe is due; after the last one,
 		// until every probe is answered or -W passes.
 		until := s.r.Interval
