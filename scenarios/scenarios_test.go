@@ -116,6 +116,17 @@ var (
 // kernelTools are what the kernel run needs.
 var kernelTools = []string{"unshare", "bash", "ip", "iptables", "ping", "sysctl", "bridge", "route", "mount", "tc"}
 
+// scenarioTools are the tools a scenario's "# kernel tools: A B" line says
+// its kernel run needs beyond kernelTools (traceroute, nc, python3, curl).
+func scenarioTools(src []byte) []string {
+	for _, line := range strings.Split(string(src), "\n") {
+		if rest, ok := strings.CutPrefix(line, "# kernel tools:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return nil
+}
+
 func skipOrFail(t *testing.T, why string) {
 	t.Helper()
 	if os.Getenv("NSEMU_CI") == "1" {
@@ -148,6 +159,11 @@ func TestKernelAgreement(t *testing.T) {
 			continue
 		}
 		t.Run(f, func(t *testing.T) {
+			for _, tool := range scenarioTools(src) {
+				if _, err := exec.LookPath(tool); err != nil {
+					skipOrFail(t, tool+" is not installed (this scenario's \"# kernel tools:\" line names it)")
+				}
+			}
 			text, texts := instrument(t, f, src)
 
 			// The emulator.

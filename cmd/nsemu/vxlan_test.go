@@ -58,7 +58,7 @@ func TestVxlanAcrossProcesses(t *testing.T) {
 	a.waitOutput(t, "overlay-ok")
 	b.waitOutput(t, "overlay-ok")
 	for _, p := range []*proc{a, b} {
-		if out := p.out.String(); !strings.Contains(out, "2 packets transmitted, 2 received") {
+		if out := p.out.String(); !strings.Contains(out, "2 packets transmitted, 2 packets received") {
 			t.Errorf("a container's ping across the processes:\n%s\nstderr:\n%s", out, p.err.String())
 		}
 	}

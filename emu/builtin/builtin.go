@@ -28,6 +28,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
+	"github.com/nsemu/nsemu/emu/builtin/traceroute"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
@@ -55,6 +56,7 @@ func init() {
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
+		traceroute.Builtins(),
 	} {
 		shell.Register(tool...)
 	}

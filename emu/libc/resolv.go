@@ -222,3 +222,25 @@ func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name stri
 		return out, true, nil
 	}
 }
+
+// HostsName is the first name /etc/hosts of ns gives addr (a reverse
+// lookup, as getnameinfo answers from files), false when none.
+func HostsName(ns *emu.Namespace, addr netip.Addr) (string, bool) {
+	data, err := vfs.ReadFile(ns, "/etc/hosts")
+	if err != nil {
+		return "", false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		fs := strings.Fields(line)
+		if len(fs) < 2 {
+			continue
+		}
+		if a, err := netip.ParseAddr(fs[0]); err == nil && a == addr {
+			return fs[1], true
+		}
+	}
+	return "", false
+}

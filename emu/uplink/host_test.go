@@ -254,7 +254,7 @@ docker run --rm --network app busybox wget -qO- http://web.test:%d/user-network
 docker run --rm --network app busybox ping -c 1 peer
 ! docker run --rm --network app busybox wget -qO- http://nosuch.test/
 `, port, port, port))
-	for _, want := range []string{"real /byname for 127.0.0.1", "nameserver 10.0.2.3", "real /container for 127.0.0.1", "real /user-network for 127.0.0.1", "1 packets transmitted, 1 received"} {
+	for _, want := range []string{"real /byname for 127.0.0.1", "nameserver 10.0.2.3", "real /container for 127.0.0.1", "real /user-network for 127.0.0.1", "1 packets transmitted, 1 packets received"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -1,9 +1,14 @@
 // Package ping is iputils' ping over the emulated stacks: ICMP echo
 // requests from the current namespace, answers and the statistics in
-// iputils' words, waits on the emulator's clock.
+// iputils' words, waits on the emulator's clock. In a busybox or alpine
+// container, and as `busybox ping`, it is busybox's ping (busybox.go).
 package ping
 
-import "github.com/nsemu/nsemu/emu/shell"
+import (
+	"strings"
+
+	"github.com/nsemu/nsemu/emu/shell"
+)
 
 // Builtins returns ping.
 func Builtins() []*shell.Builtin {
@@ -15,7 +20,20 @@ func Builtins() []*shell.Builtin {
 Exit status: 0 when a reply came, 1 when none did, 2 on an error such as
 "ping: connect: Network is unreachable". Waits cost no wall time while nothing
 is in flight. Without -c or -w, a script's ping sends 4 probes (where the
-tutorial's reader would press Ctrl-C); in nsemu shell it runs until Ctrl-C.`,
+tutorial's reader would press Ctrl-C); in nsemu shell it runs until Ctrl-C. In a busybox or alpine container ping is
+busybox's (seq=0, "2 packets received", "ping: bad address 'c2'").`,
 		Run: run,
+	}, {
+		Name:  "busybox",
+		Group: shell.GroupPrograms,
+		Usage: "busybox ping [-c CNT] [-s SIZE] [-i SECS] [-t TTL] [-I IFACE] [-W SEC] [-w SEC] [-q] HOST",
+		Help:  "busybox's ping (the one applet emulated), as a busybox or alpine container's ping.",
+		Run: func(c *shell.Cmd) int {
+			if len(c.Args) < 2 || c.Args[1] != "ping" {
+				return c.Fail(1, "nsemu: busybox %s: not emulated (only busybox ping is)", strings.Join(c.Args[1:], " "))
+			}
+			c.Args = c.Args[1:]
+			return runBusybox(c)
+		},
 	}}
 }

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/nsemu/nsemu/emu/docker"
 	"github.com/nsemu/nsemu/emu/libc"
 	"github.com/nsemu/nsemu/emu/shell"
 	"github.com/nsemu/nsemu/stack"
@@ -15,6 +16,9 @@ import (
 // run is ping: parse, probe, print the statistics. Its status is 0 when a
 // reply came, 1 when none did, 2 on an error.
 func run(c *shell.Cmd) int {
+	if docker.Busybox(c.NS) {
+		return runBusybox(c)
+	}
 	r, err := Parse(c.Args[1:])
 	if err != nil {
 		return c.Fail(2, "%v", err)
