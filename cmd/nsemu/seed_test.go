@@ -58,6 +58,17 @@ func TestSeedRepeatsEveryScenario(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		src, err := os.ReadFile(abs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(src, []byte("\n# seed: no")) {
+			t.Run(filepath.Base(f), func(t *testing.T) {
+				t.Parallel()
+				refusedUnderSeed(t, abs)
+			})
+			continue
+		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
 			var outs [2][]byte
@@ -84,6 +95,16 @@ func TestSeedRepeatsEveryScenario(t *testing.T) {
 				t.Errorf("the capture has %d bytes: no frames?", len(pcaps[0]))
 			}
 		})
+	}
+}
+
+// refusedUnderSeed checks that a scenario whose header says "# seed: no"
+// fails under --seed with nsemu's reason, rather than running with
+// figures that would mean nothing.
+func refusedUnderSeed(t *testing.T, script string) {
+	code, out := nsemuProcess(t, t.TempDir(), "run", "--seed", "42", script)
+	if code == 0 || !bytes.Contains(out, []byte("cannot run under --seed")) {
+		t.Errorf("%s (# seed: no) under --seed: exit %d, want a refusal saying why:\n%s", filepath.Base(script), code, out)
 	}
 }
 
