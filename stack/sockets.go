@@ -3,12 +3,14 @@ package stack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/waiter"
 )
@@ -40,11 +42,68 @@ func (st *Stack) DialTCP(ctx context.Context, dst netip.AddrPort) (net.Conn, err
 	if err != nil {
 		return nil, err
 	}
-	c, err := gonet.DialTCPWithBind(ctx, st.s, src, fullAddr(dst), ipv4.ProtocolNumber)
-	if err != nil {
+	return dialTCP(ctx, st.s, src, fullAddr(dst))
+}
+
+// connectStartedKey is the context key of WithConnectStarted's function.
+type connectStartedKey struct{}
+
+// WithConnectStarted returns a context for DialTCP that calls f once the
+// connection's first SYN is on its way (or the connect failed at once).
+// A caller that keeps the world busy until then (World.Hold) keeps the
+// warp from jumping the clock while it is still preparing the dial: a
+// connect timeout armed before the dial would otherwise fire first.
+func WithConnectStarted(ctx context.Context, f func()) context.Context {
+	return context.WithValue(ctx, connectStartedKey{}, f)
+}
+
+// dialTCP is gonet.DialTCPWithBind, except that a handshake that has
+// finished wins over a context that ended at the same moment. gonet's
+// select takes either at random; a connect timeout on the emulated clock
+// can fire just after the handshake (the warp jumps while the dialing
+// goroutine has yet to run), and curl then reported a timeout for a
+// connection that was made.
+func dialTCP(ctx context.Context, s *gstack.Stack, src, dst tcpip.FullAddress) (net.Conn, error) {
+	var wq waiter.Queue
+	ep, terr := s.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
+	if terr != nil {
+		return nil, errors.New(terr.String())
+	}
+	entry, done := waiter.NewChannelEntry(waiter.WritableEvents)
+	wq.EventRegister(&entry)
+	defer wq.EventUnregister(&entry)
+	if err := ctx.Err(); err != nil {
+		ep.Close()
 		return nil, err
 	}
-	return c, nil
+	if src != (tcpip.FullAddress{}) {
+		if terr := ep.Bind(src); terr != nil {
+			ep.Close()
+			return nil, fmt.Errorf("ep.Bind(%+v) = %s", src, terr)
+		}
+	}
+	terr = ep.Connect(dst)
+	if f, ok := ctx.Value(connectStartedKey{}).(func()); ok {
+		f()
+	}
+	if _, started := terr.(*tcpip.ErrConnectStarted); started {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			select {
+			case <-done: // the handshake ended first
+			default:
+				ep.Close()
+				return nil, ctx.Err()
+			}
+		}
+		terr = ep.LastError()
+	}
+	if terr != nil {
+		ep.Close()
+		return nil, &net.OpError{Op: "connect", Net: "tcp", Addr: &net.TCPAddr{IP: net.IP(dst.Addr.AsSlice()), Port: int(dst.Port)}, Err: errors.New(terr.String())}
+	}
+	return gonet.NewTCPConn(&wq, ep), nil
 }
 
 // ListenTCP listens for TCP connections in this namespace (an invalid or

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nsemu/nsemu/stack"
 	"io"
 	"net"
 	"net/http"
@@ -115,13 +116,18 @@ func (t *transfer) connect() (net.Conn, netip.AddrPort, error) {
 	if t.verbose != nil {
 		fmt.Fprintf(t.verbose, "*   Trying %s...\n", dst)
 	}
-	// The handshake may wait for retransmissions: let the clock jump then.
+	// The handshake may wait for retransmissions: let the clock jump then,
+	// but not before the SYN is on its way (the world is held until then:
+	// the connect timer is armed first, and a jump while this goroutine
+	// still prepares the dial would fire it).
+	release := t.c.World().Hold()
+	defer release()
 	stopWarp := t.c.World().Warp()
-	dctx := t.ctx
+	dctx := stack.WithConnectStarted(t.ctx, release)
 	var connTimedOut atomic.Bool
 	if t.x.ConnectTimeout > 0 {
 		var dcancel context.CancelFunc
-		dctx, dcancel = context.WithCancel(t.ctx)
+		dctx, dcancel = context.WithCancel(dctx)
 		defer dcancel()
 		defer t.clock.AfterFunc(t.x.ConnectTimeout, func() {
 			connTimedOut.Store(true)
