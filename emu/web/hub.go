@@ -45,15 +45,18 @@ type hub struct {
 	dropped atomic.Int64  // events dropped because the queue was full
 	handled atomic.Int64  // events the goroutine has handled
 
-	// qmu guards queue, lines and closed; it is a leaf (Emit holds it
+	// qmu guards queue, lines, closed and flushClosed; it is a leaf (Emit holds it
 	// alone, OnLine under the narrator's lock).
 	qmu    sync.Mutex
 	queue  []*trace.Event
 	lines  []teach.Line
 	closed bool
-	wake   chan struct{}
-	done   chan struct{}
-	detach func()
+	// flushClosed: flushReq is closed (close); under qmu, so that
+	// tellNow never sends on it then.
+	flushClosed bool
+	wake        chan struct{}
+	done        chan struct{}
+	detach      func()
 
 	// narr tells the timeline; flushReq asks flusher to make it tell now
 	// (the world paused mid-exchange never goes idle).
@@ -104,6 +107,11 @@ func (h *hub) addLine(l teach.Line) {
 // tellNow asks the narrator to tell what it has (a pause: the world will
 // not go idle until the learner goes on).
 func (h *hub) tellNow() {
+	h.qmu.Lock()
+	defer h.qmu.Unlock()
+	if h.flushClosed {
+		return // the view closed while a pause was on its way
+	}
 	select {
 	case h.flushReq <- struct{}{}:
 	default:
@@ -146,7 +154,10 @@ func (h *hub) Emit(e *trace.Event) {
 func (h *hub) close() {
 	h.detach()
 	h.narrDetach()
+	h.qmu.Lock()
+	h.flushClosed = true
 	close(h.flushReq)
+	h.qmu.Unlock()
 	<-h.flushDone
 	h.narr.Close() // its last lines come through addLine
 	h.qmu.Lock()
