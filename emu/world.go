@@ -22,7 +22,6 @@ import (
 	"net"
 	"net/netip"
 	"runtime"
-	"runtime/metrics"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -382,7 +381,7 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 			return
 		case <-t.C:
 		}
-		if !w.Idle() || w.clock.Paused() || w.goroutinesBusy() {
+		if !w.Idle() || w.clock.Paused() {
 			quiet = 0
 			continue
 		}
@@ -395,20 +394,6 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 			w.clock.Advance(d)
 		}
 	}
-}
-
-// goroutinesBusy reports whether a goroutine besides the warp loop runs
-// or waits to run (the runtime's scheduler counts): a program between two
-// steps — ping arming its next probe, curl preparing a dial — is no frame
-// in flight, yet the clock must not jump past the timer it is about to
-// arm.
-func (w *World) goroutinesBusy() bool {
-	s := []metrics.Sample{
-		{Name: "/sched/goroutines/running:goroutines"},
-		{Name: "/sched/goroutines/runnable:goroutines"},
-	}
-	metrics.Read(s)
-	return s[0].Value.Uint64() > 1 || s[1].Value.Uint64() > 0
 }
 
 func (w *World) newNamespace(name string, root bool) (*Namespace, error) {
