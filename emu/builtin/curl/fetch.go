@@ -126,6 +126,11 @@ func (t *transfer) connect() (net.Conn, netip.AddrPort, error) {
 	dctx := stack.WithConnectStarted(t.ctx, release)
 	var connTimedOut atomic.Bool
 	if t.x.ConnectTimeout > 0 {
+		// A bounded wait: the world stays held through the whole
+		// handshake, so the clock never jumps to the timeout while the
+		// stacks (whose goroutines the warp cannot see) still answer;
+		// an unanswered SYN then costs at most the timeout in wall time.
+		dctx = t.ctx
 		var dcancel context.CancelFunc
 		dctx, dcancel = context.WithCancel(dctx)
 		defer dcancel()
