@@ -123,14 +123,17 @@ func (t *transfer) connect() (net.Conn, netip.AddrPort, error) {
 	release := t.c.World().Hold()
 	defer release()
 	stopWarp := t.c.World().Warp()
-	dctx := stack.WithConnectStarted(t.ctx, release)
+	// With --connect-timeout, a bounded wait, the world stays held
+	// through the whole handshake, so the clock never jumps to the
+	// timeout while the stacks (whose goroutines the warp cannot see)
+	// still answer: an unanswered SYN costs at most the timeout in wall
+	// time. Without one, the hold ends once the SYN is on its way.
+	dctx := t.ctx
+	if t.x.ConnectTimeout == 0 {
+		dctx = stack.WithConnectStarted(t.ctx, release)
+	}
 	var connTimedOut atomic.Bool
 	if t.x.ConnectTimeout > 0 {
-		// A bounded wait: the world stays held through the whole
-		// handshake, so the clock never jumps to the timeout while the
-		// stacks (whose goroutines the warp cannot see) still answer;
-		// an unanswered SYN then costs at most the timeout in wall time.
-		dctx = t.ctx
 		var dcancel context.CancelFunc
 		dctx, dcancel = context.WithCancel(dctx)
 		defer dcancel()
