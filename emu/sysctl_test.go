@@ -226,12 +226,12 @@ func TestHold(t *testing.T) {
 	w := New(Options{})
 	defer w.Close()
 	release := w.Hold()
-	if w.Idle() {
+	if w.warpable() {
 		t.Fatal("the world is idle while work is held")
 	}
 	release()
 	release()
-	if !w.Idle() {
+	if !w.warpable() {
 		t.Fatal("the world is not idle once the work is released (twice)")
 	}
 }

@@ -100,6 +100,8 @@ type World struct {
 
 	// busy counts frames in flight (queued or being delivered).
 	busy atomic.Int64
+	// held counts work in progress Warp waits for besides (Hold).
+	held atomic.Int64
 	// exposer publishes ports on the real machine (expose.go).
 	exposer atomic.Pointer[exposerBox]
 	// resolvConf is the machine's /etc/resolv.conf, nil when it has none
@@ -308,14 +310,23 @@ func (w *World) Close() {
 }
 
 // Idle reports whether no frame is in flight and no timer function runs.
+// Held work (Hold) does not count: a program printing, say, is not part
+// of what the narration waits for.
 func (w *World) Idle() bool {
 	return w.busy.Load() == 0 && w.clock.Running() == 0
 }
 
+// warpable reports whether Warp may jump: the world is idle and nothing is
+// held.
+func (w *World) warpable() bool {
+	return w.Idle() && w.held.Load() == 0
+}
+
 // Hold counts work in progress that Warp must wait for, besides frames in
 // flight and timers: a command blocked writing its output into a pipe
-// whose reader has not caught up. Call the returned function when it is
-// done.
+// whose reader has not caught up, a program woken by an answer that has
+// not run yet (stack.PingOptions.Hold). Call the returned function when
+// it is done. Idle does not count holds.
 //
 // On purely emulated time it holds nothing: the clock moves only when
 // every goroutine waits anyway, and a hold would keep it from ever moving
@@ -324,9 +335,9 @@ func (w *World) Hold() (release func()) {
 	if w.drv != nil {
 		return func() {}
 	}
-	w.busy.Add(1)
+	w.held.Add(1)
 	var once sync.Once
-	return func() { once.Do(func() { w.busy.Add(-1) }) }
+	return func() { once.Do(func() { w.held.Add(-1) }) }
 }
 
 // warpTick is how often the warp loop looks at the world; warpQuiet is how
@@ -381,7 +392,7 @@ func (w *World) warpLoop(stop, done chan struct{}) {
 			return
 		case <-t.C:
 		}
-		if !w.Idle() || w.clock.Paused() {
+		if !w.warpable() || w.clock.Paused() {
 			quiet = 0
 			continue
 		}

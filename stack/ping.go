@@ -36,6 +36,13 @@ type PingOptions struct {
 	Dev string
 	// DontFragment sets DF (ping -M do).
 	DontFragment bool
+	// Hold, when set, counts the pinger's program as work in progress
+	// (emu.World.Hold) while it runs: from NewPinger, and from the moment
+	// an answer, a failed neighbour or Recv's timeout wakes it, until it
+	// blocks in Recv again or closes the Pinger (wakeHold). The warp must
+	// not jump the clock between an echo reply's delivery and the program
+	// reading it, nor while it prepares its next probe.
+	Hold func() (release func())
 }
 
 // PingReply is what came back for one probe.
@@ -77,6 +84,8 @@ type Pinger struct {
 	large tcpip.Endpoint
 	// fail reports probes lost to a failed ARP resolution (pingfail.go).
 	fail pingFailures
+	// running counts the program as running (PingOptions.Hold).
+	running wakeHold
 }
 
 // NewPinger opens an ICMP socket to dst. It fails with ErrNetworkUnreachable
@@ -113,6 +122,7 @@ func (st *Stack) NewPinger(dst netip.Addr, opts PingOptions) (*Pinger, error) {
 		return nil, fmt.Errorf("ping: socket: %s", terr)
 	}
 	p.ep = ep
+	p.running.start(opts.Hold)
 	p.watchLinks()
 	if opts.TTL != 0 {
 		_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(opts.TTL))
@@ -151,6 +161,7 @@ func (p *Pinger) Source() netip.Addr { return p.src }
 // Close closes the socket.
 func (p *Pinger) Close() {
 	p.fail.close() // before mu: see linkWatch's lock order
+	p.running.close()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.closed {
@@ -239,12 +250,26 @@ func (e *LocalError) Error() string {
 // counts them.
 func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, error) {
 	clock := p.st.clock
-	we, ch := waiter.NewChannelEntry(waiter.ReadableEvents)
+	wait := p.running.arm()
+	defer p.running.resume()
+	ch := make(chan struct{}, 1)
+	we := waiter.NewFunctionEntry(waiter.ReadableEvents, func(waiter.EventMask) {
+		p.running.wake(wait)
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	})
 	p.wq.EventRegister(&we)
 	defer p.wq.EventUnregister(&we)
 	expired := make(chan struct{})
-	t := clock.AfterFunc(timeout, func() { close(expired) })
+	t := clock.AfterFunc(timeout, func() {
+		p.running.wake(wait)
+		close(expired)
+	})
 	defer t.Stop()
+	p.setFailWait(wait)
+	defer p.setFailWait(0)
 	spinUntil := time.Now().Add(recvSpin)
 	for {
 		rep, ok, err := p.poll()
@@ -260,6 +285,13 @@ func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, er
 			// wake-up.
 			runtime.Gosched()
 			continue
+		}
+		// About to block: let the hold go, then look once more, for an
+		// answer that came while it was still taken (its wake took
+		// none).
+		p.running.park()
+		if rep, ok, err := p.poll(); err != nil || ok {
+			return rep, err
 		}
 		select {
 		case <-ch:

@@ -18,8 +18,11 @@ type pingFailures struct {
 	failed []uint16
 	// waited counts the probes that ever waited for a neighbour.
 	waited int
-	// wake tells Recv that failed grew.
+	// wake tells Recv that failed grew; wait is Recv's wait (0 when
+	// none), whose program it wakes (wakeHold). wait is guarded by the
+	// Pinger's mu.
 	wake chan struct{}
+	wait uint64
 	stop func()
 }
 
@@ -81,10 +84,20 @@ func (p *Pinger) neighDone(k neighKey, failed bool) {
 		return
 	}
 	p.fail.failed = append(p.fail.failed, seqs...)
+	if p.fail.wait != 0 {
+		p.running.wake(p.fail.wait)
+	}
 	select {
 	case p.fail.wake <- struct{}{}:
 	default:
 	}
+}
+
+// setFailWait records Recv's wait, 0 when it ends.
+func (p *Pinger) setFailWait(gen uint64) {
+	p.mu.Lock()
+	p.fail.wait = gen
+	p.mu.Unlock()
 }
 
 // takeFailed returns the report of the next probe lost to a failed

@@ -31,6 +31,18 @@ func World(t testing.TB) *emu.World {
 	return w
 }
 
+// EmulatedWorld returns a fresh world on purely emulated time (nsemu
+// --seed), closed when the test ends: what a command prints about time
+// (ping's "time 3000ms", its "pipe 4") is then exact, where on the warped
+// clock the wall time a loaded machine takes to run a program between two
+// timers shows in the figures.
+func EmulatedWorld(t testing.TB) *emu.World {
+	t.Helper()
+	w := emu.New(emu.Options{Seed: 1, EmulatedTime: true})
+	t.Cleanup(w.Close)
+	return w
+}
+
 // Result is what a script printed and how it ended.
 type Result struct {
 	Out, Err string

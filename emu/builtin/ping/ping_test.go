@@ -2,13 +2,16 @@ package ping_test
 
 import (
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
 )
 
 // TestPing pings from the host (10.0.0.1, lo down) to ns1 (10.0.0.2) of
-// builtintest.SetupPair.
+// builtintest.SetupPair, on purely emulated time: the times ping prints
+// are exact there (TestPingWarp checks the warped clock's).
 func TestPing(t *testing.T) {
 	cases := []struct {
 		name, args string
@@ -72,7 +75,7 @@ func TestPing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w := builtintest.World(t)
+			w := builtintest.EmulatedWorld(t)
 			builtintest.MustRun(t, w, nil, builtintest.SetupPair+c.pre+"\n")
 			r := builtintest.Run(t, w, nil, "ping "+c.args+"\n")
 			// A failed step's standard error is its error line; on
@@ -87,5 +90,32 @@ func TestPing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPingWarp pings on the warped clock, which `nsemu run` uses without
+// --seed: time runs with the wall clock and jumps over idle waits. A jump
+// must never land between a reply's delivery and ping reading it (the
+// reply would read as time=1000 ms), nor make an ARP failure look like a
+// reply; the wall time a loaded machine takes shows only as a few
+// milliseconds.
+func TestPingWarp(t *testing.T) {
+	rtt := regexp.MustCompile(`icmp_seq=\d+ ttl=64 time=(\d+(?:\.\d+)?) ms`)
+	for i := 0; i < 5; i++ {
+		w := builtintest.World(t)
+		builtintest.MustRun(t, w, nil, builtintest.SetupPair)
+		r := builtintest.Run(t, w, nil, "ping -c 3 10.0.0.2\n")
+		if r.Status != 0 || !strings.Contains(r.Out, "3 packets transmitted, 3 received") {
+			t.Fatalf("ping: status %d\n%s%s", r.Status, r.Out, r.Err)
+		}
+		for _, m := range rtt.FindAllStringSubmatch(r.Out, -1) {
+			if ms, _ := strconv.ParseFloat(m[1], 64); ms >= 500 {
+				t.Errorf("a reply took %s ms of emulated time: the clock jumped while it waited to be read\n%s", m[1], r.Out)
+			}
+		}
+		r = builtintest.Run(t, w, nil, "ping -c 2 10.0.0.9\n")
+		if !regexp.MustCompile(`2 packets transmitted, 0 received, \+2 errors, 100% packet loss, time 1\d{3}ms\n`).MatchString(r.Out) {
+			t.Errorf("unanswered ARP:\n%s%s", r.Out, r.Err)
+		}
 	}
 }
