@@ -241,7 +241,7 @@ func (l *ownedListener) nextOwner(ep *tcp.Endpoint) Owner {
 	used := map[int]bool{}
 	live := l.conns[:0]
 	for _, e := range l.conns {
-		if holdsOwner(linuxState(e.EndpointState())) && e.EndpointState() != tcp.StateClose {
+		if !e.SocketQueues().Closed {
 			live = append(live, e)
 			used[l.st.sockMeta(e).owner.FD] = true
 		}

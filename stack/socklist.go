@@ -132,6 +132,10 @@ type Socket struct {
 	// Owner is the program holding the socket; nil for none (a socket in
 	// TIME-WAIT, or one the program closed).
 	Owner *Owner
+	// Orphan: the program closed the socket while TCP finishes with it.
+	Orphan bool
+	// Shutdown is Linux's sk_shutdown: 1 receiving ended, 2 sending.
+	Shutdown int
 	// ID is gVisor's unique endpoint id, stable for the socket's life.
 	ID uint64
 	// Timer is Linux's timer kind (1 on, 2 keepalive, 4 persist; 0 none)
@@ -217,18 +221,20 @@ func (st *Stack) tcpSocket(ep *tcp.Endpoint) (Socket, bool) {
 		Dev:    st.boundDev(ep),
 	}
 	q := ep.SocketQueues()
+	s.Orphan = q.Closed && s.State != StateTimeWait && s.State != StateClose
+	s.Shutdown = q.Shutdown
 	switch s.State {
 	case StateListen:
 		s.RecvQ, s.SendQ = q.AcceptLen, q.AcceptCap
 	case StateTimeWait:
 	default:
 		s.RecvQ, _ = ep.GetSockOptInt(tcpip.ReceiveQueueSizeOption)
-		s.SendQ = q.SendUsed
+		s.SendQ = max(q.SendUsed, 0)
 		s.Timer, s.TimerLeft = q.Timer, q.TimerLeft
 	}
 	m := st.sockMeta(ep)
 	s.ID = m.id
-	if m.owned && holdsOwner(s.State) {
+	if m.owned && !q.Closed && s.State != StateTimeWait {
 		o := m.owner
 		s.Owner = &o
 	}
@@ -236,17 +242,6 @@ func (st *Stack) tcpSocket(ep *tcp.Endpoint) (Socket, bool) {
 		s.SendQ = m.backlog
 	}
 	return s, true
-}
-
-// holdsOwner reports whether a socket in state still belongs to its
-// program: Linux's TIME-WAIT sockets have none, and the closing states
-// are nearly always reached after the program closed the socket.
-func holdsOwner(state int) bool {
-	switch state {
-	case StateTimeWait, 4, 5, 9, 11: // FIN-WAIT-1/2, LAST-ACK, CLOSING
-		return false
-	}
-	return true
 }
 
 // udpSocket describes a UDP endpoint.

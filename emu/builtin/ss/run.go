@@ -138,10 +138,17 @@ func row(r *Request, s stack.Socket, eph func(uint16) bool) []string {
 	if r.Details {
 		// An emulated inode number and socket address: stable for the
 		// socket's life, distinct within the namespace.
-		fmt.Fprintf(&ext, " ino:%d sk:%x <->", 30000+s.ID, 0x1000+s.ID)
+		fmt.Fprintf(&ext, " ino:%d sk:%x %c-%c", 30000+s.ID, 0x1000+s.ID, pickByte(s.Shutdown&1 != 0, '-', '<'), pickByte(s.Shutdown&2 != 0, '-', '>'))
 	}
 	f[colExt] = ext.String()
 	return f
+}
+
+func pickByte(c bool, a, b byte) byte {
+	if c {
+		return a
+	}
+	return b
 }
 
 // host prints an address as ss -n does (ss resolves no host name unless
@@ -179,10 +186,10 @@ func printSummary(w io.Writer, socks []stack.Socket) {
 			tw++
 		default:
 			tcp++
-			switch s.State {
-			case ssEstablished, ssCloseWait:
+			if s.State == ssEstablished || s.State == ssCloseWait {
 				estab++
-			case ssFinWait1, ssFinWait2, ssLastAck, ssClosing:
+			}
+			if s.Orphan {
 				orphan++
 			}
 		}

@@ -38,11 +38,18 @@ type SocketQueues struct {
 	// to its expiry.
 	Timer     int
 	TimerLeft time.Duration
+	// Shutdown is Linux's sk_shutdown: 1 when receiving has ended (a FIN
+	// arrived, or shutdown(SHUT_RD)), 2 when sending has (shutdown(SHUT_WR)
+	// or close).
+	Shutdown int
+	// Closed is whether the endpoint's owner closed it (an orphan, in
+	// Linux's words, while the protocol finishes).
+	Closed bool
 }
 
 // SocketQueues reads the endpoint's queues and timers. It takes the
-// endpoint's user lock, the accept queue's lock, the send queue's lock and
-// the keepalive lock, one after the other.
+// accept queue's lock, then the endpoint's user lock and under it the send
+// queue's, the receive queue's and the keepalive lock, one after the other.
 func (e *Endpoint) SocketQueues() SocketQueues {
 	var q SocketQueues
 	e.acceptMu.Lock()
@@ -51,9 +58,18 @@ func (e *Endpoint) SocketQueues() SocketQueues {
 
 	e.LockUser()
 	defer e.UnlockUser()
+	q.Closed = e.closed
 	e.sndQueueInfo.sndQueueMu.Lock()
 	q.SendUsed = e.sndQueueInfo.SndBufUsed
+	if e.sndQueueInfo.SndClosed {
+		q.Shutdown |= 2
+	}
 	e.sndQueueInfo.sndQueueMu.Unlock()
+	e.rcvQueueMu.Lock()
+	if e.RcvClosed {
+		q.Shutdown |= 1
+	}
+	e.rcvQueueMu.Unlock()
 	now := e.stack.Clock().NowMonotonic()
 	if s := e.snd; s != nil && e.EndpointState().connected() {
 		switch {
