@@ -156,8 +156,9 @@ const (
 )
 
 // Sockets lists the namespace's TCP and UDP sockets: listeners first, then
-// the rest in the order they were made. It takes the demuxer's locks and
-// each endpoint's, one at a time.
+// the rest, each by local then remote address (an order that does not
+// depend on which program ran first; Linux lists its hash tables' order).
+// It takes the demuxer's locks and each endpoint's, one at a time.
 func (st *Stack) Sockets() []Socket {
 	var out []Socket
 	for _, te := range st.s.RegisteredEndpoints() {
@@ -180,12 +181,11 @@ func (st *Stack) Sockets() []Socket {
 			return -1
 		case la != lb:
 			return 1
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
 		}
-		return 0
+		if c := a.Local.Compare(b.Local); c != 0 {
+			return c
+		}
+		return a.Remote.Compare(b.Remote)
 	})
 	return out
 }

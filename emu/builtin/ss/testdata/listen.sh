@@ -5,7 +5,7 @@ tail -f /dev/null | nc -l -p 9000 >/dev/null &  # nsemu: a job's notice
 nc -l -p 7000 >/dev/null &  # nsemu: a job's notice
 python3 -m http.server 8000 >/dev/null 2>&1 &  # nsemu: a job's notice
 nc -u -l -p 5353 >/dev/null &  # nsemu: a job's notice
-sleep 2
+until [ "$(ss -Htuln | wc -l)" = 4 ]; do sleep 0.1; done
 ss -tln
 ss -tlnp
 ss -tulpn
@@ -32,7 +32,7 @@ ss -lnt src 127.0.0.1
 ss -tn state established
 ss exclude all
 tail -f /dev/null | nc 127.0.0.1 9000 >/dev/null &  # nsemu: a job's notice
-sleep 1
+until ss -Htnp | grep -q 'fd=4'; do sleep 0.1; done
 ss -tn
 ss -tnp
 ss -tanp
