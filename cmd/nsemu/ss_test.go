@@ -15,7 +15,7 @@ func TestCLISS(t *testing.T) {
 ip netns exec web ip link set lo up
 ip netns exec web python3 -m http.server 8000 >/dev/null 2>&1 &
 ip netns exec web nc -l -p 9000 >/dev/null &
-sleep 1
+until [ "$(ip netns exec web ss -Htln | wc -l)" = 2 ]; do sleep 0.1; done
 jobs -l
 ip netns exec web ss -tlnp
 ip netns exec web ss -Htln sport = :9000
