@@ -142,6 +142,8 @@ type Socket struct {
 	// and TimerLeft the time to its expiry.
 	Timer     int
 	TimerLeft time.Duration
+	// Retrans is how often a handshake's SYN was sent again.
+	Retrans int
 	// Dev is the device the socket is bound to (SO_BINDTODEVICE), or "".
 	Dev string
 }
@@ -230,7 +232,7 @@ func (st *Stack) tcpSocket(ep *tcp.Endpoint) (Socket, bool) {
 	default:
 		s.RecvQ, _ = ep.GetSockOptInt(tcpip.ReceiveQueueSizeOption)
 		s.SendQ = max(q.SendUsed, 0)
-		s.Timer, s.TimerLeft = q.Timer, q.TimerLeft
+		s.Timer, s.TimerLeft, s.Retrans = q.Timer, q.TimerLeft, q.Retransmits
 	}
 	m := st.sockMeta(ep)
 	s.ID = m.id

@@ -23,6 +23,7 @@ var subcommands = map[string][]string{
 	"brctl":    {"show", "showmacs", "addbr", "delbr", "addif", "delif"},
 	"iptables": {"-t", "-A", "-I", "-D", "-F", "-L", "-S", "-P", "-N", "-X", "-n", "-v", "nat", "filter", "MASQUERADE", "ACCEPT", "DROP"},
 	"sysctl":   {"-w", "-a", "net.ipv4.ip_forward"},
+	"ss":       {"-tulpn", "-tlnp", "-tan", "-s", "-o", "-e", "state", "established", "listening", "dport", "sport", "dst", "src"},
 	"docker":   {"run", "exec", "ps", "logs", "stop", "start", "restart", "kill", "rm", "inspect", "port", "network", "-d", "-it", "--rm", "--name", "--network", "-p", "nginx", "httpd", "busybox", "create", "connect", "disconnect", "ls"},
 }
 

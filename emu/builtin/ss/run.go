@@ -133,7 +133,7 @@ func row(r *Request, s stack.Socket, eph func(uint16) bool) []string {
 		fmt.Fprintf(&ext, " users:((%q,pid=%d,fd=%d))", s.Owner.Name, s.Owner.PID, s.Owner.FD)
 	}
 	if r.Timers && s.Timer != 0 {
-		fmt.Fprintf(&ext, " timer:(%s,%s,%d)", timerNames[min(s.Timer, 5)], msTimer(s.TimerLeft), 0)
+		fmt.Fprintf(&ext, " timer:(%s,%s,%d)", timerNames[min(s.Timer, 5)], msTimer(s.TimerLeft), s.Retrans)
 	}
 	if r.Details {
 		// An emulated inode number and socket address: stable for the

@@ -37,3 +37,28 @@ wait
 		t.Errorf("ss -tno shows no retransmit timer:\n%s", out)
 	}
 }
+
+// TestSynSentTimer: a SYN that netem drops is sent again on the
+// handshake's backoff timer, which ss -o shows with its count of
+// retransmissions.
+func TestSynSentTimer(t *testing.T) {
+	w := builtintest.World(t)
+	out := builtintest.MustRun(t, w, nil, `ip netns add a
+ip link add va netns a type veth peer name vb
+ip -n a addr add 10.0.0.1/24 dev va
+ip addr add 10.0.0.2/24 dev vb
+ip -n a link set va up
+ip link set vb up
+ip -n a neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev va
+ip netns exec a tc qdisc add dev va root netem loss 100%
+ip netns exec a nc 10.0.0.2 9000 &
+for i in $(seq 200); do ip netns exec a ss -Htno | grep -q ',[1-9][0-9]*)' && break; sleep 0.1; done
+ip netns exec a ss -tno
+kill %1
+wait
+`)
+	re := regexp.MustCompile(`(?m)^SYN-SENT 0 +0 +10\.0\.0\.1:\d+ +10\.0\.0\.2:9000 timer:\(on,(\d+(sec|\.))?(\d+ms)?,[1-9]\d*\)\n`)
+	if !re.MatchString(out) {
+		t.Errorf("ss -tno shows no SYN retransmit timer:\n%s", out)
+	}
+}

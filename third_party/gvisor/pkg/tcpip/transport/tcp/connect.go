@@ -716,14 +716,21 @@ type backoffTimer struct {
 	timeout    time.Duration
 	maxTimeout time.Duration
 	t          tcpip.Timer
+	// clock, deadline and retries say when the timer fires next and how
+	// often it has backed off, for socket diagnostics (SocketQueues).
+	clock    tcpip.Clock
+	deadline tcpip.MonotonicTime
+	retries  int
+	stopped  bool
 }
 
 func newBackoffTimer(clock tcpip.Clock, timeout, maxTimeout time.Duration, f func()) (*backoffTimer, tcpip.Error) {
 	if timeout > maxTimeout {
 		return nil, &tcpip.ErrTimeout{}
 	}
-	bt := &backoffTimer{timeout: timeout, maxTimeout: maxTimeout}
+	bt := &backoffTimer{timeout: timeout, maxTimeout: maxTimeout, clock: clock}
 	bt.t = clock.AfterFunc(timeout, f)
+	bt.deadline = clock.NowMonotonic().Add(timeout)
 	return bt, nil
 }
 
@@ -733,16 +740,21 @@ func (bt *backoffTimer) reset() tcpip.Error {
 		return &tcpip.ErrTimeout{}
 	}
 	bt.t.Reset(bt.timeout)
+	bt.deadline = bt.clock.NowMonotonic().Add(bt.timeout)
+	bt.retries++
 	return nil
 }
 
 func (bt *backoffTimer) reinit(timeout time.Duration) {
 	bt.timeout = timeout
 	bt.t.Reset(bt.timeout)
+	bt.deadline = bt.clock.NowMonotonic().Add(bt.timeout)
+	bt.stopped = false
 }
 
 func (bt *backoffTimer) stop() {
 	bt.t.Stop()
+	bt.stopped = true
 }
 
 func parseSynSegmentOptions(s *segment) header.TCPSynOptions {

@@ -38,6 +38,9 @@ type SocketQueues struct {
 	// to its expiry.
 	Timer     int
 	TimerLeft time.Duration
+	// Retransmits is how often a handshake's SYN (or SYN-ACK) was sent
+	// again (Linux's icsk_retransmits); 0 once connected.
+	Retransmits int
 	// Shutdown is Linux's sk_shutdown: 1 when receiving has ended (a FIN
 	// arrived, or shutdown(SHUT_RD)), 2 when sending has (shutdown(SHUT_WR)
 	// or close).
@@ -71,6 +74,10 @@ func (e *Endpoint) SocketQueues() SocketQueues {
 	}
 	e.rcvQueueMu.Unlock()
 	now := e.stack.Clock().NowMonotonic()
+	if h := e.h; h != nil && h.retransmitTimer != nil && !h.retransmitTimer.stopped && e.EndpointState().handshake() {
+		q.Timer, q.TimerLeft = SocketTimerRetrans, h.retransmitTimer.deadline.Sub(now)
+		q.Retransmits = h.retransmitTimer.retries
+	}
 	if s := e.snd; s != nil && e.EndpointState().connected() {
 		switch {
 		case s.zeroWindowProbing && s.resendTimer.enabled():
