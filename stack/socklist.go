@@ -231,7 +231,7 @@ func (st *Stack) tcpSocket(ep *tcp.Endpoint) (Socket, bool) {
 	case StateTimeWait:
 	default:
 		s.RecvQ, _ = ep.GetSockOptInt(tcpip.ReceiveQueueSizeOption)
-		s.SendQ = max(q.SendUsed, 0)
+		s.SendQ = max(q.SendUsed, 0) + unackedFlag(s.State)
 		s.Timer, s.TimerLeft, s.Retrans = q.Timer, q.TimerLeft, q.Retransmits
 	}
 	m := st.sockMeta(ep)
@@ -244,6 +244,17 @@ func (st *Stack) tcpSocket(ep *tcp.Endpoint) (Socket, bool) {
 		s.SendQ = m.backlog
 	}
 	return s, true
+}
+
+// unackedFlag is the SYN or FIN a socket in state has sent and not seen
+// acknowledged: Linux's Send-Q (write_seq - snd_una) counts each as one
+// byte; gVisor's send buffer holds data only.
+func unackedFlag(state int) int {
+	switch state {
+	case StateSynSent, 4, 9, 11: // FIN-WAIT-1, LAST-ACK, CLOSING
+		return 1
+	}
+	return 0
 }
 
 // udpSocket describes a UDP endpoint.

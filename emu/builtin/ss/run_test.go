@@ -57,7 +57,7 @@ ip netns exec a ss -tno
 kill %1
 wait
 `)
-	re := regexp.MustCompile(`(?m)^SYN-SENT 0 +0 +10\.0\.0\.1:\d+ +10\.0\.0\.2:9000 timer:\(on,(\d+(sec|\.))?(\d+ms)?,[1-9]\d*\)\n`)
+	re := regexp.MustCompile(`(?m)^SYN-SENT 0 +1 +10\.0\.0\.1:\d+ +10\.0\.0\.2:9000 timer:\(on,(\d+(sec|\.))?(\d+ms)?,[1-9]\d*\)\n`)
 	if !re.MatchString(out) {
 		t.Errorf("ss -tno shows no SYN retransmit timer:\n%s", out)
 	}
