@@ -9,7 +9,7 @@ import (
 // namespace and in containers, and checks that ss -tlnp shows each with
 // its program: a background job's pid (as jobs -l prints it), the
 // container's main process (as docker inspect shows it), docker-proxy on
-// the host.
+// the host, dockerd's DNS server in a user-defined network's container.
 func TestCLISS(t *testing.T) {
 	script := writeScript(t, `ip netns add web
 ip netns exec web ip link set lo up
@@ -24,13 +24,16 @@ docker run -d --name site -p 8080:80 nginx >/dev/null
 docker inspect -f 'nginx pid {{.State.Pid}}' site
 docker exec site ss -tlnp
 ss -tlnp
+docker network create app >/dev/null
+docker run -d --name api --network app busybox sleep 1000 >/dev/null
+docker exec api ss -ulpn
 ss -6
 `)
 	code, out, errs := nsemu(t, "", "run", script)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (ss -6 is not emulated)\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	if want := "demo.sh:14: ss -6: nsemu: ss -6 (IPv6): not emulated"; !strings.Contains(errs, want) {
+	if want := "demo.sh:17: ss -6: nsemu: ss -6 (IPv6): not emulated"; !strings.Contains(errs, want) {
 		t.Errorf("stderr %q does not name ss -6 as not emulated (%q)", errs, want)
 	}
 	for _, want := range []string{
@@ -40,6 +43,7 @@ ss -6
 		"LISTEN 0      1      0.0.0.0:9000 0.0.0.0:*\n",
 		`LISTEN 0      511          0.0.0.0:80        0.0.0.0:*    users:(("nginx",pid=`,
 		`LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:(("docker-proxy",pid=801,fd=4))`,
+		`UNCONN 0      0         127.0.0.11:53        0.0.0.0:*    users:(("dockerd",pid=612,fd=30))`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output does not contain %q:\n%s", want, out)
