@@ -25,6 +25,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
+	"github.com/nsemu/nsemu/emu/builtin/ss"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
@@ -53,6 +54,7 @@ func init() {
 		ping.Builtins(),
 		python.Builtins(),
 		sed.Builtins(),
+		ss.Builtins(),
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
