@@ -167,6 +167,9 @@ type Stack struct {
 	// links follows link resolution for what gVisor does not report
 	// (linkfail.go).
 	links linkWatch
+
+	// arpTaps are the open ARP sockets (arpsock.go).
+	arpTaps arpTaps
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new

@@ -6,6 +6,7 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/arping"
 	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
@@ -34,6 +35,7 @@ import (
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		arping.Builtins(),
 		awk.Builtins(),
 		brctl.Builtins(),
 		coreutils.Builtins(),
