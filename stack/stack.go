@@ -170,6 +170,8 @@ type Stack struct {
 
 	// arpTaps are the open ARP sockets (arpsock.go).
 	arpTaps arpTaps
+	// pmtu holds the learnt path MTUs (pmtu.go).
+	pmtu pmtuCache
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new

@@ -29,6 +29,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
+	"github.com/nsemu/nsemu/emu/builtin/tracepath"
 	"github.com/nsemu/nsemu/emu/builtin/traceroute"
 	"github.com/nsemu/nsemu/emu/shell"
 )
@@ -58,6 +59,7 @@ func init() {
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
+		tracepath.Builtins(),
 		traceroute.Builtins(),
 	} {
 		shell.Register(tool...)
