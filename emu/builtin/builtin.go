@@ -6,6 +6,7 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/arping"
 	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
@@ -29,12 +30,14 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
+	"github.com/nsemu/nsemu/emu/builtin/tracepath"
 	"github.com/nsemu/nsemu/emu/builtin/traceroute"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		arping.Builtins(),
 		awk.Builtins(),
 		brctl.Builtins(),
 		coreutils.Builtins(),
@@ -58,6 +61,7 @@ func init() {
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
+		tracepath.Builtins(),
 		traceroute.Builtins(),
 	} {
 		shell.Register(tool...)
