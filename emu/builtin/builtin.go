@@ -8,6 +8,7 @@ package builtin
 import (
 	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
+	"github.com/nsemu/nsemu/emu/builtin/conntrack"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
@@ -36,6 +37,7 @@ func init() {
 	for _, tool := range [][]*shell.Builtin{
 		awk.Builtins(),
 		brctl.Builtins(),
+		conntrack.Builtins(),
 		coreutils.Builtins(),
 		curl.Builtins(),
 		dmesg.Builtins(),

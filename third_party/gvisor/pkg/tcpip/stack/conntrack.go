@@ -233,7 +233,7 @@ func (cn *conn) update(pkt *PacketBuffer, reply bool) {
 // +checklocks:cn.stateMu
 func (cn *conn) updateLocked(pkt *PacketBuffer, reply bool) linuxEvent {
 	defer cn.updateTCBLocked(pkt, reply)
-	return cn.lx.update(pkt, reply, cn.ct.clock.NowMonotonic())
+	return cn.lx.update(pkt, cn.original.tupleID.transProto, reply, cn.ct.clock.NowMonotonic())
 }
 
 // updateTCBLocked is gVisor's own state tracking.

@@ -160,7 +160,12 @@ const (
 
 // update follows a packet of the connection and returns the event Linux
 // would report; the first packet reports none (NEW comes with finalize).
-func (v *linuxView) update(pkt *PacketBuffer, reply bool, now tcpip.MonotonicTime) linuxEvent {
+func (v *linuxView) update(pkt *PacketBuffer, proto tcpip.TransportProtocolNumber, reply bool, now tcpip.MonotonicTime) linuxEvent {
+	if pkt.TransportProtocolNumber != proto {
+		// An ICMP error about the connection: RELATED, which changes
+		// neither its state nor SEEN_REPLY.
+		return linuxEventNone
+	}
 	first := !v.started
 	if first {
 		v.started = true
