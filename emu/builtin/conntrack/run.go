@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"sync/atomic"
+	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
@@ -191,9 +192,10 @@ var eventTags = map[gstack.ConnTrackEventType]string{
 
 func printEvent(w io.Writer, ev *gstack.ConnTrackEvent, r Request) {
 	o := lineOpts{event: eventTags[ev.Type], extended: r.Extended, id: r.ID}
-	secs := int(ev.Entry.Timeout.Seconds())
+	// NEW and UPDATE carry the state's full timeout, DESTROY the time
+	// left (none once expired), in whole seconds.
+	secs := int(ev.Entry.Timeout / time.Second)
 	if ev.Type == gstack.ConnTrackEventDestroy {
-		secs = listSeconds(ev.Entry.Timeout)
 		o.noTimeout = secs == 0
 		if ev.ByUser {
 			// The netlink port of the deleting conntrack: nsemu's

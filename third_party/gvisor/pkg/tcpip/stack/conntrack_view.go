@@ -336,11 +336,16 @@ func (h *eventHook) edit(f func([]*func(ConnTrackEvent)) []*func(ConnTrackEvent)
 }
 
 func (ct *ConnTrack) emit(typ ConnTrackEventType, cn *conn, byUser bool) {
+	ct.emitFull(typ, cn, byUser, typ != ConnTrackEventDestroy)
+}
+
+// emitFull reports an event; full is as for snapshot.
+func (ct *ConnTrack) emitFull(typ ConnTrackEventType, cn *conn, byUser, full bool) {
 	p := ct.events.fns.Load()
 	if p == nil || len(*p) == 0 {
 		return
 	}
-	e, dead := cn.snapshot(ct.clock.NowMonotonic(), typ != ConnTrackEventDestroy)
+	e, dead := cn.snapshot(ct.clock.NowMonotonic(), full)
 	if dead && typ != ConnTrackEventDestroy {
 		return
 	}
@@ -358,7 +363,7 @@ func (ct *ConnTrack) linuxEvent(cn *conn, ev linuxEvent) {
 	if ev == linuxEventKill {
 		ct.mu.Lock()
 		defer ct.mu.Unlock()
-		ct.removeConnLocked(cn, false)
+		ct.removeConnLocked(cn, false, true)
 		return
 	}
 	ct.emit(ConnTrackEventUpdate, cn, false)
@@ -456,7 +461,7 @@ func (ct *ConnTrack) DeleteMatching(match func(*ConnTrackEntry) bool) []ConnTrac
 		if dead || !match(&e) {
 			continue
 		}
-		if ct.removeConnLocked(cn, true) {
+		if ct.removeConnLocked(cn, true, false) {
 			out = append(out, e)
 		}
 	}
@@ -464,11 +469,13 @@ func (ct *ConnTrack) DeleteMatching(match func(*ConnTrackEntry) bool) []ConnTrac
 }
 
 // removeConnLocked removes a confirmed connection's tuples from the table
-// and reports its DESTROY; it returns false if it was already removed. A
-// tuple no longer in its list is unlinked, so removing it again is a no-op.
+// and reports its DESTROY (with the state's full timeout for a connection
+// a reset killed, as Linux does); it returns false if it was already
+// removed. A tuple no longer in its list is unlinked, so removing it again
+// is a no-op.
 //
 // +checklocks:ct.mu
-func (ct *ConnTrack) removeConnLocked(cn *conn, byUser bool) bool {
+func (ct *ConnTrack) removeConnLocked(cn *conn, byUser, killed bool) bool {
 	if cn.markDead() {
 		return false
 	}
@@ -478,6 +485,6 @@ func (ct *ConnTrack) removeConnLocked(cn *conn, byUser bool) bool {
 		bkt.tuples.Remove(t)
 		bkt.mu.Unlock()
 	}
-	ct.emit(ConnTrackEventDestroy, cn, byUser)
+	ct.emitFull(ConnTrackEventDestroy, cn, byUser, killed)
 	return true
 }
