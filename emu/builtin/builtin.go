@@ -23,6 +23,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/nslookup"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
@@ -52,6 +53,7 @@ func init() {
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
+		nslookup.Builtins(),
 		ping.Builtins(),
 		python.Builtins(),
 		sed.Builtins(),

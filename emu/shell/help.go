@@ -51,7 +51,6 @@ var notEmulated = map[string]bool{
 	"nerdctl": true, "runc": true, "unshare": true, "nsenter": true, "netplan": true, "nmcli": true,
 	"ifup": true, "ifdown": true, "apt": true, "apt-get": true, "yum": true, "dnf": true, "vconfig": true,
 	"ss": true, "tracepath": true, "arping": true,
-	"nslookup": true,
 }
 
 // notFound is what running a name that is no built-in prints, and its
