@@ -226,13 +226,29 @@ func TestHold(t *testing.T) {
 	w := New(Options{})
 	defer w.Close()
 	release := w.Hold()
-	if w.warpable() {
+	if w.Idle() {
 		t.Fatal("the world is idle while work is held")
 	}
 	release()
 	release()
-	if !w.warpable() {
+	if !w.Idle() {
 		t.Fatal("the world is not idle once the work is released (twice)")
+	}
+}
+
+// TestAwake checks that an awake program keeps the warp from jumping, but
+// not the world from looking idle (the narration waits for that).
+func TestAwake(t *testing.T) {
+	w := New(Options{})
+	defer w.Close()
+	release := w.Awake()
+	if w.warpable() || !w.Idle() {
+		t.Fatalf("awake: warpable %v, idle %v; want false, true", w.warpable(), w.Idle())
+	}
+	release()
+	release()
+	if !w.warpable() {
+		t.Fatal("the warp is still held once the program is released (twice)")
 	}
 }
 

@@ -100,8 +100,8 @@ type World struct {
 
 	// busy counts frames in flight (queued or being delivered).
 	busy atomic.Int64
-	// held counts work in progress Warp waits for besides (Hold).
-	held atomic.Int64
+	// awake counts the programs Warp waits for (Awake).
+	awake atomic.Int64
 	// exposer publishes ports on the real machine (expose.go).
 	exposer atomic.Pointer[exposerBox]
 	// resolvConf is the machine's /etc/resolv.conf, nil when it has none
@@ -309,24 +309,22 @@ func (w *World) Close() {
 	w.hops.Release()
 }
 
-// Idle reports whether no frame is in flight and no timer function runs.
-// Held work (Hold) does not count: a program printing, say, is not part
-// of what the narration waits for.
+// Idle reports whether no frame is in flight, no timer function runs and
+// no work is held (Hold).
 func (w *World) Idle() bool {
 	return w.busy.Load() == 0 && w.clock.Running() == 0
 }
 
-// warpable reports whether Warp may jump: the world is idle and nothing is
-// held.
+// warpable reports whether Warp may jump: the world is idle and no
+// program is awake.
 func (w *World) warpable() bool {
-	return w.Idle() && w.held.Load() == 0
+	return w.Idle() && w.awake.Load() == 0
 }
 
 // Hold counts work in progress that Warp must wait for, besides frames in
 // flight and timers: a command blocked writing its output into a pipe
-// whose reader has not caught up, a program woken by an answer that has
-// not run yet (stack.PingOptions.Hold). Call the returned function when
-// it is done. Idle does not count holds.
+// whose reader has not caught up. Call the returned function when it is
+// done.
 //
 // On purely emulated time it holds nothing: the clock moves only when
 // every goroutine waits anyway, and a hold would keep it from ever moving
@@ -335,9 +333,26 @@ func (w *World) Hold() (release func()) {
 	if w.drv != nil {
 		return func() {}
 	}
-	w.held.Add(1)
+	w.busy.Add(1)
 	var once sync.Once
-	return func() { once.Do(func() { w.held.Add(-1) }) }
+	return func() { once.Do(func() { w.busy.Add(-1) }) }
+}
+
+// Awake counts a program as running, for Warp only: the clock must not
+// jump while a program woken by an answer has not read it yet, or
+// prepares its next probe (stack.PingOptions.Hold). Unlike Hold, it does
+// not make the world busy: the narration waits for the world to be idle
+// before a program prints, and the program printing is this one. Call the
+// returned function when the program blocks again.
+//
+// On purely emulated time it holds nothing, as Hold.
+func (w *World) Awake() (release func()) {
+	if w.drv != nil {
+		return func() {}
+	}
+	w.awake.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { w.awake.Add(-1) }) }
 }
 
 // warpTick is how often the warp loop looks at the world; warpQuiet is how

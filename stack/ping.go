@@ -36,13 +36,13 @@ type PingOptions struct {
 	Dev string
 	// DontFragment sets DF (ping -M do).
 	DontFragment bool
-	// Hold, when set, counts the pinger's program as work in progress
-	// (emu.World.Hold) while it runs: from NewPinger, and from the moment
-	// an answer, a failed neighbour or Recv's timeout wakes it, until it
-	// blocks in Recv again or closes the Pinger (wakeHold). The warp must
-	// not jump the clock between an echo reply's delivery and the program
-	// reading it, nor while it prepares its next probe.
-	Hold func() (release func())
+	// Awake, when set, counts the pinger's program as running for the
+	// warp (emu.World.Awake) from NewPinger, and from the moment an
+	// answer, a failed neighbour or Recv's timeout wakes it, until it
+	// blocks in Recv again or closes the Pinger (wakeHold). The clock must
+	// not jump between an echo reply's delivery and the program reading
+	// it, nor while it prepares its next probe.
+	Awake func() (release func())
 }
 
 // PingReply is what came back for one probe.
@@ -84,7 +84,7 @@ type Pinger struct {
 	large tcpip.Endpoint
 	// fail reports probes lost to a failed ARP resolution (pingfail.go).
 	fail pingFailures
-	// running counts the program as running (PingOptions.Hold).
+	// running counts the program as running (PingOptions.Awake).
 	running wakeHold
 }
 
@@ -122,7 +122,7 @@ func (st *Stack) NewPinger(dst netip.Addr, opts PingOptions) (*Pinger, error) {
 		return nil, fmt.Errorf("ping: socket: %s", terr)
 	}
 	p.ep = ep
-	p.running.start(opts.Hold)
+	p.running.start(opts.Awake)
 	p.watchLinks()
 	if opts.TTL != 0 {
 		_ = ep.SetSockOptInt(tcpip.IPv4TTLOption, int(opts.TTL))

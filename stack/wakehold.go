@@ -7,7 +7,7 @@ import "sync"
 // blocks again.
 //
 // The warp (emu.World.Warp) jumps the clock when no frame is in flight, no
-// timer function runs and nothing is held. A program woken by a frame's
+// timer function runs and no program is awake. A program woken by a frame's
 // delivery or by a timer is runnable then, but nothing else counts it: the
 // delivery and the timer are over, and under load the program may wait a
 // while for a thread. A jump in that gap lands in what it measures (a
@@ -26,7 +26,7 @@ type wakeHold struct {
 	closed  bool
 }
 
-// start counts the program as running; hold is emu.World.Hold, or nil for
+// start counts the program as running; hold is emu.World.Awake, or nil for
 // a program nothing needs to count.
 func (h *wakeHold) start(hold func() (release func())) {
 	h.hold = hold

@@ -280,7 +280,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			s.OnCommand(int(hc.Pos.Line()), args)
 			// Interrupted while the step-through waited before it: the
 			// command does not run.
-			if ctx.Err() != nil {
+			if runInterrupted(ctx) {
 				return interp.NewExitStatus(uint8(stopStatus(ctx)))
 			}
 		}
@@ -545,13 +545,41 @@ func (s *Shell) RunString(ctx context.Context, ns *emu.Namespace, text string, s
 // Commands still running in the background when the script ends (tcpdump
 // ... &) are stopped, and waited for.
 func (s *Shell) RunScript(ctx context.Context, name string, src io.Reader, args []string) error {
-	ctx, cancel := context.WithCancelCause(ctx)
+	ctx, cancel := withRunContext(ctx)
 	s.lim().setAbort(cancel)
 	err := s.runScript(ctx, name, src, args)
 	s.exitTrap(ctx)
 	cancel(nil)
 	s.waitJobs(5 * time.Second)
 	return err
+}
+
+// runKey keys the context a script or a line was run with (RunScript,
+// RunLine), as their callers gave it.
+type runKey struct{}
+
+// withRunContext is the context a script or a line runs in: cancellable by
+// the shell's limits, and remembering the caller's (runInterrupted).
+func withRunContext(outer context.Context) (context.Context, context.CancelCauseFunc) {
+	ctx, cancel := context.WithCancelCause(outer)
+	return context.WithValue(ctx, runKey{}, outer), cancel
+}
+
+// runInterrupted reports whether the run ctx belongs to was interrupted.
+// A hook woken by the caller's context ending (the step-through's pause
+// on Ctrl-C) may return before the cancellation has come down to ctx: the
+// Go runtime closes a parent's Done before it cancels the children. When
+// the caller's context has ended, ctx's end is on its way: wait for it.
+func runInterrupted(ctx context.Context) bool {
+	if outer, ok := ctx.Value(runKey{}).(context.Context); ok && outer.Err() != nil {
+		// Bounded all the same: a context that does not descend from
+		// the run's (none is known) must not hang the command.
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+	return ctx.Err() != nil
 }
 
 // exitTrap runs the script's EXIT trap, if it set one and has not run it
@@ -562,7 +590,10 @@ func (s *Shell) exitTrap(ctx context.Context) {
 	if r == nil || r.Exited() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	// The trap runs even when the run was interrupted: its context is
+	// not the run's (runInterrupted must not wait for it to end).
+	ctx = context.WithValue(context.WithoutCancel(ctx), runKey{}, nil)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	// Running a whole (empty) file ends with the exit trap.
 	_ = r.Run(ctx, &syntax.File{})
@@ -702,7 +733,7 @@ func (s *Shell) RunLine(ctx context.Context, line string) int {
 	// A limit broken on this line stops what it started. The context is
 	// not cancelled when the line returns: its background jobs (cmd &,
 	// docker exec -d) go on.
-	ctx, cancel := context.WithCancelCause(ctx)
+	ctx, cancel := withRunContext(ctx)
 	s.lim().setAbort(cancel)
 	f, err := s.parse(strings.NewReader(line), "")
 	if err != nil {

@@ -126,7 +126,7 @@ func runBusybox(c *shell.Cmd) int {
 	}
 	// busybox prints its first line before its first sendto fails.
 	fmt.Fprintf(c.Stdout, "PING %s (%s): %d data bytes\n", r.Dst, dst, r.Size)
-	p, err := c.NS.Stack().NewPinger(dst, stack.PingOptions{Size: r.Size, TTL: uint8(r.TTL), Dev: r.Dev, Hold: c.World().Hold})
+	p, err := c.NS.Stack().NewPinger(dst, stack.PingOptions{Size: r.Size, TTL: uint8(r.TTL), Dev: r.Dev, Awake: c.World().Awake})
 	if err != nil {
 		return c.Fail(1, "ping: sendto: Network is unreachable")
 	}

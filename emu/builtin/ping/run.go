@@ -76,7 +76,7 @@ func open(c *shell.Cmd, r Request) (*session, error) {
 	if err != nil {
 		return nil, shell.Failf(2, "ping: %s: %v", r.Dst, err)
 	}
-	opts := stack.PingOptions{Size: r.Size, TTL: uint8(r.TTL), Dev: r.Dev, DontFragment: r.PMTU == "do" || r.PMTU == "probe", Hold: c.World().Hold}
+	opts := stack.PingOptions{Size: r.Size, TTL: uint8(r.TTL), Dev: r.Dev, DontFragment: r.PMTU == "do" || r.PMTU == "probe", Awake: c.World().Awake}
 	p, err := c.NS.Stack().NewPinger(dst, opts)
 	if err != nil {
 		return nil, connectError(err)

@@ -170,7 +170,7 @@ type icmpProber struct {
 }
 
 func (p *icmpProber) probe(c *shell.Cmd, ttl uint8, seq int) (answer, error) {
-	pg, err := c.NS.Stack().NewPinger(p.dst, stack.PingOptions{TTL: ttl, Size: p.r.PacketLen - 28, Timeout: p.r.Wait, Hold: c.World().Hold})
+	pg, err := c.NS.Stack().NewPinger(p.dst, stack.PingOptions{TTL: ttl, Size: p.r.PacketLen - 28, Timeout: p.r.Wait, Awake: c.World().Awake})
 	if err != nil {
 		return answer{}, connectError(err)
 	}
