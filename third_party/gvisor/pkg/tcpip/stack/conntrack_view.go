@@ -380,8 +380,15 @@ func (cn *conn) snapshot(now tcpip.MonotonicTime, full bool) (ConnTrackEntry, bo
 	cn.stateMu.RUnlock()
 	left := lx.timeout
 	if !full {
+		// A packet may have come since the caller read the clock.
+		if n := cn.ct.clock.NowMonotonic(); now.Before(n) {
+			now = n
+		}
 		if left -= now.Sub(last); left < 0 {
 			left = 0
+		}
+		if left > lx.timeout {
+			left = lx.timeout
 		}
 	}
 	e := ConnTrackEntry{
