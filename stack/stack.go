@@ -169,6 +169,11 @@ type Stack struct {
 	// links follows link resolution for what gVisor does not report
 	// (linkfail.go).
 	links linkWatch
+
+	// arpTaps are the open ARP sockets (arpsock.go).
+	arpTaps arpTaps
+	// pmtu holds the learnt path MTUs (pmtu.go).
+	pmtu pmtuCache
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new

@@ -6,8 +6,10 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/arping"
 	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
+	"github.com/nsemu/nsemu/emu/builtin/conntrack"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
@@ -22,6 +24,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/nslookup"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
@@ -29,14 +32,17 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
+	"github.com/nsemu/nsemu/emu/builtin/tracepath"
 	"github.com/nsemu/nsemu/emu/builtin/traceroute"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		arping.Builtins(),
 		awk.Builtins(),
 		brctl.Builtins(),
+		conntrack.Builtins(),
 		coreutils.Builtins(),
 		curl.Builtins(),
 		dmesg.Builtins(),
@@ -51,6 +57,7 @@ func init() {
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
+		nslookup.Builtins(),
 		ping.Builtins(),
 		python.Builtins(),
 		sed.Builtins(),
@@ -58,6 +65,7 @@ func init() {
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
+		tracepath.Builtins(),
 		traceroute.Builtins(),
 	} {
 		shell.Register(tool...)
