@@ -138,7 +138,8 @@ type Socket struct {
 	Shutdown int
 	// ID is gVisor's unique endpoint id, stable for the socket's life.
 	ID uint64
-	// Timer is Linux's timer kind (1 on, 2 keepalive, 4 persist; 0 none)
+	// Timer is Linux's timer kind (1 on, 2 keepalive, 3 timewait, 4
+	// persist; 0 none)
 	// and TimerLeft the time to its expiry.
 	Timer     int
 	TimerLeft time.Duration
@@ -229,6 +230,7 @@ func (st *Stack) tcpSocket(ep *tcp.Endpoint) (Socket, bool) {
 	case StateListen:
 		s.RecvQ, s.SendQ = q.AcceptLen, q.AcceptCap
 	case StateTimeWait:
+		s.Timer, s.TimerLeft = q.Timer, q.TimerLeft
 	default:
 		s.RecvQ, _ = ep.GetSockOptInt(tcpip.ReceiveQueueSizeOption)
 		s.SendQ = max(q.SendUsed, 0) + unackedFlag(s.State)

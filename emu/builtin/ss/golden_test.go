@@ -22,6 +22,8 @@ var (
 	// ephRe: ports in the ephemeral range differ from run to run.
 	ephRe = regexp.MustCompile(`\b(3[2-9]\d\d\d|[45]\d\d\d\d|60\d\d\d)\b`)
 	inoRe = regexp.MustCompile(` ino:\d+ sk:[0-9a-f]+`)
+	// timerRe: a timer's time left depends on when ss ran.
+	timerRe = regexp.MustCompile(`timer:\((\w+),[^,]*,`)
 	// cgroupRe: the recording machine has no cgroup2 mount; nsemu
 	// emulates no cgroups.
 	cgroupRe = regexp.MustCompile(` cgroup:\S+`)
@@ -36,7 +38,8 @@ var (
 // true when a replacement may change a column's width (the trailing
 // padding of the last column then differs).
 func normalize(s string) (string, bool) {
-	wide := pidRe.MatchString(s) || inoRe.MatchString(s)
+	wide := pidRe.MatchString(s) || inoRe.MatchString(s) || timerRe.MatchString(s)
+	s = timerRe.ReplaceAllString(s, "timer:($1,T,")
 	s = pidRe.ReplaceAllString(s, "pid=N")
 	s = ephRe.ReplaceAllString(s, "EPHEM")
 	s = inoRe.ReplaceAllString(s, " ino:N sk:N")

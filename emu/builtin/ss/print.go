@@ -63,6 +63,8 @@ func newColumns() []column {
 type table struct {
 	cols []column
 	rows [][]string // each of colMax fields; disabled ones empty
+	// sockets counts the rows after the header.
+	sockets int
 }
 
 // header adds ss's header row: every column but the last.
@@ -82,7 +84,13 @@ func (t *table) render(w io.Writer) {
 		if c.disabled {
 			continue
 		}
-		for _, r := range t.rows {
+		for k, r := range t.rows {
+			if i == colExt && k == len(t.rows)-1 && t.sockets > 0 {
+				// ss measures a field when it moves to the next one
+				// (field_flush); the last socket's process field is
+				// never moved past, so its length is not counted.
+				continue
+			}
 			width[i] = max(width[i], len(r[i]))
 		}
 		if !first && width[i] > 0 {

@@ -112,6 +112,7 @@ func list(w io.Writer, r *Request, socks []stack.Socket, eph func(uint16) bool) 
 				continue
 			}
 			t.rows = append(t.rows, row(r, s, eph))
+			t.sockets++
 		}
 	}
 	t.render(w)

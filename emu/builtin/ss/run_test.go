@@ -62,3 +62,24 @@ wait
 		t.Errorf("ss -tno shows no SYN retransmit timer:\n%s", out)
 	}
 }
+
+// TestTimeWait: the side that closed first waits in TIME-WAIT without a
+// program, with its timer (timer:(timewait,59sec,0) on the kernel; which
+// side closes first races there, so this is no recorded golden).
+func TestTimeWait(t *testing.T) {
+	w := builtintest.World(t)
+	out := builtintest.MustRun(t, w, nil, `ip link set lo up
+python3 -m http.server 8000 >/dev/null 2>&1 &
+until [ "$(ss -Htln | wc -l)" = 1 ]; do sleep 0.1; done
+curl -s -o /dev/null http://127.0.0.1:8000/
+until [ "$(ss -Htan | wc -l)" = 2 ]; do sleep 0.1; done
+ss -tanpo
+kill %1
+wait
+`)
+	re := regexp.MustCompile(`(?m)^LISTEN +0 +5 +0\.0\.0\.0:8000 +0\.0\.0\.0:\* +users:\(\("python3",pid=4001,fd=3\)\)\n` +
+		`TIME-WAIT 0 +0 +127\.0\.0\.1:\d+ +127\.0\.0\.1:\d+ +timer:\(timewait,[1-5]?\dsec,0\) *\n`)
+	if !re.MatchString(out) {
+		t.Errorf("ss -tanpo shows no TIME-WAIT socket with its timer:\n%s", out)
+	}
+}

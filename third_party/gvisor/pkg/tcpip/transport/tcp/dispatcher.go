@@ -243,6 +243,7 @@ func startTimeWait(ep *Endpoint) {
 	ep.waiterQueue.Notify(waiter.EventHUp | waiter.EventErr | waiter.ReadableEvents | waiter.WritableEvents)
 	timeWaitDuration := ep.getTimeWaitDuration()
 	ep.timeWaitTimer = ep.stack.Clock().AfterFunc(timeWaitDuration, ep.timeWaitTimerExpired)
+	ep.timeWaitDeadline = ep.stack.Clock().NowMonotonic().Add(timeWaitDuration)
 }
 
 // handleTimeWait is responsible for TCP processing for an endpoint in TIME-WAIT
@@ -272,7 +273,9 @@ func handleTimeWait(ep *Endpoint) {
 		return
 	}
 	if extendTimeWait {
-		ep.timeWaitTimer.Reset(ep.getTimeWaitDuration())
+		d := ep.getTimeWaitDuration()
+		ep.timeWaitTimer.Reset(d)
+		ep.timeWaitDeadline = ep.stack.Clock().NowMonotonic().Add(d)
 	}
 	ep.mu.Unlock()
 }

@@ -599,6 +599,10 @@ type Endpoint struct {
 	// for tcp.DefaultTCPTimeWaitTimeout seconds.
 	timeWaitTimer tcpip.Timer `state:"nosave"`
 
+	// timeWaitDeadline is when timeWaitTimer fires, for socket
+	// diagnostics (SocketQueues).
+	timeWaitDeadline tcpip.MonotonicTime `state:"nosave"`
+
 	// listenCtx is used by listening endpoints to store state used while listening for
 	// connections. Nil otherwise.
 	// The context remains fixed while child handshakes run. Restore reinstalls

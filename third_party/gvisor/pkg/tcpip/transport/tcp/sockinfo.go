@@ -21,6 +21,7 @@ const (
 	SocketTimerOff       = 0
 	SocketTimerRetrans   = 1
 	SocketTimerKeepalive = 2
+	SocketTimerTimeWait  = 3
 	SocketTimerPersist   = 4
 )
 
@@ -78,7 +79,10 @@ func (e *Endpoint) SocketQueues() SocketQueues {
 		q.Timer, q.TimerLeft = SocketTimerRetrans, h.retransmitTimer.deadline.Sub(now)
 		q.Retransmits = h.retransmitTimer.retries
 	}
-	if s := e.snd; s != nil && e.EndpointState().connected() {
+	if e.EndpointState() == StateTimeWait && e.timeWaitTimer != nil {
+		q.Timer, q.TimerLeft = SocketTimerTimeWait, e.timeWaitDeadline.Sub(now)
+	}
+	if s := e.snd; s != nil && e.EndpointState().connected() && e.EndpointState() != StateTimeWait {
 		switch {
 		case s.zeroWindowProbing && s.resendTimer.enabled():
 			q.Timer, q.TimerLeft = SocketTimerPersist, s.resendTimer.target.Sub(now)
