@@ -48,6 +48,9 @@ import (
 type rec struct {
 	e    *trace.Event
 	wall time.Time // when it arrived, on the wall clock
+	// jumped is the world clock's Jumped as it arrived (noJumps without
+	// a world).
+	jumped time.Duration
 	idx  int       // arrival in the batch
 	lane string
 	// hash is trace.HashFrame of a frame event's bytes (0 otherwise).
