@@ -45,7 +45,10 @@ func norm(s string) string {
 // connection not yet assured, and at expiry (without a timeout) or
 // deletion ([USERSPACE]).
 func TestEvents(t *testing.T) {
-	w := builtintest.World(t)
+	// On purely emulated time, a command starts once the background ones
+	// are ready: conntrack -E listens before the ping, however loaded the
+	// machine.
+	w := builtintest.EmulatedWorld(t)
 	out := builtintest.MustRun(t, w, nil, setupNAT+`
 conntrack -E > /tmp/ev.txt 2> /tmp/ev.err &
 sleep 1
@@ -85,7 +88,7 @@ cat /tmp/ev.txt /tmp/ev.err
 // business: nsemu's nc -lk closes its side at once, its standard input
 // being empty.)
 func TestDeleteRenews(t *testing.T) {
-	w := builtintest.World(t)
+	w := builtintest.EmulatedWorld(t)
 	r := builtintest.Run(t, w, nil, setupNAT+`
 ip netns exec b nc -lk 8080 > /dev/null &
 sleep 1
