@@ -7,6 +7,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/link/nested"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
 	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
@@ -35,11 +36,16 @@ func newNICLink(st *Stack, id tcpip.NICID, child Link) *nicLink {
 	return l
 }
 
-// DeliverNetworkPacket implements stack.NetworkDispatcher. An ARP request
-// meets the stack's policy first (arpIn); pkt is borrowed, as gVisor's.
+// DeliverNetworkPacket implements stack.NetworkDispatcher. An ARP frame
+// goes to the ARP sockets (arping's) open on the device, as every frame
+// goes to Linux's packet sockets, then an ARP request meets the stack's
+// policy (arpIn); pkt is borrowed, as gVisor's.
 func (l *nicLink) DeliverNetworkPacket(proto tcpip.NetworkProtocolNumber, pkt *gstack.PacketBuffer) {
-	if proto == header.ARPProtocolNumber && !l.st.arpIn(l.id, l.LinkAddress(), pkt) {
-		return
+	if proto == header.ARPProtocolNumber {
+		l.st.tapARP(l.id, pkt)
+		if !l.st.arpIn(l.id, l.LinkAddress(), pkt) {
+			return
+		}
 	}
 	l.Endpoint.DeliverNetworkPacket(proto, pkt)
 }
@@ -101,11 +107,23 @@ func (st *Stack) arpIn(id tcpip.NICID, mac tcpip.LinkAddress, pkt *gstack.Packet
 	if in == nil || in.loopback {
 		return true
 	}
+	st.arpRefresh(id, pkt)
 	req := parseARPRequest(pkt)
-	if !req.parsed || req.sip.IsUnspecified() {
-		return true // not a request, or a duplicate address probe: gVisor's
+	if !req.parsed {
+		return true // not a request: gVisor's
+	}
+	if req.sip.IsUnspecified() {
+		st.arpForProbe(v, in, mac, req)
+		return false
 	}
 	if req.tip.IsMulticast() || (req.tip.IsLoopback() && in.conf.RouteLocalnet == 0) {
+		return false
+	}
+	if v.local[req.tip] == nil && !req.tip.IsLoopback() && !v.localRoutes && in.conf.ProxyARP == 0 {
+		// Neither an address of ours nor a proxy's to answer: what the
+		// route lookup says would change nothing. The common case of a
+		// broadcast to a bridge's thousand ports, each a namespace that
+		// is not asked.
 		return false
 	}
 	r, err := v.input(Flow{Dst: req.tip, Src: req.sip, IIF: in.name})
@@ -119,6 +137,45 @@ func (st *Stack) arpIn(id tcpip.NICID, mac tcpip.LinkAddress, pkt *gstack.Packet
 		st.arpReply(in.id, mac, req)
 	}
 	return false
+}
+
+// arpRefresh is the kernel's update of a known neighbour from any ARP
+// frame it sends: a request (broadcast to the whole link, for whichever
+// address) or a gratuitous reply (sender and target addresses alike,
+// arping -A) gives the sender's entry its hardware address, STALE when
+// that address changed, as neigh_update with override does. An unknown
+// sender gets no entry (arp_accept 0). gVisor alone would update an entry
+// only from a request for its own address, and would keep the old address
+// of a reachable entry on a gratuitous reply. pkt is borrowed.
+func (st *Stack) arpRefresh(id tcpip.NICID, pkt *gstack.PacketBuffer) {
+	f, ok := parseARPFrame(pkt)
+	if !ok || f.SIP.IsUnspecified() || (f.Op != header.ARPRequest && f.SIP != f.TIP) {
+		return
+	}
+	entries, err := st.s.Neighbors(id, ipv4.ProtocolNumber)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if netAddr(e.Addr) == f.SIP {
+			if n, err := st.s.GetNICByID(id); err == nil {
+				_ = n.HandleNeighborProbe(ipv4.ProtocolNumber, e.Addr, f.SHA)
+			}
+			return
+		}
+	}
+}
+
+// arpForProbe answers a duplicate address probe (sender 0.0.0.0, arping
+// -D) for one of the namespace's addresses, as arp_process does: a reply
+// to the prober's MAC, for 0.0.0.0, and no neighbour entry (gVisor would
+// make one for 0.0.0.0).
+func (st *Stack) arpForProbe(v *view, in *nicView, mac tcpip.LinkAddress, req arpRequest) {
+	owner := v.local[req.tip]
+	if owner == nil || arpIgnored(in.conf.ARPIgnore, in, owner, req) {
+		return
+	}
+	st.arpReply(in.id, mac, req)
 }
 
 // arpForLocal answers a request for a local address, as arp_ignore says.

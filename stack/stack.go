@@ -150,6 +150,8 @@ type Stack struct {
 	view atomic.Pointer[view]
 	// echoIgnoreAll is net.ipv4.icmp_echo_ignore_all.
 	echoIgnoreAll atomic.Bool
+	// socks records the programs that own sockets (socklist.go).
+	socks sockTable
 	// div sends forwarded packets by policy routes (divert.go).
 	div diverter
 	// onChange is told of changes (SetOnChange).
@@ -167,6 +169,11 @@ type Stack struct {
 	// links follows link resolution for what gVisor does not report
 	// (linkfail.go).
 	links linkWatch
+
+	// arpTaps are the open ARP sockets (arpsock.go).
+	arpTaps arpTaps
+	// pmtu holds the learnt path MTUs (pmtu.go).
+	pmtu pmtuCache
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new

@@ -29,6 +29,8 @@ type UDPProber struct {
 	raw     tcpip.Endpoint
 	rawWQ   waiter.Queue
 	srcPort uint16
+	// errq is the error queue of Send, Wait and NextError (udperrq.go).
+	errq errQueue
 }
 
 // ProbeReply is what answered a probe: the ICMP error's sender and type,
@@ -54,13 +56,33 @@ func (st *Stack) NewUDPProber(dst netip.Addr) (*UDPProber, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &UDPProber{st: st, dst: dst, src: r.Src}
+	return st.newUDPProber(dst, r.Src)
+}
+
+// NewUDPProberAny opens the sockets for probes to dst, bound to no
+// address, whether or not a route leads there (tracepath's unconnected
+// socket: without a route, each Send fails).
+func (st *Stack) NewUDPProberAny(dst netip.Addr) (*UDPProber, error) {
+	if !dst.Is4() {
+		return nil, fmt.Errorf("%s: only IPv4 is emulated", dst)
+	}
+	return st.newUDPProber(dst, netip.Addr{})
+}
+
+// newUDPProber opens the sockets, the UDP one bound to src (to any address
+// when src is invalid).
+func (st *Stack) newUDPProber(dst, src netip.Addr) (*UDPProber, error) {
+	p := &UDPProber{st: st, dst: dst, src: src}
 	ep, terr := st.s.NewEndpoint(udp.ProtocolNumber, ipv4.ProtocolNumber, &p.udpWQ)
 	if terr != nil {
 		return nil, fmt.Errorf("socket: %s", terr)
 	}
 	p.udp = ep
-	if terr := ep.Bind(tcpip.FullAddress{Addr: tcpAddr(r.Src)}); terr != nil {
+	var bind tcpip.FullAddress
+	if src.IsValid() {
+		bind.Addr = tcpAddr(src)
+	}
+	if terr := ep.Bind(bind); terr != nil {
 		ep.Close()
 		return nil, fmt.Errorf("bind: %s", terr)
 	}
@@ -80,6 +102,7 @@ func (p *UDPProber) Source() netip.Addr { return p.src }
 
 // Close closes the sockets.
 func (p *UDPProber) Close() {
+	p.errq.running.close()
 	p.udp.Close()
 	p.raw.Close()
 }
@@ -126,27 +149,41 @@ func (p *UDPProber) Probe(ctx context.Context, ttl uint8, port uint16, size int,
 // match parses an IPv4 packet read from the raw socket and reports whether
 // it is an ICMP error quoting our probe to port.
 func (p *UDPProber) match(pkt []byte, port uint16) (ProbeReply, bool) {
+	e, ok := p.parseError(pkt)
+	if !ok || e.Port != port {
+		return ProbeReply{}, false
+	}
+	return ProbeReply{From: e.From, Type: e.Type, Code: e.Code}, true
+}
+
+// parseError parses an IPv4 packet read from the raw socket and reports
+// whether it is an ICMP error quoting one of our probes (to any port).
+func (p *UDPProber) parseError(pkt []byte) (ProbeError, bool) {
 	ip := header.IPv4(pkt)
 	if len(pkt) < header.IPv4MinimumSize || !ip.IsValid(len(pkt)) {
-		return ProbeReply{}, false
+		return ProbeError{}, false
 	}
 	body := pkt[ip.HeaderLength():ip.TotalLength()]
 	if len(body) < header.ICMPv4MinimumSize {
-		return ProbeReply{}, false
+		return ProbeError{}, false
 	}
 	ic := header.ICMPv4(body)
 	if ic.Type() != header.ICMPv4DstUnreachable && ic.Type() != header.ICMPv4TimeExceeded {
-		return ProbeReply{}, false
+		return ProbeError{}, false
 	}
 	inner := body[header.ICMPv4MinimumSize:]
 	iip := header.IPv4(inner)
 	if len(inner) < header.IPv4MinimumSize || len(inner) < int(iip.HeaderLength())+header.UDPMinimumSize {
-		return ProbeReply{}, false
+		return ProbeError{}, false
 	}
 	u := header.UDP(inner[iip.HeaderLength():])
 	if iip.Protocol() != uint8(udp.ProtocolNumber) || netAddr(iip.DestinationAddress()) != p.dst ||
-		u.SourcePort() != p.srcPort || u.DestinationPort() != port {
-		return ProbeReply{}, false
+		u.SourcePort() != p.srcPort {
+		return ProbeError{}, false
 	}
-	return ProbeReply{From: netAddr(ip.SourceAddress()), Type: ic.Type(), Code: ic.Code()}, true
+	e := ProbeError{From: netAddr(ip.SourceAddress()), Type: ic.Type(), Code: ic.Code(), Port: u.DestinationPort(), TTL: ip.TTL()}
+	if ic.Type() == header.ICMPv4DstUnreachable && ic.Code() == header.ICMPv4FragmentationNeeded {
+		e.MTU = uint32(ic.MTU())
+	}
+	return e, true
 }

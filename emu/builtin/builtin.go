@@ -6,6 +6,7 @@
 package builtin
 
 import (
+	"github.com/nsemu/nsemu/emu/builtin/arping"
 	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
 	"github.com/nsemu/nsemu/emu/builtin/conntrack"
@@ -27,15 +28,18 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
+	"github.com/nsemu/nsemu/emu/builtin/ss"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
+	"github.com/nsemu/nsemu/emu/builtin/tracepath"
 	"github.com/nsemu/nsemu/emu/builtin/traceroute"
 	"github.com/nsemu/nsemu/emu/shell"
 )
 
 func init() {
 	for _, tool := range [][]*shell.Builtin{
+		arping.Builtins(),
 		awk.Builtins(),
 		brctl.Builtins(),
 		conntrack.Builtins(),
@@ -57,9 +61,11 @@ func init() {
 		ping.Builtins(),
 		python.Builtins(),
 		sed.Builtins(),
+		ss.Builtins(),
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),
+		tracepath.Builtins(),
 		traceroute.Builtins(),
 	} {
 		shell.Register(tool...)
