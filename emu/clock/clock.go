@@ -50,6 +50,9 @@ type Clock struct {
 	wg     sync.WaitGroup
 
 	running atomic.Int64
+	// jumped sums the jumps of Advance and FireNext, in nanoseconds
+	// (Jumped).
+	jumped atomic.Int64
 }
 
 var _ tcpip.Clock = (*Clock)(nil)
@@ -168,6 +171,7 @@ func (c *Clock) Advance(d time.Duration) {
 		c.pausedAt += d
 	}
 	c.offset += d
+	c.jumped.Add(int64(d))
 	var due []func()
 	if !c.driven {
 		due = c.popDueLocked()
@@ -193,6 +197,7 @@ func (c *Clock) FireNext() bool {
 	t.fired = true
 	if now := c.elapsedLocked(); t.deadline > now {
 		c.offset += t.deadline - now
+		c.jumped.Add(int64(t.deadline - now))
 	}
 	f := t.f
 	c.mu.Unlock()
@@ -260,6 +265,12 @@ func (c *Clock) fire(due []func()) {
 		}()
 	}
 }
+
+// Jumped returns how far the clock has jumped ahead in all (Advance,
+// FireNext), not counting the time it followed the wall clock or stood
+// paused: two readings tell whether a jump came between them, whatever the
+// machine's load made of the wall time in between.
+func (c *Clock) Jumped() time.Duration { return time.Duration(c.jumped.Load()) }
 
 // Running returns the number of timer functions running now.
 func (c *Clock) Running() int64 { return c.running.Load() }

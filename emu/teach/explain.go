@@ -273,18 +273,30 @@ func compareAddrs(a, b string) int {
 	return x.Compare(y)
 }
 
+// noJumps marks a rec whose narrator has no world, hence no clock to ask.
+const noJumps = time.Duration(-1)
+
 // splitAtGaps cuts a batch (in arrival order) where the emulated clock
 // jumped ahead between two events (emu.World.Warp, while the world was
 // idle): an exchange that a timer started after the world went quiet (a
 // ping's next probe) is a batch of its own, whether or not the narrator saw
 // the quiet moment. A gap the wall clock took too (a goroutine that a
 // loaded machine did not run for a while) is no cut: frames were in flight.
+//
+// With a world, the clock's own count of its jumps tells (Clock.Jumped,
+// read as each event arrives). Without one, the event's time against the
+// wall clock's at its arrival does; a goroutine held up between stamping
+// an event and handing it over then looks like a jump.
 func splitAtGaps(batch []*rec) [][]*rec {
 	var parts [][]*rec
 	start := 0
 	for i := 1; i < len(batch); i++ {
 		a, b := batch[i-1], batch[i]
-		if b.e.Time.Sub(a.e.Time)-b.wall.Sub(a.wall) >= idleGap {
+		jump := b.e.Time.Sub(a.e.Time) - b.wall.Sub(a.wall)
+		if a.jumped != noJumps {
+			jump = b.jumped - a.jumped
+		}
+		if jump >= idleGap {
 			parts = append(parts, batch[start:i])
 			start = i
 		}
@@ -332,7 +344,10 @@ func (n *Narrator) Emit(e *trace.Event) {
 	if !n.keeps(e) {
 		return
 	}
-	r := &rec{e: clip(e), wall: time.Now()}
+	r := &rec{e: clip(e), wall: time.Now(), jumped: noJumps}
+	if n.world != nil {
+		r.jumped = n.world.Clock().Jumped()
+	}
 	if e.Frame != nil {
 		r.hash = trace.HashFrame(e.Len, e.Frame)
 	}

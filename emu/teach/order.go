@@ -48,8 +48,11 @@ import (
 type rec struct {
 	e    *trace.Event
 	wall time.Time // when it arrived, on the wall clock
-	idx  int       // arrival in the batch
-	lane string
+	// jumped is the world clock's Jumped as it arrived (noJumps without
+	// a world).
+	jumped time.Duration
+	idx    int // arrival in the batch
+	lane   string
 	// hash is trace.HashFrame of a frame event's bytes (0 otherwise).
 	hash uint64
 	// sent is, for a Queued mark, the FrameSent it announced; quiet marks

@@ -133,11 +133,24 @@ func fixCauses(evs []*trace.Event) {
 func TestSplitAtGaps(t *testing.T) {
 	at := func(virtual, wall int) *rec {
 		ms := func(n int) time.Time { return time.Unix(0, 0).Add(time.Duration(n) * time.Millisecond) }
-		return &rec{e: &trace.Event{Time: ms(virtual)}, wall: ms(wall)}
+		return &rec{e: &trace.Event{Time: ms(virtual)}, wall: ms(wall), jumped: noJumps}
 	}
 	batch := []*rec{at(0, 0), at(1, 1), at(80, 80), at(1080, 81), at(1081, 82), at(2081, 83)}
 	parts := splitAtGaps(batch)
 	if len(parts) != 3 || len(parts[0]) != 3 || len(parts[1]) != 2 || len(parts[2]) != 1 {
 		t.Errorf("splitAtGaps cut %v, want 3+2+1", parts)
+	}
+	// With a world's clock, its count of jumps decides, not the times: an
+	// event stamped, then held up 5 ms before it was handed over, is no
+	// cut.
+	jumped := func(virtual, wall, jumps int) *rec {
+		r := at(virtual, wall)
+		r.jumped = time.Duration(jumps) * time.Millisecond
+		return r
+	}
+	batch = []*rec{jumped(0, 5, 0), jumped(1, 1, 0), jumped(1001, 2, 1000), jumped(1002, 3, 1000)}
+	parts = splitAtGaps(batch)
+	if len(parts) != 2 || len(parts[0]) != 2 || len(parts[1]) != 2 {
+		t.Errorf("splitAtGaps cut %v, want 2+2", parts)
 	}
 }

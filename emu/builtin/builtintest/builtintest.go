@@ -106,7 +106,13 @@ func Script(t testing.TB, src string, args ...string) (stdout, stderr string, er
 // ("[rc=N]"). Empty lines and comments are skipped.
 func Transcript(t testing.TB, src string) string {
 	t.Helper()
-	w := World(t)
+	return TranscriptIn(t, World(t), src)
+}
+
+// TranscriptIn is Transcript in world w (an EmulatedWorld, where a line
+// starts once the background jobs are ready).
+func TranscriptIn(t testing.TB, w *emu.World, src string) string {
+	t.Helper()
 	// A background job writes to out from its own goroutine (its held
 	// standard error when it ends), so every write goes through one lock.
 	out := &syncBuffer{}

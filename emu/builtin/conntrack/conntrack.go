@@ -1,6 +1,6 @@
 // Package conntrack is conntrack-tools' conntrack (1.4.7, Debian 12) on a
 // namespace's connection tracker, the one its NAT and -m conntrack use
-// (gVisor's, with nsemu's patch 0003 giving Linux's view of each
+// (gVisor's, with nsemu's patch 0004 giving Linux's view of each
 // connection: TCP states, [UNREPLIED], [ASSURED], timeouts):
 //
 //	conntrack -L [-p tcp|udp|icmp] [-s|-d|-r|-q ADDR] [--sport|--dport N] [--state S] [-n|-g|-j [IP]] [-o extended,id]

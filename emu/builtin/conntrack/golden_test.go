@@ -1,20 +1,38 @@
 package conntrack_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/nsemu/nsemu/emu/builtin/builtintest"
+	"github.com/nsemu/nsemu/emu/emutest"
 )
 
-// TestGolden compares conntrack's transcripts with the real conntrack's
-// (testdata/*.real, recorded by testdata/record.sh in network namespaces).
+// TestGolden compares conntrack's transcripts with their golden files and
+// the real conntrack's (testdata/*.real, recorded by testdata/record.sh in
+// network namespaces). They run on purely emulated time, where a line
+// starts once the background jobs are ready (nat.sh's nc -l &).
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"errors", "nat"} {
 		t.Run(name, func(t *testing.T) {
-			builtintest.GoldenReal(t, name, normalise, "run testdata/record.sh as root")
+			path := filepath.Join("testdata", name)
+			src, err := os.ReadFile(path + ".sh")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := normalise(builtintest.TranscriptIn(t, builtintest.EmulatedWorld(t), string(src)))
+			emutest.Golden(t, path+".golden", got)
+			real, err := os.ReadFile(path + ".real")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := normalise(string(real)); got != want {
+				t.Errorf("nsemu's transcript differs from the real conntrack's:\n--- nsemu:\n%s--- real:\n%s", got, want)
+			}
 		})
 	}
 }

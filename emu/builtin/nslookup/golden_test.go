@@ -52,7 +52,7 @@ func TestGolden(t *testing.T) {
 }
 
 // TestOutsideBusybox: nslookup elsewhere is bind9's, not emulated; in an
-// alpine container it is busybox's too.
+// alpine container it is busybox's too, and `busybox nslookup` anywhere.
 func TestOutsideBusybox(t *testing.T) {
 	w := builtintest.World(t)
 	builtintest.MustRun(t, w, nil, setup+"docker run -d --name a --network n alpine sleep 1000\n")
@@ -65,6 +65,9 @@ func TestOutsideBusybox(t *testing.T) {
 		t.Errorf("nginx's nslookup: status %d, %q", r.Status, r.Err)
 	}
 	out := builtintest.MustRun(t, w, nil, "docker exec a nslookup -type=a db")
+	if busybox := builtintest.MustRun(t, w, nil, "docker exec web busybox nslookup -type=a db"); busybox != out {
+		t.Errorf("busybox nslookup in nginx:\n%q\nwant\n%q", busybox, out)
+	}
 	if want := "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\nName:\tdb\nAddress: 172.18.0.3\n\n"; out != want {
 		t.Errorf("alpine's nslookup:\n%q\nwant\n%q", out, want)
 	}

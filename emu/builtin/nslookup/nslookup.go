@@ -4,7 +4,8 @@
 // 127.0.0.11) or the one named, and the answers are printed in busybox's
 // words (`Server:\t\t127.0.0.11`, `Non-authoritative answer:`,
 // `Name:\tweb`, `Address: 172.18.0.2`, `** server can't find nosuch:
-// NXDOMAIN`). Elsewhere nslookup would be bind9's, which is not emulated.
+// NXDOMAIN`). So is `busybox nslookup` (ping's busybox hands it over).
+// Elsewhere nslookup would be bind9's, which is not emulated.
 //
 // parse.go reads the command line (pure, fuzzed); run.go asks the server
 // (emu/libc's Exchange) and prints.

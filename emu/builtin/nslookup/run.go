@@ -19,9 +19,12 @@ import (
 // timeout is how long busybox waits for the server's answers.
 const timeout = 5 * time.Second
 
-// run is nslookup: busybox's in a busybox or alpine container.
+// run is nslookup: busybox's in a busybox or alpine container, and as
+// `busybox nslookup`.
 func run(c *shell.Cmd) int {
-	if !docker.Busybox(c.NS) {
+	if c.Args[0] == "busybox" {
+		c.Args = c.Args[1:] // busybox nslookup, through ping's busybox
+	} else if !docker.Busybox(c.NS) {
 		return c.Fail(1, "nsemu: nslookup: not emulated (busybox's is, in a busybox or alpine container)")
 	}
 	r, err := Parse(c.Args[1:])

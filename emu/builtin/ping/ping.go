@@ -26,11 +26,18 @@ busybox's (seq=0, "2 packets received", "ping: bad address 'c2'").`,
 	}, {
 		Name:  "busybox",
 		Group: shell.GroupPrograms,
-		Usage: "busybox ping [-c CNT] [-s SIZE] [-i SECS] [-t TTL] [-I IFACE] [-W SEC] [-w SEC] [-q] HOST",
-		Help:  "busybox's ping (the one applet emulated), as a busybox or alpine container's ping.",
+		Usage: "busybox ping [-c CNT] [-s SIZE] [-i SECS] [-t TTL] [-I IFACE] [-W SEC] [-w SEC] [-q] HOST | busybox nslookup [-type=T] HOST [SERVER]",
+		Help:  "busybox's ping and nslookup (the applets emulated), as a busybox or alpine container's.",
 		Run: func(c *shell.Cmd) int {
+			if len(c.Args) >= 2 && c.Args[1] == "nslookup" {
+				// The nslookup package's: it takes Args[0] "busybox" as
+				// asking for busybox's, wherever it runs.
+				if b, ok := shell.Lookup("nslookup"); ok {
+					return b.Run(c)
+				}
+			}
 			if len(c.Args) < 2 || c.Args[1] != "ping" {
-				return c.Fail(1, "nsemu: busybox %s: not emulated (only busybox ping is)", strings.Join(c.Args[1:], " "))
+				return c.Fail(1, "nsemu: busybox %s: not emulated (only busybox ping and nslookup are)", strings.Join(c.Args[1:], " "))
 			}
 			c.Args = c.Args[1:]
 			return runBusybox(c)

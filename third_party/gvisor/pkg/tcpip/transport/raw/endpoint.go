@@ -384,6 +384,18 @@ func (e *endpoint) write(p tcpip.Payloader, opts tcpip.WriteOptions) (int64, tcp
 	}
 	defer pkt.DecRef()
 
+	// An ICMPv4 message written without its IP header becomes the
+	// packet's transport header, as an ICMP endpoint's does: connection
+	// tracking and NAT (a MASQUERADE rule matching the sender's own
+	// traffic) need it, and drop the packet without it. Linux tracks and
+	// NATs an echo request sent on a raw socket.
+	if !e.ops.GetHeaderIncluded() && e.transProto == header.ICMPv4ProtocolNumber && payloadSz >= header.ICMPv4MinimumSize {
+		if _, ok := pkt.TransportHeader().Consume(header.ICMPv4MinimumSize); !ok {
+			return 0, &tcpip.ErrBadBuffer{}
+		}
+		pkt.TransportProtocolNumber = header.ICMPv4ProtocolNumber
+	}
+
 	if err := ctx.WritePacket(pkt, e.ops.GetHeaderIncluded()); err != nil {
 		return 0, err
 	}
