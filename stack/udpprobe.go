@@ -44,6 +44,9 @@ type ProbeReply struct {
 	RTT time.Duration
 	// Timeout: nothing answered in time.
 	Timeout bool
+	// TCP, for a TCP probe, holds the flags of the destination's answer
+	// (SYN-ACK or RST-ACK); 0 when an ICMP error answered.
+	TCP header.TCPFlags
 }
 
 // NewUDPProber opens the sockets for probes to dst, from the address the
