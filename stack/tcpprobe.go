@@ -35,6 +35,8 @@ type TCPProber struct {
 	icWQ  waiter.Queue
 	// tsVal is the SYNs' timestamp option, one per run as traceroute's.
 	tsVal uint32
+	// running counts the program as running (SetHold).
+	running wakeHold
 }
 
 // NewTCPProber opens the sockets for SYN probes to port of dst, from the
@@ -68,6 +70,7 @@ func (st *Stack) NewTCPProber(dst netip.Addr, port uint16) (*TCPProber, error) {
 
 // Close closes the sockets.
 func (p *TCPProber) Close() {
+	p.running.close()
 	p.raw.Close()
 	p.icmp.Close()
 }
@@ -85,18 +88,6 @@ func (p *TCPProber) Probe(ctx context.Context, ttl uint8, timeout time.Duration)
 	if terr := p.raw.SetSockOptInt(tcpip.IPv4TTLOption, int(ttl)); terr != nil {
 		return ProbeReply{}, fmt.Errorf("setsockopt IP_TTL: %s", terr)
 	}
-	ch := make(chan struct{}, 1)
-	wake := func(waiter.EventMask) {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-	rawE, icE := waiter.NewFunctionEntry(waiter.ReadableEvents, wake), waiter.NewFunctionEntry(waiter.ReadableEvents, wake)
-	p.rawWQ.EventRegister(&rawE)
-	defer p.rawWQ.EventUnregister(&rawE)
-	p.icWQ.EventRegister(&icE)
-	defer p.icWQ.EventUnregister(&icE)
 	seq := p.st.s.InsecureRNG().Uint32()
 	sent := clock.NowMonotonic()
 	var r bytes.Reader
@@ -104,23 +95,24 @@ func (p *TCPProber) Probe(ctx context.Context, ttl uint8, timeout time.Duration)
 	if _, terr := p.raw.Write(&r, tcpip.WriteOptions{To: &tcpip.FullAddress{Addr: tcpAddr(p.dst)}}); terr != nil {
 		return ProbeReply{}, fmt.Errorf("send: %s", terr)
 	}
-	expired := make(chan struct{})
-	t := clock.AfterFunc(timeout, func() { close(expired) })
-	defer t.Stop()
-	for {
-		if rep, ok := p.poll(sport, seq); ok {
-			rep.RTT = clock.NowMonotonic().Sub(sent)
-			return rep, nil
-		}
-		select {
-		case <-ch:
-		case <-expired:
-			return ProbeReply{Timeout: true}, nil
-		case <-ctx.Done():
-			return ProbeReply{}, ctx.Err()
-		}
+	var rep ProbeReply
+	look := func() bool {
+		var ok bool
+		rep, ok = p.poll(sport, seq)
+		return ok
 	}
+	ok, err := heldWait(ctx, clock, &p.running, timeout, look, &p.rawWQ, &p.icWQ)
+	if err != nil || !ok {
+		return ProbeReply{Timeout: err == nil}, err
+	}
+	rep.RTT = clock.NowMonotonic().Sub(sent)
+	return rep, nil
 }
+
+// SetHold counts the prober's program as running (PingOptions.Hold's
+// meaning) from now, and from each wake-up of Probe until it blocks
+// again or the prober closes (heldWait).
+func (p *TCPProber) SetHold(hold func() (release func())) { p.running.start(hold) }
 
 // reservePort binds a TCP socket to a fresh ephemeral port of the source
 // address, so that no connection of the namespace takes it while the

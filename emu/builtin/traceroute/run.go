@@ -124,6 +124,7 @@ func newProber(c *shell.Cmd, r Request, dst netip.Addr) (prober, error) {
 		if err != nil {
 			return nil, connectError(err)
 		}
+		p.SetHold(c.World().Hold)
 		return &tcpProber{r: r, p: p}, nil
 	}
 	if r.ICMP {
@@ -136,6 +137,7 @@ func newProber(c *shell.Cmd, r Request, dst netip.Addr) (prober, error) {
 	if err != nil {
 		return nil, connectError(err)
 	}
+	p.SetHold(c.World().Hold)
 	return &udpProber{r: r, dst: dst, p: p}, nil
 }
 
