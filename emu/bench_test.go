@@ -114,6 +114,25 @@ func benchNamespaces(b *testing.B, n int) {
 	start := time.Now()
 	w := New(Options{})
 	defer w.Close()
+	nss := bridgedNamespaces(b, w, n)
+	built := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	last := netip.AddrFrom4([4]byte{10, byte((n - 1) >> 16), byte((n - 1) >> 8), byte(n - 1)})
+	r, err := nss[0].Ping(context.Background(), last, 5*time.Second)
+	if err != nil {
+		b.Fatalf("ping first → last: %v", err)
+	}
+	b.ReportMetric(built.Seconds(), "s-to-build")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n)/1024, "KiB/ns")
+	b.ReportMetric(float64(r.RTT.Microseconds()), "µs-first-ping")
+}
+
+func pingOpts() stack.PingOptions { return stack.PingOptions{Timeout: 2 * time.Second} }
+
+// bridgedNamespaces makes n namespaces, each with a veth whose other end is
+// a port of the host's bridge br0, and 10.X.Y.Z/8 (the low bytes of i).
+func bridgedNamespaces(b *testing.B, w *World, n int) []*Namespace {
 	host := w.Host()
 	if _, err := host.AddBridge("br0"); err != nil {
 		b.Fatal(err)
@@ -146,17 +165,31 @@ func benchNamespaces(b *testing.B, n int) {
 			b.Fatal(err)
 		}
 	}
-	built := time.Since(start)
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	last := netip.AddrFrom4([4]byte{10, byte((n - 1) >> 16), byte((n - 1) >> 8), byte(n - 1)})
-	r, err := nss[0].Ping(context.Background(), last, 5*time.Second)
-	if err != nil {
-		b.Fatalf("ping first → last: %v", err)
-	}
-	b.ReportMetric(built.Seconds(), "s-to-build")
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n)/1024, "KiB/ns")
-	b.ReportMetric(float64(r.RTT.Microseconds()), "µs-first-ping")
+	return nss
 }
 
-func pingOpts() stack.PingOptions { return stack.PingOptions{Timeout: 2 * time.Second} }
+// BenchmarkFlood measures a broadcast's cost per bridge port: each
+// iteration pings from the first of 5 000 namespaces on one bridge to one it
+// has not resolved yet, whose ARP request the bridge floods to every port
+// (what makes the first → last ping of scenarios/bench-namespaces.sh).
+func BenchmarkFlood(b *testing.B) {
+	const n = 5000
+	w := New(Options{})
+	defer w.Close()
+	nss := bridgedNamespaces(b, w, n)
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		k := 1 + i%(n-1)
+		dst := netip.AddrFrom4([4]byte{10, byte(k >> 16), byte(k >> 8), byte(k)})
+		if i >= n-1 {
+			b.StopTimer()
+			_ = nss[0].Stack().FlushNeighbors("eth0") // resolved already: ask again
+			b.StartTimer()
+		}
+		if _, err := nss[0].Ping(context.Background(), dst, 5*time.Second); err != nil {
+			b.Fatalf("ping %s: %v", dst, err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/n, "ns/port")
+}

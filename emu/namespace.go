@@ -663,21 +663,21 @@ func (n *Namespace) Ping(ctx context.Context, dst netip.Addr, timeout time.Durat
 }
 
 // DialTCP dials TCP from the namespace.
-func (n *Namespace) DialTCP(ctx context.Context, dst netip.AddrPort) (net.Conn, error) {
-	return n.st.DialTCP(ctx, dst)
+func (n *Namespace) DialTCP(ctx context.Context, dst netip.AddrPort, opts ...stack.SockOpt) (net.Conn, error) {
+	return n.st.DialTCP(ctx, dst, opts...)
 }
 
 // ListenTCP listens for TCP in the namespace.
-func (n *Namespace) ListenTCP(addr netip.AddrPort) (net.Listener, error) {
-	return n.st.ListenTCP(addr)
+func (n *Namespace) ListenTCP(addr netip.AddrPort, opts ...stack.SockOpt) (net.Listener, error) {
+	return n.st.ListenTCP(addr, opts...)
 }
 
 // DialUDP opens a connected UDP socket in the namespace.
-func (n *Namespace) DialUDP(dst netip.AddrPort) (net.Conn, error) {
-	return n.st.DialUDP(dst)
+func (n *Namespace) DialUDP(dst netip.AddrPort, opts ...stack.SockOpt) (net.Conn, error) {
+	return n.st.DialUDP(dst, opts...)
 }
 
 // ListenUDP binds a UDP socket in the namespace.
-func (n *Namespace) ListenUDP(addr netip.AddrPort) (net.PacketConn, error) {
-	return n.st.ListenUDP(addr)
+func (n *Namespace) ListenUDP(addr netip.AddrPort, opts ...stack.SockOpt) (net.PacketConn, error) {
+	return n.st.ListenUDP(addr, opts...)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -115,6 +116,47 @@ func TestBenchScripts(t *testing.T) {
 			}
 			if w := strings.TrimSpace(string(want[1])); !strings.Contains(out.String(), w) {
 				t.Errorf("the output has no %q:\n%s", w, out.String())
+			}
+		})
+	}
+}
+
+// TestBenchScriptsOnKernel runs every bench-* script's smoke on the real
+// kernel through kernel-run.sh, as the README's performance section does
+// for the kernel's figures, and checks the same smoke-want text: the
+// kernel's column stays reproducible.
+func TestBenchScriptsOnKernel(t *testing.T) {
+	if os.Geteuid() != 0 {
+		skipOrFail(t, "needs root (unshare --net)")
+	}
+	for _, tool := range []string{"unshare", "bash", "ip", "ping", "iperf3", "ethtool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			skipOrFail(t, tool+" is not installed")
+		}
+	}
+	files, err := filepath.Glob("bench-*.sh")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bench scripts found: %v", err)
+	}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args, want := smokeArgs.FindSubmatch(src), smokeWant.FindSubmatch(src)
+			if args == nil || want == nil {
+				t.Fatalf("%s has no \"# smoke:\" or \"# smoke-want:\" line", f)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "sh", append([]string{"kernel-run.sh", f}, strings.Fields(string(args[1]))...)...)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("kernel run: %v\n%s", err, out)
+			}
+			if w := strings.TrimSpace(string(want[1])); !strings.Contains(string(out), w) {
+				t.Errorf("the kernel's output has no %q:\n%s", w, out)
 			}
 		})
 	}

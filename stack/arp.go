@@ -119,6 +119,13 @@ func (st *Stack) arpIn(id tcpip.NICID, mac tcpip.LinkAddress, pkt *gstack.Packet
 	if req.tip.IsMulticast() || (req.tip.IsLoopback() && in.conf.RouteLocalnet == 0) {
 		return false
 	}
+	if v.local[req.tip] == nil && !req.tip.IsLoopback() && !v.localRoutes && in.conf.ProxyARP == 0 {
+		// Neither an address of ours nor a proxy's to answer: what the
+		// route lookup says would change nothing. The common case of a
+		// broadcast to a bridge's thousand ports, each a namespace that
+		// is not asked.
+		return false
+	}
 	r, err := v.input(Flow{Dst: req.tip, Src: req.sip, IIF: in.name})
 	if err != nil {
 		return false

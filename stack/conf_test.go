@@ -145,6 +145,29 @@ func TestProxyARP(t *testing.T) {
 	}
 }
 
+// TestARPForLocalRoute: a route of type local (ip route add local PREFIX
+// dev lo, the "AnyIP" idiom) makes every address of its prefix the
+// namespace's own for ARP, as the kernel's route lookup in arp_process
+// says; without it, nothing answers.
+func TestARPForLocalRoute(t *testing.T) {
+	l := newLab(t)
+	d := l.duo()
+	l.route(d.a, Route{Dst: pfx("10.0.9.0/24"), Dev: "eth0"})
+	l.expectTimeout(d.a, "10.0.9.7")
+	l.route(d.b, Route{Dst: pfx("10.0.9.0/24"), Dev: "lo", Type: "local"})
+	must(t, d.a.FlushNeighbors(""))
+	_, _ = l.pingAdvancing(d.a, "10.0.9.7", PingOptions{Timeout: time.Second})
+	found := false
+	for _, nb := range d.a.Neighbors() {
+		if nb.Addr == ip("10.0.9.7") {
+			found = nb.MAC == d.eb.LinkAddress()
+		}
+	}
+	if !found {
+		t.Errorf("a's neighbours %+v: want 10.0.9.7 at b's eth0 %s", d.a.Neighbors(), d.eb.LinkAddress())
+	}
+}
+
 // TestARPIgnore: arp_ignore 0 answers for any local address, 1 only for
 // the receiving device's, 2 only when the sender is in its subnet too, 8
 // never.

@@ -150,6 +150,8 @@ type Stack struct {
 	view atomic.Pointer[view]
 	// echoIgnoreAll is net.ipv4.icmp_echo_ignore_all.
 	echoIgnoreAll atomic.Bool
+	// socks records the programs that own sockets (socklist.go).
+	socks sockTable
 	// div sends forwarded packets by policy routes (divert.go).
 	div diverter
 	// onChange is told of changes (SetOnChange).

@@ -35,6 +35,9 @@ type view struct {
 	custom     bool // rules other than a new namespace's
 	policy     bool // a lookup may use another table than main
 	forwarding bool
+	// localRoutes: a table holds a route of type local besides the
+	// addresses' own (ip route add local PREFIX ...).
+	localRoutes bool
 }
 
 // nicView is a device in a view.
@@ -94,6 +97,9 @@ func (v *view) addRoute(r Route) {
 	t := tableOf(r)
 	r.Table = t
 	v.tables[t] = append(v.tables[t], r)
+	if r.Type == "local" {
+		v.localRoutes = true
+	}
 }
 
 // Lookup finds the route of a flow: for a packet the namespace sends (IIF

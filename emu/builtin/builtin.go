@@ -9,6 +9,7 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/arping"
 	"github.com/nsemu/nsemu/emu/builtin/awk"
 	"github.com/nsemu/nsemu/emu/builtin/brctl"
+	"github.com/nsemu/nsemu/emu/builtin/conntrack"
 	"github.com/nsemu/nsemu/emu/builtin/coreutils"
 	"github.com/nsemu/nsemu/emu/builtin/curl"
 	"github.com/nsemu/nsemu/emu/builtin/dmesg"
@@ -23,9 +24,11 @@ import (
 	"github.com/nsemu/nsemu/emu/builtin/nc"
 	"github.com/nsemu/nsemu/emu/builtin/nettools"
 	"github.com/nsemu/nsemu/emu/builtin/nsemu"
+	"github.com/nsemu/nsemu/emu/builtin/nslookup"
 	"github.com/nsemu/nsemu/emu/builtin/ping"
 	"github.com/nsemu/nsemu/emu/builtin/python"
 	"github.com/nsemu/nsemu/emu/builtin/sed"
+	"github.com/nsemu/nsemu/emu/builtin/ss"
 	"github.com/nsemu/nsemu/emu/builtin/sysctl"
 	"github.com/nsemu/nsemu/emu/builtin/tc"
 	"github.com/nsemu/nsemu/emu/builtin/tcpdump"
@@ -39,6 +42,7 @@ func init() {
 		arping.Builtins(),
 		awk.Builtins(),
 		brctl.Builtins(),
+		conntrack.Builtins(),
 		coreutils.Builtins(),
 		curl.Builtins(),
 		dmesg.Builtins(),
@@ -53,9 +57,11 @@ func init() {
 		nc.Builtins(),
 		nettools.Builtins(),
 		nsemu.Builtins(),
+		nslookup.Builtins(),
 		ping.Builtins(),
 		python.Builtins(),
 		sed.Builtins(),
+		ss.Builtins(),
 		sysctl.Builtins(),
 		tc.Builtins(),
 		tcpdump.Builtins(),

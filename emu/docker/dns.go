@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // The embedded DNS server: on user-defined networks, every container's
@@ -22,6 +23,10 @@ import (
 
 // DNSAddr is the embedded DNS server's address.
 var DNSAddr = netip.MustParseAddrPort("127.0.0.11:53")
+
+// DockerdPID is dockerd's process id, a stable emulated one: ss -p names
+// dockerd as the owner of the embedded DNS server's socket.
+const DockerdPID = 612
 
 type dnsRecord struct {
 	sb    *sandbox
@@ -101,7 +106,7 @@ type dnsServer struct {
 const forwardTimeout = 2 * time.Second
 
 func startDNS(ns *emu.Namespace, lookup func(string) ([]netip.Addr, bool)) (*dnsServer, error) {
-	pc, err := ns.ListenUDP(DNSAddr)
+	pc, err := ns.ListenUDP(DNSAddr, stack.OwnedBy(stack.Owner{Name: "dockerd", PID: DockerdPID, FD: 30}))
 	if err != nil {
 		return nil, daemonErr("embedded DNS server: %v", err)
 	}

@@ -131,6 +131,8 @@ type Engine struct {
 	containers []*Container // creation order
 	networks   []*Network   // bridge, host, none, then user networks in creation order
 	nextPid    int
+	// proxies counts the docker-proxy processes started (their pids).
+	proxies int
 	// ports are the host ports taken by published ports.
 	ports map[portKey]*Container
 

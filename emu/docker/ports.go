@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/stack"
 	"github.com/nsemu/nsemu/stack/netfilter"
 )
 
@@ -119,7 +120,9 @@ func (e *Engine) publishOneLocked(c *Container, ep *Endpoint, b PortBinding) err
 		listen = netip.AddrPortFrom(b.HostIP, b.HostPort)
 	}
 	target := netip.AddrPortFrom(ep.IP, b.ContainerPort)
-	px, err := startProxy(e.ns, b.Proto, listen, target)
+	e.proxies++
+	own := stack.OwnedBy(stack.Owner{Name: "docker-proxy", PID: proxyPIDBase + e.proxies, FD: 4})
+	px, err := startProxy(e.ns, b.Proto, listen, target, own)
 	if err != nil {
 		return daemonErr("driver failed programming external connectivity on endpoint %s (%s): Error starting userland proxy: listen %s4 %s: bind: address already in use", c.Name, ep.ID, b.Proto, listen)
 	}
@@ -220,11 +223,17 @@ type proxy struct {
 	conns map[io.Closer]bool
 }
 
-func startProxy(ns *emu.Namespace, proto string, listen, target netip.AddrPort) (*proxy, error) {
+// proxyPIDBase numbers the docker-proxy processes ss -p shows (stable
+// emulated pids, below the containers' and after dockerd's).
+const proxyPIDBase = 800
+
+// startProxy starts a docker-proxy listening on listen; own names it
+// for ss -p.
+func startProxy(ns *emu.Namespace, proto string, listen, target netip.AddrPort, own stack.SockOpt) (*proxy, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &proxy{ns: ns, target: target, ctx: ctx, cancel: cancel, conns: map[io.Closer]bool{}}
 	if proto == "udp" {
-		pc, err := ns.ListenUDP(listen)
+		pc, err := ns.ListenUDP(listen, own)
 		if err != nil {
 			cancel()
 			return nil, err
@@ -234,7 +243,7 @@ func startProxy(ns *emu.Namespace, proto string, listen, target netip.AddrPort) 
 		go p.serveUDP()
 		return p, nil
 	}
-	l, err := ns.ListenTCP(listen)
+	l, err := ns.ListenTCP(listen, own)
 	if err != nil {
 		cancel()
 		return nil, err

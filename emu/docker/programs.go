@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // LogLine is a line of a container's log (docker logs).
@@ -114,9 +115,11 @@ func (e *Engine) processLocked(c *Container, aio AttachIO) func(ctx context.Cont
 			return aio.Main(ctx, ns)
 		}
 	case c.program == "nginx":
-		return func(ctx context.Context, ready func()) int { return runNginx(ctx, ns, now, stdout, stderr, ready) }
+		own := stack.OwnedBy(stack.Owner{Name: "nginx", PID: c.pid, FD: 6})
+		return func(ctx context.Context, ready func()) int { return runNginx(ctx, ns, own, now, stdout, stderr, ready) }
 	case c.program == "httpd":
-		return func(ctx context.Context, ready func()) int { return runHttpd(ctx, ns, now, stdout, stderr, ready) }
+		own := stack.OwnedBy(stack.Owner{Name: "httpd", PID: c.pid, FD: 3})
+		return func(ctx context.Context, ready func()) int { return runHttpd(ctx, ns, own, now, stdout, stderr, ready) }
 	case c.program == "shell" && c.opts.Interactive && aio.Stdin != nil:
 		// docker run -i IMAGE sh < script: the shell reads its commands.
 		r := getRunner()
@@ -178,8 +181,10 @@ func serve(ctx context.Context, l net.Listener, h http.Handler) {
 	<-done
 }
 
-func listen80(ns *emu.Namespace) (net.Listener, error) {
-	return ns.ListenTCP(netip.MustParseAddrPort("0.0.0.0:80"))
+// listen80 listens on port 80 for a server program; own names it and its
+// pid for ss -p (the container's main process, as docker inspect shows it).
+func listen80(ns *emu.Namespace, own stack.SockOpt) (net.Listener, error) {
+	return ns.ListenTCP(netip.MustParseAddrPort("0.0.0.0:80"), own, stack.Backlog(511))
 }
 
 func clientHost(r *http.Request) string {
@@ -267,7 +272,7 @@ func nginxError(code int, text string) string {
 
 func nginxTime(t time.Time) string { return t.Format("2006/01/02 15:04:05") }
 
-func runNginx(ctx context.Context, ns *emu.Namespace, now func() time.Time, out, errw io.Writer, ready func()) int {
+func runNginx(ctx context.Context, ns *emu.Namespace, own stack.SockOpt, now func() time.Time, out, errw io.Writer, ready func()) int {
 	for _, l := range []string{
 		"/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
 		"/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
@@ -281,7 +286,7 @@ func runNginx(ctx context.Context, ns *emu.Namespace, now func() time.Time, out,
 	} {
 		fmt.Fprintln(out, l)
 	}
-	l, err := listen80(ns)
+	l, err := listen80(ns, own)
 	if err != nil {
 		for i := 0; i < 5; i++ {
 			fmt.Fprintf(errw, "%s [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\n", nginxTime(now()))
@@ -373,7 +378,7 @@ const httpd404 = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
 
 func httpdTime(t time.Time) string { return t.Format("Mon Jan 02 15:04:05.000000 2006") }
 
-func runHttpd(ctx context.Context, ns *emu.Namespace, now func() time.Time, out, errw io.Writer, ready func()) int {
+func runHttpd(ctx context.Context, ns *emu.Namespace, own stack.SockOpt, now func() time.Time, out, errw io.Writer, ready func()) int {
 	addr := "127.0.1.1"
 	for _, d := range ns.Links() {
 		if a := d.Addrs(); len(a) > 0 && d.Name() != "lo" {
@@ -384,7 +389,7 @@ func runHttpd(ctx context.Context, ns *emu.Namespace, now func() time.Time, out,
 	for i := 0; i < 2; i++ {
 		fmt.Fprintf(errw, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using %s. Set the 'ServerName' directive globally to suppress this message\n", addr)
 	}
-	l, err := listen80(ns)
+	l, err := listen80(ns, own)
 	if err != nil {
 		fmt.Fprintf(errw, "(98)Address already in use: AH00072: make_sock: could not bind to address 0.0.0.0:80\n")
 		fmt.Fprintf(errw, "no listening sockets available, shutting down\n")

@@ -138,18 +138,9 @@ var errNoAnswer = errors.New("no answer")
 
 // queryA asks a name server for a name's A records over UDP, from
 // namespace ns. found is false for NXDOMAIN; err is set when no answer came
-// within timeout (or the server is unreachable). Waiting for a server
-// that never answers costs no wall time: the emulator's clock jumps. The
-// embedded DNS server of Docker containers answers at once, and is waited
-// for in real time (a jump could end the wait before its goroutine runs),
-// except on purely emulated time, whose clock never jumps while a
-// goroutine runs. The query's id comes from the world's seed.
+// within timeout (or the server is unreachable). The query's id comes from
+// the world's seed.
 func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name string, timeout time.Duration) ([]netip.Addr, bool, error) {
-	conn, err := ns.DialUDP(netip.AddrPortFrom(server, 53))
-	if err != nil {
-		return nil, false, err
-	}
-	defer conn.Close()
 	qname, err := dnsmessage.NewName(strings.TrimSuffix(name, ".") + ".")
 	if err != nil {
 		return nil, false, &ResolveError{host: name}
@@ -162,9 +153,67 @@ func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name stri
 	if err != nil {
 		return nil, false, err
 	}
+	resp, err := Exchange(ctx, ns, netip.AddrPortFrom(server, 53), q, timeout)
+	if err != nil {
+		return nil, false, err
+	}
+	var p dnsmessage.Parser
+	h, err := p.Start(resp)
+	if err != nil {
+		return nil, false, err
+	}
+	if h.RCode == dnsmessage.RCodeNameError {
+		return nil, false, nil
+	}
+	if h.RCode != dnsmessage.RCodeSuccess {
+		return nil, false, fmt.Errorf("rcode %v", h.RCode)
+	}
+	if err := p.SkipAllQuestions(); err != nil {
+		return nil, false, err
+	}
+	var out []netip.Addr
+	for {
+		rh, err := p.AnswerHeader()
+		if err != nil {
+			break
+		}
+		if rh.Type != dnsmessage.TypeA {
+			p.SkipAnswer()
+			continue
+		}
+		r, err := p.AResource()
+		if err != nil {
+			break
+		}
+		out = append(out, netip.AddrFrom4(r.A))
+	}
+	return out, true, nil
+}
+
+// ErrNoAnswer is Exchange's error when no answer came in time.
+var ErrNoAnswer = errNoAnswer
+
+// Exchange sends the DNS query q to server over UDP, from namespace ns,
+// and returns the first response carrying q's id. Its error is the
+// socket's (an unreachable server: ConnError says it in strerror's words)
+// or ErrNoAnswer when none came within timeout. Waiting for a server that
+// never answers costs no wall time: the emulator's clock jumps. The
+// embedded DNS server of Docker containers answers at once, and is waited
+// for in real time (a jump could end the wait before its goroutine runs),
+// except on purely emulated time, whose clock never jumps while a
+// goroutine runs.
+func Exchange(ctx context.Context, ns *emu.Namespace, server netip.AddrPort, q []byte, timeout time.Duration) ([]byte, error) {
+	if len(q) < 12 {
+		return nil, errors.New("short query")
+	}
+	conn, err := ns.DialUDP(server)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
 	done := make(chan struct{})
 	defer close(done)
-	if server == docker.DNSAddr.Addr() && !ns.World().EmulatedTime() {
+	if server.Addr() == docker.DNSAddr.Addr() && !ns.World().EmulatedTime() {
 		t := time.AfterFunc(timeout, func() { conn.Close() })
 		defer t.Stop()
 	} else {
@@ -181,45 +230,20 @@ func queryA(ctx context.Context, ns *emu.Namespace, server netip.Addr, name stri
 		}
 	}()
 	if _, err := conn.Write(q); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	buf := make([]byte, 1500)
+	buf := make([]byte, 65535)
 	for {
 		n, err := conn.Read(buf)
+		if err != nil && ConnError(err) == "Connection refused" {
+			return nil, err // an ICMP port unreachable came back
+		}
 		if err != nil {
-			return nil, false, errNoAnswer
+			return nil, errNoAnswer
 		}
-		var p dnsmessage.Parser
-		h, err := p.Start(buf[:n])
-		if err != nil || h.ID != id || !h.Response {
-			continue
+		if n >= 12 && buf[0] == q[0] && buf[1] == q[1] && buf[2]&0x80 != 0 {
+			return buf[:n], nil
 		}
-		if h.RCode == dnsmessage.RCodeNameError {
-			return nil, false, nil
-		}
-		if h.RCode != dnsmessage.RCodeSuccess {
-			return nil, false, fmt.Errorf("rcode %v", h.RCode)
-		}
-		if err := p.SkipAllQuestions(); err != nil {
-			return nil, false, err
-		}
-		var out []netip.Addr
-		for {
-			rh, err := p.AnswerHeader()
-			if err != nil {
-				break
-			}
-			if rh.Type != dnsmessage.TypeA {
-				p.SkipAnswer()
-				continue
-			}
-			r, err := p.AResource()
-			if err != nil {
-				break
-			}
-			out = append(out, netip.AddrFrom4(r.A))
-		}
-		return out, true, nil
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nsemu/nsemu/emu"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // The interface between the interpreter and the built-in commands. A tool
@@ -48,6 +49,32 @@ type heldStderr struct {
 
 // World returns the emulated world.
 func (c *Cmd) World() *emu.World { return c.Sh.W }
+
+// pidKey is the context key of the process id of a background job's
+// commands.
+type pidKey struct{}
+
+// fgPID is the process id of commands run in the foreground: a stable
+// emulated one, just below the jobs' (pidBase+1 on).
+const fgPID = pidBase
+
+// PID is the command's process id, as ss -p shows the sockets it holds:
+// its job's (what `jobs -l` prints and `kill` takes), or fgPID for a
+// command in the foreground.
+func (c *Cmd) PID() int {
+	if c.Ctx != nil {
+		if pid, ok := c.Ctx.Value(pidKey{}).(int); ok {
+			return pid
+		}
+	}
+	return fgPID
+}
+
+// Owns names the command, as program name, the owner of a socket it opens
+// on descriptor fd (ss -p shows users:(("name",pid=PID,fd=FD))).
+func (c *Cmd) Owns(name string, fd int) stack.SockOpt {
+	return stack.OwnedBy(stack.Owner{Name: name, PID: c.PID(), FD: fd})
+}
 
 // Printf writes to the command's standard output.
 func (c *Cmd) Printf(format string, a ...any) { fmt.Fprintf(c.Stdout, format, a...) }

@@ -50,8 +50,6 @@ var notEmulated = map[string]bool{
 	"ovs-vsctl": true, "ovs-ofctl": true, "kubectl": true, "crictl": true, "ctr": true, "podman": true,
 	"nerdctl": true, "runc": true, "unshare": true, "nsenter": true, "netplan": true, "nmcli": true,
 	"ifup": true, "ifdown": true, "apt": true, "apt-get": true, "yum": true, "dnf": true, "vconfig": true,
-	"ss": true, "conntrack": true,
-	"nslookup": true,
 }
 
 // notFound is what running a name that is no built-in prints, and its

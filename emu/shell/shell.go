@@ -274,7 +274,7 @@ func (s *Shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFu
 			jctx, stop := context.WithCancel(ctx)
 			defer stop()
 			defer context.AfterFunc(j.ctx, stop)()
-			ctx = jctx
+			ctx = context.WithValue(jctx, pidKey{}, j.pid)
 		}
 		if s.OnCommand != nil {
 			s.OnCommand(int(hc.Pos.Line()), args)

@@ -152,3 +152,8 @@ func (m *addrTypeMatcher) Match(_ gstack.Hook, pkt *gstack.PacketBuffer, _, _ st
 	local := dst.As4()[0] == 127 || m.s.CheckLocalAddress(0, proto4, dst) != 0
 	return local != m.not, false
 }
+
+// ConnTrack is the namespace's connection tracker, the one NAT and
+// --ctstate use, for conntrack(8). It tracks packets once the namespace
+// has netfilter hooks installed (a rule, forwarding on, br_netfilter).
+func (ts *Tables) ConnTrack() *gstack.ConnTrack { return ts.s.IPTables().ConnTrack() }

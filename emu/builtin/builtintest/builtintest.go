@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nsemu/nsemu/emu"
@@ -106,17 +107,37 @@ func Script(t testing.TB, src string, args ...string) (stdout, stderr string, er
 func Transcript(t testing.TB, src string) string {
 	t.Helper()
 	w := World(t)
-	var out bytes.Buffer
-	sh := shell.New(w, nil, &out, &out)
+	// A background job writes to out from its own goroutine (its held
+	// standard error when it ends), so every write goes through one lock.
+	out := &syncBuffer{}
+	sh := shell.New(w, nil, out, out)
 	for _, line := range strings.Split(src, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		fmt.Fprintf(&out, "$ %s\n", line)
+		fmt.Fprintf(out, "$ %s\n", line)
 		st := sh.RunLine(context.Background(), line)
-		fmt.Fprintf(&out, "[rc=%d]\n", st)
+		fmt.Fprintf(out, "[rc=%d]\n", st)
 	}
 	return out.String()
+}
+
+// syncBuffer is a bytes.Buffer that several goroutines write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // SortLines sorts the lines of s (to compare hash-ordered tables).

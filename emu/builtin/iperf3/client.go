@@ -49,7 +49,7 @@ func client(c *shell.Cmd, r Request) error {
 		out = io.Discard
 	}
 	ap := netip.AddrPortFrom(dst, uint16(r.Port))
-	ctrl, err := c.NS.DialTCP(c.Ctx, ap)
+	ctrl, err := c.NS.DialTCP(c.Ctx, ap, c.Owns("iperf3", 4))
 	if err != nil {
 		return clientError("unable to connect to server: %s", libc.ConnError(err))
 	}
@@ -202,7 +202,7 @@ func (cl *clientRun) connect(i int) (*stream, error) {
 	if cl.r.UDP {
 		conn, err = cl.c.NS.Stack().OpenUDP(netip.AddrPort{}, cl.dst, udpRcvBuf)
 	} else {
-		conn, err = cl.c.NS.DialTCP(cl.c.Ctx, cl.dst)
+		conn, err = cl.c.NS.DialTCP(cl.c.Ctx, cl.dst, cl.c.Owns("iperf3", st.fd))
 	}
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func server(c *shell.Cmd, r Request) error {
 		}
 		addr = netip.AddrPortFrom(a, uint16(r.Port))
 	}
-	l, err := c.NS.ListenTCP(addr)
+	l, err := c.NS.ListenTCP(addr, c.Owns("iperf3", 3))
 	if err != nil {
 		return shell.Failf(1, "iperf3: error - unable to start listener for connections: Address already in use")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsemu/nsemu/emu/libc"
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // run is nc: parse, then connect or listen, and copy.
@@ -39,9 +40,9 @@ func connect(c *shell.Cmd, r Request) error {
 	var conn net.Conn
 	if r.UDP {
 		proto = "udp"
-		conn, err = c.NS.DialUDP(ap)
+		conn, err = c.NS.DialUDP(ap, c.Owns("nc", 3))
 	} else {
-		conn, err = c.NS.DialTCP(c.Ctx, ap)
+		conn, err = c.NS.DialTCP(c.Ctx, ap, c.Owns("nc", 3))
 	}
 	if err != nil {
 		// OpenBSD nc says why only with -v.
@@ -72,7 +73,7 @@ func listen(c *shell.Cmd, r Request) error {
 	if r.UDP {
 		return listenUDP(c, r, ap)
 	}
-	l, err := c.NS.ListenTCP(ap)
+	l, err := c.NS.ListenTCP(ap, c.Owns("nc", 3), stack.Backlog(1))
 	if err != nil {
 		return fmt.Errorf("nc: Address already in use")
 	}
@@ -104,7 +105,7 @@ func listen(c *shell.Cmd, r Request) error {
 // listenUDP prints the datagrams that arrive at ap until -w idles out or
 // the command is interrupted.
 func listenUDP(c *shell.Cmd, r Request, ap netip.AddrPort) error {
-	pc, err := c.NS.ListenUDP(ap)
+	pc, err := c.NS.ListenUDP(ap, c.Owns("nc", 3))
 	if err != nil {
 		return fmt.Errorf("nc: Address already in use")
 	}

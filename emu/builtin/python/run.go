@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/nsemu/nsemu/emu/shell"
+	"github.com/nsemu/nsemu/stack"
 )
 
 // run is python3: parse, listen, print the startup line, serve until
@@ -65,7 +66,7 @@ func listen(c *shell.Cmd, r Request) (net.Listener, error) {
 		}
 		addr = a
 	}
-	l, err := c.NS.ListenTCP(netip.AddrPortFrom(addr, r.Port))
+	l, err := c.NS.ListenTCP(netip.AddrPortFrom(addr, r.Port), c.Owns("python3", 3), stack.Backlog(5))
 	if err != nil {
 		errno := "[Errno 99] Cannot assign requested address"
 		if strings.Contains(err.Error(), "in use") {

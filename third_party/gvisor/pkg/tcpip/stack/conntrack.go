@@ -189,35 +189,29 @@ type conn struct {
 	//
 	// +checklocks:stateMu
 	replySeen bool
+	// lx is the connection as Linux's conntrack sees it: its TCP state,
+	// status bits and timeout (conntrack_view.go).
+	//
+	// +checklocks:stateMu
+	lx linuxView `state:"nosave"`
 }
 
 // timedOut returns whether the connection timed out based on its state.
 func (cn *conn) timedOut(now tcpip.MonotonicTime) bool {
 	cn.stateMu.RLock()
 	defer cn.stateMu.RUnlock()
-	if cn.tcb.State() == tcpconntrack.ResultAlive {
-		// Use the same default as Linux, which doesn't delete
-		// established connections for 5(!) days.
-		return now.Sub(cn.lastUsed) > establishedTimeout
-	}
-	// Use the same default as Linux, which lets connections in most states
-	// other than established remain for <= 120 seconds.
-	return now.Sub(cn.lastUsed) > unestablishedTimeout
+	// Linux's timeout of the connection's state and protocol
+	// (conntrack_view.go): 5 days for an established TCP connection,
+	// 30 s for ICMP or an unanswered UDP flow.
+	return now.Sub(cn.lastUsed) > cn.lx.timeout
 }
 
 // expiresIn returns the duration from now until the connection times out.
 func (cn *conn) expiresIn() time.Duration {
-	var timeout time.Duration
-	var lastUsed tcpip.MonotonicTime
 	cn.stateMu.RLock()
-	state := cn.tcb.State()
-	lastUsed = cn.lastUsed
+	timeout := cn.lx.timeout
+	lastUsed := cn.lastUsed
 	cn.stateMu.RUnlock()
-	if state == tcpconntrack.ResultAlive {
-		timeout = establishedTimeout
-	} else {
-		timeout = unestablishedTimeout
-	}
 	now := cn.ct.clock.NowMonotonic()
 	expires := timeout - now.Sub(lastUsed)
 	if expires < 0 {
@@ -229,8 +223,23 @@ func (cn *conn) expiresIn() time.Duration {
 // update the connection tracking state.
 func (cn *conn) update(pkt *PacketBuffer, reply bool) {
 	cn.stateMu.Lock()
-	defer cn.stateMu.Unlock()
+	ev := cn.updateLocked(pkt, reply)
+	cn.stateMu.Unlock()
+	cn.ct.linuxEvent(cn, ev)
+}
 
+// updateLocked updates the state and returns the event Linux would report.
+//
+// +checklocks:cn.stateMu
+func (cn *conn) updateLocked(pkt *PacketBuffer, reply bool) linuxEvent {
+	defer cn.updateTCBLocked(pkt, reply)
+	return cn.lx.update(pkt, cn.original.tupleID.transProto, reply, cn.ct.clock.NowMonotonic())
+}
+
+// updateTCBLocked is gVisor's own state tracking.
+//
+// +checklocks:cn.stateMu
+func (cn *conn) updateTCBLocked(pkt *PacketBuffer, reply bool) {
 	// Mark the connection as having been used recently so it isn't reaped.
 	cn.lastUsed = cn.ct.clock.NowMonotonic()
 	if reply {
@@ -299,6 +308,9 @@ type ConnTrack struct {
 
 	// clock provides timing used to determine conntrack reapings.
 	clock tcpip.Clock
+
+	// events receives the connection's events (conntrack_view.go).
+	events eventHook `state:"nosave"`
 	// TODO(b/341946753): Restore when netstack is savable.
 	rng connTrackRNG `state:"nosave"`
 
@@ -556,6 +568,7 @@ func (ct *ConnTrack) getConnAndUpdate(pkt *PacketBuffer, skipChecksumValidation 
 			original: tuple{tupleID: tid},
 			reply:    tuple{tupleID: tid.reply(), reply: true},
 			lastUsed: now,
+			lx:       linuxView{timeout: unestablishedTimeout},
 		}
 		conn.original.conn = conn
 		conn.reply.conn = conn
@@ -774,7 +787,11 @@ func (cn *conn) getFinalizeResult() finalizeResult {
 // goroutines will block until the finalizing goroutine finishes finalizing.
 func (cn *conn) finalize() bool {
 	cn.finalizeOnce.Do(func() {
-		cn.finalizeResult.Store(uint32(cn.ct.finalize(cn)))
+		res := cn.ct.finalize(cn)
+		cn.finalizeResult.Store(uint32(res))
+		if res == finalizeResultSuccess {
+			cn.ct.emit(ConnTrackEventNew, cn, false)
+		}
 	})
 
 	switch res := cn.getFinalizeResult(); res {
@@ -904,6 +921,9 @@ func (ct *ConnTrack) reapTupleLocked(reapingTuple *tuple, bktID int, bkt *bucket
 	}
 
 	bkt.tuples.Remove(reapingTuple)
+	if cn := reapingTuple.conn; replyTupleInserted && !cn.markDead() {
+		ct.emit(ConnTrackEventDestroy, cn, false)
+	}
 
 	if !replyTupleInserted {
 		// The other tuple is the reply which has not yet been inserted.
