@@ -149,7 +149,7 @@ func (st *Stack) arpIn(id tcpip.NICID, mac tcpip.LinkAddress, pkt *gstack.Packet
 // of a reachable entry on a gratuitous reply. pkt is borrowed.
 func (st *Stack) arpRefresh(id tcpip.NICID, pkt *gstack.PacketBuffer) {
 	f, ok := parseARPFrame(pkt)
-	if !ok || f.SIP.IsUnspecified() || (f.Op != header.ARPRequest && f.SIP != f.TIP) {
+	if !ok || f.SIP.IsUnspecified() || (f.Op != header.ARPRequest && f.SIP != f.TIP) || !st.neighs.has(neighKey{id, tcpAddr(f.SIP)}) {
 		return
 	}
 	entries, err := st.s.Neighbors(id, ipv4.ProtocolNumber)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"sync"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -140,6 +141,7 @@ func (d *nudDispatcher) event(id tcpip.NICID, e gstack.NeighborEntry, state stri
 }
 
 func (d *nudDispatcher) OnNeighborAdded(id tcpip.NICID, e gstack.NeighborEntry) {
+	d.st.neighs.set(neighKey{id, e.Addr}, true)
 	d.event(id, e, NeighborState(e.State))
 	d.st.links.update(id, e, false)
 }
@@ -150,6 +152,36 @@ func (d *nudDispatcher) OnNeighborChanged(id tcpip.NICID, e gstack.NeighborEntry
 }
 
 func (d *nudDispatcher) OnNeighborRemoved(id tcpip.NICID, e gstack.NeighborEntry) {
+	d.st.neighs.set(neighKey{id, e.Addr}, false)
 	d.event(id, e, "DELETED")
 	d.st.links.update(id, e, true)
+}
+
+// neighSet holds the neighbours each device has an entry for, as gVisor's
+// events tell them: arpRefresh's look, at the cost of a map lookup, before
+// it lists the table (a broadcast ARP reaches every namespace of a
+// bridge). mu is a leaf, taken inside gVisor's neighbour-entry lock.
+type neighSet struct {
+	mu sync.Mutex
+	m  map[neighKey]struct{}
+}
+
+func (s *neighSet) set(k neighKey, present bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case present && s.m == nil:
+		s.m = map[neighKey]struct{}{k: {}}
+	case present:
+		s.m[k] = struct{}{}
+	default:
+		delete(s.m, k)
+	}
+}
+
+func (s *neighSet) has(k neighKey) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.m[k]
+	return ok
 }

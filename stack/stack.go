@@ -174,6 +174,8 @@ type Stack struct {
 	arpTaps arpTaps
 	// pmtu holds the learnt path MTUs (pmtu.go).
 	pmtu pmtuCache
+	// neighs are the devices' neighbour entries (neigh.go).
+	neighs neighSet
 }
 
 // New makes a namespace's stack with a loopback device lo, down, as in a new

@@ -57,8 +57,8 @@ func (p *UDPProber) SetDontFragment(on bool) {
 }
 
 // SetHold counts the prober's program as running (PingOptions.Hold's
-// meaning) from now, and from each wake-up of Wait until it blocks again
-// or the prober closes.
+// meaning) from now, and from each wake-up of Probe or Wait until it
+// blocks again or the prober closes (heldWait).
 func (p *UDPProber) SetHold(hold func() (release func())) { p.errq.running.start(hold) }
 
 // Send sends size bytes of UDP data to port of the destination with the
@@ -100,43 +100,8 @@ func (p *UDPProber) localError(mtu uint32) error {
 // does). It returns ctx's error when ctx ends.
 func (p *UDPProber) Wait(ctx context.Context, deadline tcpip.MonotonicTime) error {
 	clock := p.st.clock
-	wait := p.errq.running.arm()
-	defer p.errq.running.resume()
-	ch := make(chan struct{}, 1)
-	wake := func(waiter.EventMask) {
-		p.errq.running.wake(wait)
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-	rawE, udpE := waiter.NewFunctionEntry(waiter.ReadableEvents, wake), waiter.NewFunctionEntry(waiter.ReadableEvents, wake)
-	p.rawWQ.EventRegister(&rawE)
-	defer p.rawWQ.EventUnregister(&rawE)
-	p.udpWQ.EventRegister(&udpE)
-	defer p.udpWQ.EventUnregister(&udpE)
-	expired := make(chan struct{})
-	t := clock.AfterFunc(max(deadline.Sub(clock.NowMonotonic()), 0), func() {
-		p.errq.running.wake(wait)
-		close(expired)
-	})
-	defer t.Stop()
-	for {
-		if p.ready() {
-			return nil
-		}
-		p.errq.running.park()
-		if p.ready() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-expired:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	_, err := heldWait(ctx, clock, &p.errq.running, deadline.Sub(clock.NowMonotonic()), p.ready, &p.rawWQ, &p.udpWQ)
+	return err
 }
 
 // ready reports whether an error is queued or data is waiting.

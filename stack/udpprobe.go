@@ -44,6 +44,9 @@ type ProbeReply struct {
 	RTT time.Duration
 	// Timeout: nothing answered in time.
 	Timeout bool
+	// TCP, for a TCP probe, holds the flags of the destination's answer
+	// (SYN-ACK or RST-ACK); 0 when an ICMP error answered.
+	TCP header.TCPFlags
 }
 
 // NewUDPProber opens the sockets for probes to dst, from the address the
@@ -115,35 +118,31 @@ func (p *UDPProber) Probe(ctx context.Context, ttl uint8, port uint16, size int,
 	if terr := p.udp.SetSockOptInt(tcpip.IPv4TTLOption, int(ttl)); terr != nil {
 		return ProbeReply{}, fmt.Errorf("setsockopt IP_TTL: %s", terr)
 	}
-	we, ch := waiter.NewChannelEntry(waiter.ReadableEvents)
-	p.rawWQ.EventRegister(&we)
-	defer p.rawWQ.EventUnregister(&we)
 	sent := clock.NowMonotonic()
 	var r bytes.Reader
 	r.Reset(make([]byte, size))
 	if _, terr := p.udp.Write(&r, tcpip.WriteOptions{To: &tcpip.FullAddress{Addr: tcpAddr(p.dst), Port: port}}); terr != nil {
 		return ProbeReply{}, fmt.Errorf("send: %s", terr)
 	}
-	expired := make(chan struct{})
-	t := clock.AfterFunc(timeout, func() { close(expired) })
-	defer t.Stop()
-	for {
-		var buf bytes.Buffer
-		if _, terr := p.raw.Read(&buf, tcpip.ReadOptions{}); terr == nil {
-			if rep, ok := p.match(buf.Bytes(), port); ok {
-				rep.RTT = clock.NowMonotonic().Sub(sent)
-				return rep, nil
+	var rep ProbeReply
+	look := func() bool {
+		for {
+			var buf bytes.Buffer
+			if _, terr := p.raw.Read(&buf, tcpip.ReadOptions{}); terr != nil {
+				return false
 			}
-			continue
-		}
-		select {
-		case <-ch:
-		case <-expired:
-			return ProbeReply{Timeout: true}, nil
-		case <-ctx.Done():
-			return ProbeReply{}, ctx.Err()
+			var ok bool
+			if rep, ok = p.match(buf.Bytes(), port); ok {
+				rep.RTT = clock.NowMonotonic().Sub(sent)
+				return true
+			}
 		}
 	}
+	ok, err := heldWait(ctx, clock, &p.errq.running, timeout, look, &p.rawWQ)
+	if err != nil || !ok {
+		return ProbeReply{Timeout: err == nil}, err
+	}
+	return rep, nil
 }
 
 // match parses an IPv4 packet read from the raw socket and reports whether

@@ -69,3 +69,26 @@ func TestFramesOnTheLink(t *testing.T) {
 				"MAC > ff:ff:ff:ff:ff:ff, Reply 10.0.0.1 is-at MAC, length 28\n"},
 	})
 }
+
+// TestDADConflict: during duplicate address detection, another host's
+// gratuitous request for the address counts as an answer, printed as
+// arping prints a broadcast request (recorded from the real arping: b
+// with arp_ignore 8, so that only its announcement speaks), half a second
+// after the probe.
+func TestDADConflict(t *testing.T) {
+	w := builtintest.EmulatedWorld(t)
+	builtintest.MustRun(t, w, nil, pair+"ip netns exec b sysctl -qw net.ipv4.conf.all.arp_ignore=8\n")
+	out := builtintest.MustRun(t, w, nil, `{ ip netns exec a arping -D -c 3 -I v0 10.0.0.2 || echo rc=$?; } &
+sleep 0.5
+ip netns exec b arping -U -c 1 -q -I v1 10.0.0.2
+wait
+`)
+	want := "ARPING 10.0.0.2 from 0.0.0.0 v0\n" +
+		"Broadcast request from 10.0.0.2 [02:00:00:00:00:02] for 10.0.0.2 [FF:FF:FF:FF:FF:FF] 500.520ms\n" +
+		"Sent 1 probes (1 broadcast(s))\n" +
+		"Received 1 response(s) (1 request(s), 1 broadcast(s))\n" +
+		"rc=1\n"
+	if out != want {
+		t.Errorf("arping -D while b announces 10.0.0.2:\n%s\nwant\n%s", out, want)
+	}
+}

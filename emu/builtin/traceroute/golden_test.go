@@ -17,3 +17,11 @@ func TestGolden(t *testing.T) {
 	norm := func(s string) string { return msRe.ReplaceAllString(s, "  T ms") }
 	builtintest.GoldenReal(t, "routers", norm, "run testdata/record.sh as root")
 }
+
+// TestGoldenTCP compares traceroute -T's transcript (SYNs to a closed port,
+// an open one, through REJECT and DROP) with its golden file and the real
+// traceroute's (tcp.real, recorded as root, which -T needs on Linux).
+func TestGoldenTCP(t *testing.T) {
+	norm := func(s string) string { return msRe.ReplaceAllString(s, "  T ms") }
+	builtintest.GoldenReal(t, "tcp", norm, "run testdata/record.sh as root")
+}

@@ -13,14 +13,16 @@ type Request struct {
 	Numeric bool
 	// ICMP is -I: echo requests instead of UDP.
 	ICMP bool
+	// TCP is -T: SYNs to Port (80) instead of UDP.
+	TCP bool
 	// First and Max are -f and -m: the TTLs of the first and last hops.
 	First, Max int
 	// Queries is -q: probes per hop.
 	Queries int
 	// Wait is -w's MAX: how long a probe is waited for.
 	Wait time.Duration
-	// Port is -p: the first UDP destination port (33434), or the ICMP
-	// sequence's start.
+	// Port is -p: the first UDP destination port (33434), the TCP port
+	// (80), or the ICMP sequence's start.
 	Port int
 	// Host is the destination as typed.
 	Host string
@@ -46,8 +48,9 @@ func intOpt(field func(*Request) *int) func(*Request, string) bool {
 
 var options = []option{
 	{'n', false, func(r *Request, _ string) bool { r.Numeric = true; return true }},
-	{'I', false, func(r *Request, _ string) bool { r.ICMP = true; return true }},
-	{'U', false, func(r *Request, _ string) bool { r.ICMP = false; return true }},
+	{'I', false, func(r *Request, _ string) bool { r.ICMP, r.TCP = true, false; return true }},
+	{'T', false, func(r *Request, _ string) bool { r.ICMP, r.TCP = false, true; return true }},
+	{'U', false, func(r *Request, _ string) bool { r.ICMP, r.TCP = false, false; return true }},
 	{'4', false, func(*Request, string) bool { return true }},
 	{'f', true, intOpt(func(r *Request) *int { return &r.First })},
 	{'m', true, intOpt(func(r *Request) *int { return &r.Max })},
@@ -58,7 +61,7 @@ var options = []option{
 }
 
 // unemulated are traceroute's other options, refused by name.
-const unemulated = "6dFTreADVgistlzs"
+const unemulated = "6dFreADVgistlzs"
 
 // parseWait reads -w MAX[,HERE,NEAR]: nsemu waits MAX for every probe.
 func parseWait(r *Request, v string) bool {
@@ -155,6 +158,9 @@ func (r *Request) finish(operands []string) error {
 		return fmt.Errorf("first hop out of range")
 	case r.Queries < 1 || r.Queries > 10:
 		return fmt.Errorf("no more than 10 probes per hop")
+	case r.TCP:
+		// The tcp method sends 60-byte SYNs whatever the length asked.
+		r.PacketLen = 60
 	case r.PacketLen < 28 || r.PacketLen > 65000:
 		return fmt.Errorf("nsemu: traceroute: packetlen %d: only 28 to 65000 are emulated", r.PacketLen)
 	}

@@ -30,7 +30,10 @@ var parseCases = []parsetest.Case[Request]{
 	{Args: "-m", Err: "Option `-m' (argc 1) requires an argument: `-m max_ttl'"},
 	{Args: "h x", Err: "Cannot handle \"packetlen\" cmdline arg `x' on position 2 (argc 2)"},
 	{Args: "h 60 x", Err: "Extra arg `x' (position 3, argc 3)"},
-	{Args: "-T h", Err: "nsemu: traceroute -T: not emulated"},
+	{Args: "-T -p 22 h", Want: req(func(r *Request) { r.TCP, r.Port = true, 22 })},
+	{Args: "-I -T h 100", Want: req(func(r *Request) { r.TCP = true })},
+	{Args: "-T -U h", Want: req(func(*Request) {})},
+	{Args: "-F h", Err: "nsemu: traceroute -F: not emulated"},
 	{Args: "h 10", Err: "nsemu: traceroute: packetlen 10: only 28 to 65000 are emulated"},
 }
 

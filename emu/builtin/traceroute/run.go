@@ -115,6 +115,18 @@ type prober interface {
 }
 
 func newProber(c *shell.Cmd, r Request, dst netip.Addr) (prober, error) {
+	if r.TCP {
+		port := r.Port
+		if port < 0 {
+			port = 80
+		}
+		p, err := c.NS.Stack().NewTCPProber(dst, uint16(port))
+		if err != nil {
+			return nil, connectError(err)
+		}
+		p.SetHold(c.World().Hold)
+		return &tcpProber{r: r, p: p}, nil
+	}
 	if r.ICMP {
 		if _, err := c.NS.Stack().RouteGet(dst); err != nil {
 			return nil, connectError(err)
@@ -125,6 +137,7 @@ func newProber(c *shell.Cmd, r Request, dst netip.Addr) (prober, error) {
 	if err != nil {
 		return nil, connectError(err)
 	}
+	p.SetHold(c.World().Hold)
 	return &udpProber{r: r, dst: dst, p: p}, nil
 }
 
@@ -151,17 +164,47 @@ func (u *udpProber) probe(c *shell.Cmd, ttl uint8, seq int) (answer, error) {
 	if rep.Timeout {
 		return answer{timeout: true}, nil
 	}
+	return probeAnswer(rep), nil
+}
+
+// probeAnswer is the answer a UDP or TCP probe's reply makes: an ICMP
+// unreachable ends the trace, annotated but for "port unreachable" (the
+// destination's answer to UDP, or a router's REJECT: traceroute prints
+// none for either); the destination's TCP answer ends it too.
+func probeAnswer(rep stack.ProbeReply) answer {
 	a := answer{from: rep.From, rtt: rep.RTT}
-	if rep.Type == header.ICMPv4DstUnreachable {
+	switch {
+	case rep.TCP != 0:
 		a.final = true
-		if !(rep.Code == header.ICMPv4PortUnreachable && rep.From == u.dst) {
+	case rep.Type == header.ICMPv4DstUnreachable:
+		a.final = true
+		if rep.Code != header.ICMPv4PortUnreachable {
 			a.note = unreachNote(rep.Code)
 		}
 	}
-	return a, nil
+	return a
 }
 
 func (u *udpProber) close() { u.p.Close() }
+
+// tcpProber is -T: SYNs to one port, each from its own source port.
+type tcpProber struct {
+	r Request
+	p *stack.TCPProber
+}
+
+func (t *tcpProber) probe(c *shell.Cmd, ttl uint8, _ int) (answer, error) {
+	rep, err := t.p.Probe(c.Ctx, ttl, t.r.Wait)
+	if err != nil {
+		return answer{}, err
+	}
+	if rep.Timeout {
+		return answer{timeout: true}, nil
+	}
+	return probeAnswer(rep), nil
+}
+
+func (t *tcpProber) close() { t.p.Close() }
 
 // icmpProber is -I: echo requests, through a pinger made for each TTL.
 type icmpProber struct {
@@ -203,8 +246,6 @@ func unreachNote(code header.ICMPv4Code) string {
 		return "!H"
 	case header.ICMPv4ProtoUnreachable:
 		return "!P"
-	case header.ICMPv4PortUnreachable:
-		return "!"
 	case header.ICMPv4NetProhibited, header.ICMPv4HostProhibited, header.ICMPv4AdminProhibited:
 		return "!X"
 	}

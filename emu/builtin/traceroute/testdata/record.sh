@@ -4,7 +4,8 @@
 # compare nsemu with. Run it as root. Each line runs in bash with the C
 # locale; the namespaces a line makes are named ${P}NAME
 # (nsemu-rec-tr-NAME here, NAME in nsemu, where P is empty), and all are
-# deleted afterwards: nothing else on the machine changes. IPv6 is off in
+# deleted afterwards, with the programs a line left running in them
+# (a listener): nothing else on the machine changes. IPv6 is off in
 # them, as nsemu has none, and so is the kernel's ICMP rate limit
 # (icmp_ratelimit 0): traceroute sends its probes 16 at a time, and the
 # limit would silence some hops at random (gVisor's limit is far above
@@ -14,6 +15,7 @@ cd "$(dirname "$0")"
 P=nsemu-rec-tr-
 cleanup() {
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$P" || true); do
+		ip netns pids "$n" | xargs -r kill
 		ip netns del "$n"
 	done
 }
