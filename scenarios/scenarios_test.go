@@ -169,7 +169,9 @@ func TestKernelAgreement(t *testing.T) {
 			// The emulator.
 			w := emu.New(emu.Options{})
 			defer w.Close()
-			var eout bytes.Buffer
+			// A background job (conntrack -E &, nc -l &) may still write
+			// while the steps are read.
+			var eout syncBuffer
 			sh := shell.New(w, nil, &eout, &eout)
 			start := time.Now()
 			sh.RunString(context.Background(), w.Host(), text, nil, &eout, &eout)
@@ -296,4 +298,22 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers and readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
