@@ -191,6 +191,9 @@ func TestK8sShardScript(t *testing.T) {
 			}
 		}
 		p.waitOutput(t, fmt.Sprintf("shard %d: reached %s", i, strings.Join(others, " ")))
+		// The script's last line printed, but may not have returned yet:
+		// a SIGTERM then interrupts it (status 2).
+		p.waitOutput(t, "done; the world keeps running")
 	}
 	for _, p := range procs {
 		p.term(t)
