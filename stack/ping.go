@@ -249,59 +249,36 @@ func (e *LocalError) Error() string {
 // that come late, after later probes were sent, are returned too, as ping
 // counts them.
 func (p *Pinger) Recv(ctx context.Context, timeout time.Duration) (PingReply, error) {
-	clock := p.st.clock
-	wait := p.running.arm()
-	defer p.running.resume()
-	ch := make(chan struct{}, 1)
-	we := waiter.NewFunctionEntry(waiter.ReadableEvents, func(waiter.EventMask) {
-		p.running.wake(wait)
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	})
-	p.wq.EventRegister(&we)
-	defer p.wq.EventUnregister(&we)
-	expired := make(chan struct{})
-	t := clock.AfterFunc(timeout, func() {
-		p.running.wake(wait)
-		close(expired)
-	})
-	defer t.Stop()
-	p.setFailWait(wait)
-	defer p.setFailWait(0)
+	var rep PingReply
+	var perr error
 	spinUntil := time.Now().Add(recvSpin)
-	for {
-		rep, ok, err := p.poll()
-		switch {
-		case err != nil:
-			return PingReply{}, err
-		case ok:
-			return rep, nil
-		case time.Now().Before(spinUntil):
+	look := func() bool {
+		for {
+			r, ok, err := p.poll()
+			if err != nil || ok {
+				rep, perr = r, err
+				return true
+			}
+			if !time.Now().Before(spinUntil) {
+				return false
+			}
 			// Yield rather than park: the goroutines carrying the
 			// probe and its answer (a bridge's, a veth's) run on this
 			// thread meanwhile, and the answer is read without a
 			// wake-up.
 			runtime.Gosched()
-			continue
-		}
-		// About to block: let the hold go, then look once more, for an
-		// answer that came while it was still taken (its wake took
-		// none).
-		p.running.park()
-		if rep, ok, err := p.poll(); err != nil || ok {
-			return rep, err
-		}
-		select {
-		case <-ch:
-		case <-p.fail.wake:
-		case <-expired:
-			return PingReply{}, ErrTimeout
-		case <-ctx.Done():
-			return PingReply{}, ctx.Err()
 		}
 	}
+	ok, err := heldWait(ctx, p.st.clock, &p.running, timeout, look, &p.wq, &p.fail.wq)
+	switch {
+	case err != nil:
+		return PingReply{}, err
+	case !ok:
+		return PingReply{}, ErrTimeout
+	case perr != nil:
+		return PingReply{}, perr
+	}
+	return rep, nil
 }
 
 // recvSpin is how long Recv polls, yielding, before it parks: a round

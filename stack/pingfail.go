@@ -2,6 +2,8 @@ package stack
 
 import (
 	"slices"
+
+	"gvisor.dev/gvisor/pkg/waiter"
 )
 
 // pingFailures is a Pinger's share of link resolution (linkfail.go): the
@@ -18,17 +20,13 @@ type pingFailures struct {
 	failed []uint16
 	// waited counts the probes that ever waited for a neighbour.
 	waited int
-	// wake tells Recv that failed grew; wait is Recv's wait (0 when
-	// none), whose program it wakes (wakeHold). wait is guarded by the
-	// Pinger's mu.
-	wake chan struct{}
-	wait uint64
+	// wq tells Recv's wait that failed grew (readable).
+	wq waiter.Queue
 	stop func()
 }
 
 // watchLinks starts following link resolution for p's probes.
 func (p *Pinger) watchLinks() {
-	p.fail.wake = make(chan struct{}, 1)
 	p.fail.stop = p.st.links.listen(p)
 }
 
@@ -84,20 +82,7 @@ func (p *Pinger) neighDone(k neighKey, failed bool) {
 		return
 	}
 	p.fail.failed = append(p.fail.failed, seqs...)
-	if p.fail.wait != 0 {
-		p.running.wake(p.fail.wait)
-	}
-	select {
-	case p.fail.wake <- struct{}{}:
-	default:
-	}
-}
-
-// setFailWait records Recv's wait, 0 when it ends.
-func (p *Pinger) setFailWait(gen uint64) {
-	p.mu.Lock()
-	p.fail.wait = gen
-	p.mu.Unlock()
+	p.fail.wq.Notify(waiter.ReadableEvents)
 }
 
 // takeFailed returns the report of the next probe lost to a failed
