@@ -21,7 +21,7 @@ type pingFailures struct {
 	// waited counts the probes that ever waited for a neighbour.
 	waited int
 	// wq tells Recv's wait that failed grew (readable).
-	wq waiter.Queue
+	wq   waiter.Queue
 	stop func()
 }
 
